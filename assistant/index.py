@@ -1,0 +1,258 @@
+"""Stage 4: the FAISS index, its JSON docstore and its manifest; built aside, swapped in atomically.
+
+Layout of an index folder (no pickle anywhere):
+- ``manifest.json``  format version, corpus hash, model, chunking settings, file checksums
+- ``docstore.json``  the passages (Chunk models) in vector order
+- ``chunks.faiss``   passage vectors (inner product on normalised vectors = cosine)
+- ``sentences.npy``  one vector per passage sentence, in passage order
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .chunk import chunk_corpus, embed_text
+from .corpus import corpus_hash, load_corpus
+from .embed import Embedder, model_id
+from .errors import IndexStateError
+from .settings import Settings
+from .types import Chunk, SourceFile
+
+FORMAT_VERSION = 1
+CHUNKER_VERSION = 1
+FILES = ("docstore.json", "chunks.faiss", "sentences.npy")
+
+Notify = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class Index:
+    directory: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    vectors: faiss.Index
+    sentence_vectors: np.ndarray
+    # For sentence row i: (passage position, sentence position within the passage).
+    sentence_owner: list[tuple[int, int]]
+
+    @property
+    def corpus_hash(self) -> str:
+        return str(self.manifest["corpus_hash"])
+
+
+def chunking_settings(settings: Settings) -> dict[str, Any]:
+    return {"max_chars": settings.chunk_max_chars, "chunker_version": CHUNKER_VERSION}
+
+
+def expected_manifest(files: list[SourceFile], settings: Settings) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "corpus_hash": corpus_hash(files),
+        "model": model_id(),
+        "chunking": chunking_settings(settings),
+    }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sentence_owners(chunks: list[Chunk]) -> list[tuple[int, int]]:
+    return [(c.position, j) for c in chunks for j in range(len(c.sentences))]
+
+
+def build_index(
+    files: list[SourceFile],
+    directory: Path,
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool = False,
+    notify: Notify = _quiet,
+) -> Index:
+    """Chunk, embed and write an index for ``files`` into ``directory``, replacing it atomically."""
+    started = time.perf_counter()
+    chunks = chunk_corpus(files, settings.chunk_max_chars)
+    # Positions are global (across files) so that vector row i is chunks[i].
+    chunks = [c.model_copy(update={"position": i}) for i, c in enumerate(chunks)]
+    if not chunks:
+        raise IndexStateError("the corpus has no passages to index (are the files empty?)")
+    notify(f"indexing {len(chunks)} passages from {len(files)} file(s)")
+    vectors = embedder.encode([embed_text(c) for c in chunks], show_progress=progress)
+    sentences = [s for c in chunks for s in c.sentences]
+    notify(f"embedding {len(sentences)} sentences")
+    sentence_vectors = embedder.encode(sentences, show_progress=progress)
+
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(vectors)
+    manifest = expected_manifest(files, settings) | {
+        "corpus_files": [{"name": f.name, "sha256": f.sha256} for f in files],
+        "n_chunks": len(chunks),
+        "n_sentences": len(sentences),
+        "dim": int(vectors.shape[1]),
+        "index_type": "flat",
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 3),
+    }
+    _write_atomically(directory, manifest, chunks, flat, sentence_vectors)
+    return Index(directory, manifest, chunks, flat, sentence_vectors, sentence_owners(chunks))
+
+
+def _write_atomically(
+    directory: Path,
+    manifest: dict[str, Any],
+    chunks: list[Chunk],
+    vectors: faiss.Index,
+    sentence_vectors: np.ndarray,
+) -> None:
+    """Write into a sibling folder, then rename: a half-written index is never in place."""
+    parent = directory.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = parent / f".{directory.name}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        (tmp / "docstore.json").write_text(
+            json.dumps({"chunks": [c.model_dump() for c in chunks]}, ensure_ascii=False, indent=0),
+            encoding="utf-8",
+        )
+        faiss.write_index(vectors, str(tmp / "chunks.faiss"))
+        with (tmp / "sentences.npy").open("wb") as f:
+            np.save(f, sentence_vectors, allow_pickle=False)
+        manifest = manifest | {"files": {name: _sha256(tmp / name) for name in FILES}}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for name in (*FILES, "manifest.json"):
+            with (tmp / name).open("rb") as f:
+                os.fsync(f.fileno())
+        old = parent / f".{directory.name}.old-{os.getpid()}"
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(parent / f".{directory.name}.tmp-{os.getpid()}", ignore_errors=True)
+        raise IndexStateError(f"cannot write the index to {directory}: {exc.strerror or exc}") from exc
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / "manifest.json"
+    if not path.exists():
+        raise IndexStateError(f"no index at {directory} (manifest.json missing)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexStateError(f"index manifest is damaged: {path}") from exc
+    if not isinstance(data, dict):
+        raise IndexStateError(f"index manifest is damaged: {path}")
+    return data
+
+
+def staleness(manifest: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    """Why an index with ``manifest`` does not fit ``expected``, or None when it does."""
+    reasons = {
+        "format_version": "index format changed",
+        "model": "embedding model changed",
+        "chunking": "chunking settings changed",
+        "corpus_hash": "corpus changed",
+    }
+    for key, why in reasons.items():
+        if manifest.get(key) != expected[key]:
+            return why
+    return None
+
+
+def load_index(directory: Path, expected: dict[str, Any] | None = None) -> Index:
+    """Load and verify an index; refuses (IndexStateError) a stale or damaged one."""
+    manifest = read_manifest(directory)
+    if expected is not None and (why := staleness(manifest, expected)):
+        raise IndexStateError(f"index at {directory} is stale: {why}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != set(FILES):
+        raise IndexStateError(f"index manifest is damaged: {directory / 'manifest.json'}")
+    for name, digest in files.items():
+        path = directory / name
+        if not path.exists():
+            raise IndexStateError(f"index file missing: {path}")
+        if _sha256(path) != digest:
+            raise IndexStateError(f"index file damaged (checksum mismatch): {path}")
+    try:
+        store = json.loads((directory / "docstore.json").read_text(encoding="utf-8"))
+        chunks = [Chunk.model_validate(c) for c in store["chunks"]]
+        vectors = faiss.read_index(str(directory / "chunks.faiss"))
+        sentence_vectors = np.load(directory / "sentences.npy", allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - checksums passed, yet unreadable: still damaged
+        raise IndexStateError(f"index at {directory} is damaged: {exc}") from exc
+    owners = sentence_owners(chunks)
+    if vectors.ntotal != len(chunks) or sentence_vectors.shape[0] != len(owners):
+        raise IndexStateError(f"index at {directory} is damaged: vector and passage counts differ")
+    return Index(directory, manifest, chunks, vectors, sentence_vectors, owners)
+
+
+@contextlib.contextmanager
+def build_lock(directory: Path) -> Iterator[None]:
+    """One builder at a time per index folder (other processes wait for it)."""
+    parent = directory.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        handle = (parent / f".{directory.name}.lock").open("a")
+    except OSError as exc:
+        raise IndexStateError(f"cannot write the index to {directory}: {exc.strerror}") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    rebuild: bool = True,
+    force: bool = False,
+    progress: bool = False,
+    notify: Notify = _quiet,
+) -> Index:
+    """The index of ``settings.corpus``: loaded when fresh, otherwise rebuilt (or refused)."""
+    files = load_corpus(settings.corpus)
+    for f in files:
+        if f.decode_note:
+            notify(f"warning: {f.name}: {f.decode_note}")
+    directory = settings.index_dir()
+    expected = expected_manifest(files, settings)
+    if not force:
+        try:
+            return load_index(directory, expected)
+        except IndexStateError as exc:
+            if not rebuild:
+                raise IndexStateError(f"{exc}; run `imnm index` to rebuild it") from exc
+            reason = str(exc)
+    else:
+        reason = "rebuild requested"
+    with build_lock(directory):
+        if not force:
+            # Another process may have rebuilt it while this one waited for the lock.
+            with contextlib.suppress(IndexStateError):
+                return load_index(directory, expected)
+        notify(f"building the index at {directory} ({reason})")
+        return build_index(files, directory, settings, embedder, progress=progress, notify=notify)

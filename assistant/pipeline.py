@@ -1,0 +1,153 @@
+"""The assistant: the stages composed as a LangChain Runnable chain behind one small API.
+
+``Assistant.ask(question, history)`` is what the CLI, the chat app, the quiz and the eval call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .answer import Answerer
+from .converse import read_in_context
+from .embed import Embedder, shared_embedder
+from .errors import InputError
+from .index import Index, ensure_index, expected_manifest, staleness
+from .lexicon import expand_abbreviations
+from .retrieve import HybridRetriever, Mode, Searcher
+from .settings import Settings
+from .types import Answer, Hit, Turn
+
+Notify = Callable[[str], None]
+
+
+def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
+    """A usable question and notes about what was changed; refuses an empty one."""
+    notes: list[str] = []
+    text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in text)
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("empty question: type a question about IMNM")
+    if len(text) > max_chars:
+        notes.append(f"question cut to its first {max_chars} characters (it had {len(text)})")
+        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
+    return text, notes
+
+
+class Assistant:
+    """Loads (or builds) the index once, then answers questions with cited passages."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        rebuild: bool = True,
+        progress: bool = False,
+        notify: Notify | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or shared_embedder()
+        self.notify: Notify = notify or (lambda _: None)
+        self._rebuild = rebuild
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
+                                notify=self.notify))
+        self.chain: Runnable[dict[str, Any], Answer] = (
+            RunnableLambda(self._prepare) | RunnableLambda(self._retrieve) | RunnableLambda(self._compose)
+        )
+
+    def _load(self, index: Index) -> None:
+        s = self.settings
+        self.index = index
+        self.searcher = Searcher(index, self.embedder, s.rrf_k, s.dense_weight, s.sparse_weight)
+        self.answerer = Answerer(index, s.answer_max_words, s.min_evidence)
+        self.retriever = HybridRetriever(searcher=self.searcher, k=s.k)
+
+    # --- the chain's steps ---------------------------------------------------------------------
+
+    def _prepare(self, inp: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        question, notes = clean_question(inp["question"], self.settings.max_question_chars)
+        standalone, focus = read_in_context(question, inp.get("history") or [])
+        return inp | {"question": question, "standalone": standalone, "focus": focus,
+                      "notes": notes, "t0": t0}
+
+    def _retrieve(self, inp: dict[str, Any]) -> dict[str, Any]:
+        t1 = time.perf_counter()
+        qvec = self.embedder.encode_one(expand_abbreviations(inp["standalone"]))
+        t2 = time.perf_counter()
+        k = max(inp.get("k") or self.settings.k, 8)
+        hits = self.searcher.search(inp["standalone"], k, inp.get("mode", "hybrid"), qvec=qvec)
+        t3 = time.perf_counter()
+        return inp | {"qvec": qvec, "hits": hits, "embed_ms": (t2 - t1) * 1e3,
+                      "search_ms": (t3 - t2) * 1e3}
+
+    def _compose(self, inp: dict[str, Any]) -> Answer:
+        t4 = time.perf_counter()
+        answer = self.answerer.answer(
+            inp["question"], inp["standalone"], inp["qvec"], inp["hits"], inp["focus"]
+        )
+        answer.retrieved = inp["hits"][: inp.get("k") or self.settings.k]
+        t5 = time.perf_counter()
+        answer.notes = inp["notes"] + answer.notes
+        answer.timings_ms = {
+            "embed": round(inp["embed_ms"], 2),
+            "search": round(inp["search_ms"], 2),
+            "answer": round((t5 - t4) * 1e3, 2),
+            "total": round((t5 - inp["t0"]) * 1e3, 2),
+        }
+        return answer
+
+    # --- the API -------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        k: int | None = None,
+        mode: Mode = "hybrid",
+    ) -> Answer:
+        """A grounded, cited answer to ``question`` read in the context of ``history``."""
+        with self._lock:
+            index_chain = self.chain
+        return index_chain.invoke({"question": question, "history": list(history), "k": k,
+                                   "mode": mode})
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        """The answer text sentence by sentence (growing), then the final Answer."""
+        answer = self.ask(question, history)
+        from .cite import MARKER  # noqa: F401 - sentences end at their markers
+
+        text = ""
+        for piece in _sentences_of(answer.answer):
+            text = f"{text} {piece}".strip()
+            yield text
+        yield answer
+
+    def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        query, _ = clean_question(query, self.settings.max_question_chars)
+        qvec = self.embedder.encode_one(expand_abbreviations(query))
+        return self.searcher.search(query, k or self.settings.k, mode, qvec=qvec)
+
+    def refresh(self) -> bool:
+        """Rebuild and swap in the index if the corpus changed since it was loaded."""
+        from .corpus import load_corpus
+
+        files = load_corpus(self.settings.corpus)
+        if staleness(self.index.manifest, expected_manifest(files, self.settings)) is None:
+            return False
+        index = ensure_index(self.settings, self.embedder, self._rebuild, notify=self.notify)
+        with self._lock:
+            self._load(index)
+        return True
+
+
+def _sentences_of(text: str) -> list[str]:
+    import re
+
+    return [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if p]

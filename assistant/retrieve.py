@@ -1,0 +1,116 @@
+"""Stage 5: hybrid retrieval, dense (FAISS) and sparse (BM25) fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import bm25s
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .chunk import embed_text
+from .embed import Embedder
+from .index import Index
+from .lexicon import terms
+from .types import Hit
+
+Mode = Literal["hybrid", "dense", "sparse"]
+
+
+class Searcher:
+    """Plain, typed search over one index; the LangChain retriever below wraps it."""
+
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        sparse_weight: float = 1.0,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.sparse_weight = sparse_weight
+        self.chunks = index.chunks
+        self.bm25 = bm25s.BM25()
+        corpus_terms = [terms(embed_text(c)) or ["\0"] for c in self.chunks]
+        self.bm25.index(corpus_terms, show_progress=False)
+        self.vocab = {t for ts in corpus_terms for t in ts}
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.encode_one(query)
+
+    def dense(self, qvec: np.ndarray, depth: int) -> list[tuple[int, float]]:
+        depth = min(depth, len(self.chunks))
+        scores, ids = self.index.vectors.search(qvec.reshape(1, -1).astype(np.float32), depth)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
+        q = [t for t in terms(query) if t in self.vocab]
+        if not q:
+            return []
+        depth = min(depth, len(self.chunks))
+        ids, scores = self.bm25.retrieve([q], k=depth, show_progress=False, n_threads=1)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        qvec: np.ndarray | None = None,
+    ) -> list[Hit]:
+        depth = max(4 * k, 20)
+        dense: list[tuple[int, float]] = []
+        sparse: list[tuple[int, float]] = []
+        if mode in ("hybrid", "dense"):
+            dense = self.dense(self.embed_query(query) if qvec is None else qvec, depth)
+        if mode in ("hybrid", "sparse"):
+            sparse = self.sparse(query, depth)
+        fused: dict[int, float] = {}
+        for weight, ranked in ((self.dense_weight, dense), (self.sparse_weight, sparse)):
+            for rank, (i, _) in enumerate(ranked):
+                fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
+        dense_of = dict(dense)
+        sparse_of = dict(sparse)
+        order = sorted(fused, key=lambda i: (-fused[i], -dense_of.get(i, -1.0), i))[:k]
+        return [
+            Hit(
+                rank=r + 1,
+                score=round(fused[i], 6),
+                chunk=self.chunks[i],
+                dense_score=dense_of.get(i),
+                sparse_score=sparse_of.get(i),
+            )
+            for r, i in enumerate(order)
+        ]
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain face of :class:`Searcher`: passages as Documents with their metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Searcher
+    k: int = 5
+    mode: Mode = "hybrid"
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [hit_to_document(h) for h in self.searcher.search(query, self.k, self.mode)]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    meta = hit.chunk.model_dump(exclude={"text"}) | {
+        "rank": hit.rank,
+        "score": hit.score,
+        "dense_score": hit.dense_score,
+        "sparse_score": hit.sparse_score,
+    }
+    return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.chunk_id)
