@@ -55,6 +55,12 @@ class Assistant:
         self._rebuild = rebuild
         self._progress = progress
         self._lock = threading.Lock()
+        # Optional LLM generation (assistant/llm.py); None: the extractive answer is the answer.
+        self.generator: Any = None
+        if self.settings.llm_base_url:
+            from .llm import make_generator
+
+            self.generator = make_generator(self.settings)
         self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
                                 notify=self.notify))
         self.chain: Runnable[dict[str, Any], Answer] = (
@@ -92,6 +98,8 @@ class Assistant:
         answer = self.answerer.answer(
             inp["question"], inp["standalone"], inp["qvec"], inp["hits"], inp["focus"]
         )
+        if self.generator is not None and inp.get("backend", "auto") != "extractive":
+            answer = self.generator.generate(inp, extractive=answer)
         answer.retrieved = inp["hits"][: inp.get("k") or self.settings.k]
         t5 = time.perf_counter()
         answer.notes = inp["notes"] + answer.notes
