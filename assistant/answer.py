@@ -18,7 +18,7 @@ import numpy as np
 from .chunk import embed_text
 from .cite import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
 from .index import Index
-from .lexicon import display, entities, terms
+from .lexicon import canonicalize, display, entities, terms
 from .types import Answer, Chunk, Hit
 
 # Words a question may use without their being part of its topic.
@@ -37,9 +37,15 @@ QUESTION_WORDS = frozenset(
         likely good better worse"""
     )
 )
+# Words rarer than this (Zipf scale) that the corpus never uses name a topic it does not cover.
+RARE_WORD_ZIPF = 4.0
+# Evidence this strong answers even a question with such a word ("per kilogram").
+STRONG_EVIDENCE = 0.55
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
-DURATION_INTENT = re.compile(r"\b(how long|duration|for how many (?:days|weeks|months|years))\b", re.I)
+DURATION_INTENT = re.compile(
+    r"\b(how long|duration|for how many (?:days|weeks|months|years)|how soon)\b|^\s*when\b", re.I
+)
 DOSE_VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I)
 FREQ_VALUE = re.compile(r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I)
 DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
@@ -75,27 +81,54 @@ class Answerer:
         self.idf = {t: math.log(1 + n / (1 + d)) for t, d in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocab = set(df)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in self.vocab:
+            self._by_prefix.setdefault(v[:5], []).append(v)
 
     # --- scoring -------------------------------------------------------------------------------
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)
 
-    def topic_coverage(self, question: str) -> tuple[float, list[str]]:
-        """Share of the question's topic words the corpus knows, and the unknown ones."""
-        q = [t for t in dict.fromkeys(terms(question)) if t not in QUESTION_WORDS]
-        if not q:
-            return 1.0, []
-        unknown = [t for t in q if t not in self.vocab]
-        total = sum(self.weight(t) for t in q)
-        return 1.0 - sum(self.weight(t) for t in unknown) / total, unknown
+    def known(self, term: str) -> str | None:
+        """The corpus term ``term`` stands for: itself, or one sharing a long prefix
+        ("diagnosi" ~ "diagnost"), since stemming leaves such pairs apart."""
+        if term in self.vocab:
+            return term
+        if len(term) >= 6 and not term[0].isdigit():
+            for v in self._by_prefix.get(term[:5], ()):
+                if len(v) >= 6 and _common_prefix(term, v) >= 6:
+                    return v
+        return None
+
+    def salient_unknown(self, question: str) -> list[str]:
+        """Words of the question the corpus never uses and that are not everyday English.
+
+        "insulin", "migraine" or "statins" in a question about something else mean the
+        sources cannot answer it; "agreement" or "follow" say nothing about the topic.
+        """
+        from wordfreq import zipf_frequency
+
+        out = []
+        for word in re.findall(r"[^\W\d_][\w-]*", canonicalize(question)):
+            stems = [t for t in terms(word) if t not in QUESTION_WORDS]
+            if not stems or all(self.known(t) for t in stems):
+                continue
+            lower = word.lower()
+            forms = {lower, lower[:-1] if lower.endswith("s") else lower}
+            if max(zipf_frequency(f, "en") for f in forms) < RARE_WORD_ZIPF:
+                out.append(word)
+        return out
+
+    def matched_terms(self, question: str) -> list[str]:
+        return list(dict.fromkeys(self.known(t) or t for t in terms(question)))
 
     def score_sentences(
         self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
     ) -> list[Scored]:
         """Sentences of ``hits`` by score; terms of ``focus`` (the follow-up itself) count double."""
-        q_terms = list(dict.fromkeys(terms(question)))
-        focus_terms = set(terms(focus)) if focus else set(q_terms)
+        q_terms = self.matched_terms(question)
+        focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
         # Generic question words help rank but weigh less than the topic words.
         boost = {
             t: (1.0 if t in focus_terms else 0.5) * (0.5 if t in QUESTION_WORDS else 1.0)
@@ -118,7 +151,7 @@ class Answerer:
                 self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
                 for t in q_terms
             ) / q_weight
-            score = 0.6 * float(dense) + 0.4 * lex
+            score = 0.6 * float(dense) + 0.4 * lex + answer_type_bonus(question, c.sentences[j])
             scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -133,10 +166,14 @@ class Answerer:
         hits: list[Hit],
         focus: str | None = None,
     ) -> Answer:
-        coverage, unknown = self.topic_coverage(standalone)
         scored = self.score_sentences(standalone, qvec, hits, focus=focus)
         best = scored[0] if scored else None
-        if best is None or best.score < self.min_evidence or coverage < 0.5:
+        unknown = self.salient_unknown(focus or standalone)
+        if (
+            best is None
+            or best.score < self.min_evidence
+            or (unknown and best.score < STRONG_EVIDENCE)
+        ):
             return self.decline(question, standalone, unknown, hits)
         chosen = self.select(scored)
         builder = CitationBuilder()
@@ -189,8 +226,7 @@ class Answerer:
         return None
 
     def decline(self, question: str, standalone: str, unknown: list[str], hits: list[Hit]) -> Answer:
-        shown = _original_words(standalone, unknown)
-        what = f" {', '.join(shown)}" if shown else " this question"
+        what = f" {_join(unknown)}" if unknown else " this question"
         return Answer(
             question=question,
             answer=f"{NOT_COVERED_PREFIX} cover{what}.",
@@ -201,11 +237,37 @@ class Answerer:
         )
 
 
-def _original_words(text: str, stems: list[str]) -> list[str]:
-    """The words of ``text`` whose stems are ``stems`` (to name them back to the user)."""
-    words = re.findall(r"[^\W\d_][\w-]*", text)
-    out = []
-    for w in words:
-        if any(t in stems for t in terms(w)) and w not in out:
-            out.append(w)
-    return out[:4]
+def _join(words: list[str]) -> str:
+    words = list(dict.fromkeys(words))[:4]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+ASKS_DRUG = re.compile(
+    r"\b(which|what)\b.{0,30}\b(drugs?|medications?|medicines?|agents?|immunosuppressants?|"
+    r"options?|treatments?|therap(?:y|ies))\b",
+    re.I,
+)
+ASKS_ANTIBODY = re.compile(r"\b(which|what)\b.{0,30}\b(antibod\w+|subtypes?|serolog\w*)", re.I)
+
+
+def answer_type_bonus(question: str, sentence: str) -> float:
+    """A sentence holding the kind of thing the question asks for (a dose, a drug) ranks higher."""
+    bonus = 0.0
+    if DOSE_INTENT.search(question) and DOSE_VALUE.search(sentence):
+        bonus += 0.1
+    if DURATION_INTENT.search(question) and DURATION_VALUE.search(sentence):
+        bonus += 0.15
+    if ASKS_DRUG.search(question) and len([1 for t, _ in entities(sentence) if t == "drug"]) >= 2:
+        bonus += 0.08
+    if ASKS_ANTIBODY.search(question) and any(t == "antibody" for t, _ in entities(sentence)):
+        bonus += 0.05
+    return bonus

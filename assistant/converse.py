@@ -75,7 +75,7 @@ def _replace_entity(text: str, entity: str, replacement: str) -> str:
     from .lexicon import SYNONYMS
 
     variants = SYNONYMS.get(entity, [re.escape(entity)])
-    if entity == "antibody-negative":
+    if entity == "seronegative":
         variants = [r"(?:antibody|autoantibody|sero)[- ]?negative"]
     pattern = re.compile(
         r"(?:\banti[- ]?)?\b(?:" + "|".join(variants) + r")\b(?:[- ]positive)?", re.IGNORECASE

@@ -19,7 +19,14 @@ SYNONYMS: dict[str, list[str]] = {
         r"imnm",
         r"nam",
     ],
-    "ivig": [r"intravenous\s+immune?\s*globulins?", r"intravenous\s+immunoglobulins?", r"ivig", r"ivigs"],
+    "ivig": [
+        r"intravenous\s+immune?\s*globulins?",
+        r"intravenous\s+immunoglobulins?",
+        r"immunoglobulins?",
+        r"immune\s+globulins?",
+        r"ivig",
+        r"ivigs",
+    ],
     "ck": [r"creatine\s+(?:phospho)?kinase", r"\bcpk", r"ck"],
     "hmgcr": [
         r"3[\u2011\u2010-]hydroxy[\u2011\u2010-]3[\u2011\u2010-]methylglutaryl[\u2011\u2010-]coa\s+reductase",
@@ -38,7 +45,39 @@ SYNONYMS: dict[str, list[str]] = {
     "rituximab": [r"rituximab", r"rtx"],
     "prednisone": [r"prednisone", r"prednisolone"],
     "mri": [r"magnetic\s+resonance(?:\s+imaging)?", r"mri"],
-    "prognosis": [r"prognos[ie]s", r"prognostic", r"outlook", r"outcomes?"],
+    "prognosis": [r"prognos[ie]s", r"prognostic", r"outlook", r"outcomes?", r"predict\w*"],
+    "diagnosis": [r"diagnos[ie]s", r"diagnostic", r"diagnos(?:e|ed|ing)", r"work[- ]?up"],
+    "autoantibody": [
+        r"auto-?antibod(?:y|ies)",
+        r"antibod(?:y|ies)",
+        r"serolog\w*",
+        r"seropositiv\w*",
+    ],
+    "taper": [
+        r"taper(?:ed|ing|s)?",
+        r"wean(?:ed|ing)?",
+        r"dose\s+(?:is\s+|be\s+)?(?:reduced|lowered|decreased)",
+        r"(?:reduc|lower|decreas)\w*\s+the\s+dose",
+    ],
+    "extramuscular": [
+        r"extra-?muscular",
+        r"organs?\s+other\s+than\s+(?:the\s+)?muscles?",
+        r"outside\s+(?:the\s+)?muscles?",
+        r"other\s+organs?",
+    ],
+    "kg": [r"kilograms?", r"kg"],
+    "monitor": [
+        r"monitor\w*",
+        r"follow(?:ed|ing)?[- ]up",
+        r"track(?:ed|ing)?",
+        r"check(?:ed|ing|s)?",
+        r"surveillance",
+    ],
+    "goal": [r"goals?", r"aims?", r"objectives?", r"purposes?"],
+    "prompt": [r"prompt(?:ly)?", r"without\s+delay", r"immediately", r"right\s+away", r"urgently"],
+    "favor": [r"favou?r(?:ed|s)?", r"prefer(?:red|s)?", r"preferable", r"first[- ]choice"],
+    "advance": [r"advances?", r"progress", r"breakthroughs?"],
+    "tailor": [r"tailor(?:ed|ing)?", r"individuali[sz](?:ed|e)", r"personali[sz](?:ed|e)"],
     "relapse": [r"relapses?", r"relapsing", r"flares?", r"recurrences?"],
     "dose": [r"doses?", r"dosages?", r"dosing", r"how\s+much"],
     "physiotherapy": [r"physical\s+therapy", r"physiotherapy", r"exercise\s+therapy", r"rehabilitation"],
@@ -48,7 +87,7 @@ SYNONYMS: dict[str, list[str]] = {
 ENTITY_TYPES: dict[str, str] = {
     "hmgcr": "antibody",
     "srp": "antibody",
-    "antibody-negative": "antibody",
+    "seronegative": "antibody",
     "ivig": "drug",
     "rituximab": "drug",
     "prednisone": "drug",
@@ -62,7 +101,7 @@ ENTITY_TYPES: dict[str, str] = {
 DISPLAY: dict[str, str] = {
     "hmgcr": "anti-HMGCR",
     "srp": "anti-SRP",
-    "antibody-negative": "antibody negative",
+    "seronegative": "antibody negative",
     "ivig": "intravenous immunoglobulin (IVIG)",
     "mtx": "methotrexate",
     "aza": "azathioprine",
@@ -94,7 +133,7 @@ TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
 
 def canonicalize(text: str) -> str:
     """``text`` with every known variant replaced by its canonical term."""
-    text = _ANTIBODY_NEGATIVE.sub(" antibody-negative ", text)
+    text = _ANTIBODY_NEGATIVE.sub(" seronegative ", text)
 
     def repl(m: re.Match[str]) -> str:
         idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])

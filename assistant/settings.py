@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=10)
     answer_max_words: int = 60
     # A question whose best sentence scores below this is declined as off-topic.
-    min_evidence: float = 0.42
+    min_evidence: float = 0.3
 
     # Optional LLM over an OpenAI-compatible endpoint.
     llm_base_url: str | None = None
