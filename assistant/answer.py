@@ -46,8 +46,12 @@ FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every 
 DURATION_INTENT = re.compile(
     r"\b(how long|duration|for how many (?:days|weeks|months|years)|how soon)\b|^\s*when\b", re.I
 )
-DOSE_VALUE = re.compile(r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I)
-FREQ_VALUE = re.compile(r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I)
+DOSE_VALUE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
+)
+FREQ_VALUE = re.compile(
+    r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
+)
 DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
 
 
@@ -126,7 +130,7 @@ class Answerer:
     def score_sentences(
         self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
     ) -> list[Scored]:
-        """Sentences of ``hits`` by score; terms of ``focus`` (the follow-up itself) count double."""
+        """Sentences of ``hits`` by score; ``focus`` terms (the follow-up itself) count double."""
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
         # Generic question words help rank but weigh less than the topic words.
@@ -147,10 +151,13 @@ class Answerer:
         for (c, j, r), dense in zip(rows, sims, strict=True):
             own = self.sentence_terms[r]
             ctx = self.context_terms[c.position]
-            lex = sum(
-                self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
-                for t in q_terms
-            ) / q_weight
+            lex = (
+                sum(
+                    self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
+                    for t in q_terms
+                )
+                / q_weight
+            )
             score = 0.6 * float(dense) + 0.4 * lex + answer_type_bonus(question, c.sentences[j])
             scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
         scored.sort(key=lambda s: -s.score)
@@ -225,7 +232,9 @@ class Answerer:
             return f"{NOT_COVERED_PREFIX} give a duration."
         return None
 
-    def decline(self, question: str, standalone: str, unknown: list[str], hits: list[Hit]) -> Answer:
+    def decline(
+        self, question: str, standalone: str, unknown: list[str], hits: list[Hit]
+    ) -> Answer:
         what = f" {_join(unknown)}" if unknown else " this question"
         return Answer(
             question=question,

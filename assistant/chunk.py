@@ -19,8 +19,25 @@ FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:")
 # "ref. [^1]" keeps its number as words; a bare mark is removed with the space before it.
 NAMED_REF = re.compile(r"\b(refs?\.)\s*\[\^?(\d{1,3})\]")
 REF_MARK = re.compile(r"\s*\[\^?(\d{1,3})\](?!\()")
-ABBREVIATIONS = {"e.g.", "i.e.", "ref.", "refs.", "vs.", "etc.", "dr.", "fig.", "al.", "approx.",
-                 "no.", "mr.", "mrs.", "st.", "cf.", "ca.", "resp."}
+ABBREVIATIONS = {
+    "e.g.",
+    "i.e.",
+    "ref.",
+    "refs.",
+    "vs.",
+    "etc.",
+    "dr.",
+    "fig.",
+    "al.",
+    "approx.",
+    "no.",
+    "mr.",
+    "mrs.",
+    "st.",
+    "cf.",
+    "ca.",
+    "resp.",
+}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 
 
@@ -108,7 +125,12 @@ def blocks(source: SourceFile) -> Iterator[Block]:
         heading = HEADING_MD.match(stripped) if markdown else None
         if heading or (not markdown and is_plain_heading(line, nxt)):
             yield from flush()
-            level = len(heading.group(1)) if heading else 2
+            if heading:
+                level = len(heading.group(1))
+            else:
+                # A title line straight above another one heads a part: it ranks higher.
+                after = lines[i + 2] if i + 2 < len(lines) else None
+                level = 1 if nxt is not None and is_plain_heading(nxt, after) else 2
             title = heading.group(2) if heading else stripped
             section = [s for s in section if s[0] < level] + [(level, title.strip())]
             lead = None
@@ -119,8 +141,10 @@ def blocks(source: SourceFile) -> Iterator[Block]:
             yield from flush()
             current = Block("bullet", bullet.group(1).strip(), path, i + 1, lead)
             continue
-        if current is not None and (markdown or current.kind == "bullet") and (
-            current.kind == "paragraph" or raw.startswith((" ", "\t"))
+        if (
+            current is not None
+            and (markdown or current.kind == "bullet")
+            and (current.kind == "paragraph" or raw.startswith((" ", "\t")))
         ):
             # Markdown wraps paragraphs over lines; indented lines continue a bullet.
             current.text += " " + stripped

@@ -69,7 +69,7 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
 
 
 def source_label(c: Citation) -> str:
-    """"imnm.md — From the Research > Treatment Strategies for IMNM (ref. 2, 3)"."""
+    """ "imnm.md — From the Research > Treatment Strategies for IMNM (ref. 2, 3)"."""
     refs = f" (ref. {', '.join(map(str, c.refs))})" if c.refs else ""
     section = f" — {c.section}" if c.section else ""
     return f"{c.source}{section}{refs}"
@@ -86,6 +86,9 @@ def render_text(answer: Answer, width: int = 100) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             lines.append(f"[{c.marker}] {source_label(c)}")
-            lines.append(textwrap.fill(f'"{c.quote}"', width=width, initial_indent="    ",
-                                       subsequent_indent="    "))
+            lines.append(
+                textwrap.fill(
+                    f'"{c.quote}"', width=width, initial_indent="    ", subsequent_indent="    "
+                )
+            )
     return "\n".join(lines)

@@ -82,7 +82,9 @@ def emit_json(data: dict[str, Any]) -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="The question; omit to read stdin.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="The question; omit to read stdin.")
+    ] = None,
     json_out: JsonOpt = False,
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
@@ -91,7 +93,7 @@ def ask(
         bool, typer.Option("--conversation", help="Stdin lines are turns of one conversation.")
     ] = False,
 ) -> None:
-    """Answer a question with inline [n] citations (or each stdin line, loading the model once)."""
+    """Answer a question with numbered inline citations (or each stdin line, one model load)."""
     from .cite import render_text
     from .types import Turn
 
@@ -113,8 +115,11 @@ def ask(
             continue
         if conversation:
             history.append(
-                Turn(question=answer.question, answer=answer.answer,
-                     standalone_question=answer.standalone_question)
+                Turn(
+                    question=answer.question,
+                    answer=answer.answer,
+                    standalone_question=answer.standalone_question,
+                )
             )
         if json_out:
             emit_json(answer.to_json_dict())
@@ -145,14 +150,22 @@ def search(
     for i, q in enumerate(queries):
         hits = assistant.search(q, k, mode)  # type: ignore[arg-type]
         if json_out:
-            emit_json({
-                "query": q,
-                "results": [
-                    {"rank": h.rank, "score": h.score, "chunk_id": h.chunk.chunk_id,
-                     "source": h.chunk.source, "section": h.chunk.section, "text": h.chunk.text}
-                    for h in hits
-                ],
-            })
+            emit_json(
+                {
+                    "query": q,
+                    "results": [
+                        {
+                            "rank": h.rank,
+                            "score": h.score,
+                            "chunk_id": h.chunk.chunk_id,
+                            "source": h.chunk.source,
+                            "section": h.chunk.section,
+                            "text": h.chunk.text,
+                        }
+                        for h in hits
+                    ],
+                }
+            )
             continue
         if batch and i:
             typer.echo("")
@@ -175,8 +188,9 @@ def index_cmd(
     from .index import ensure_index
 
     settings = settings_for(corpus, index)
-    idx = ensure_index(settings, shared_embedder(), rebuild=True, force=not if_stale,
-                       progress=True, notify=err)
+    idx = ensure_index(
+        settings, shared_embedder(), rebuild=True, force=not if_stale, progress=True, notify=err
+    )
     m = idx.manifest
     typer.echo(
         f"index ready at {idx.directory}: {m['n_chunks']} passages, {m['n_sentences']} sentences "
@@ -214,11 +228,12 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # click usage errors and anything unforeseen: one line
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        # Usage errors (bad option, unknown command): click's own message and exit code 2.
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         if os.environ.get("IMNM_DEBUG"):
             raise
         err(f"internal error: {type(exc).__name__}: {exc} (set IMNM_DEBUG=1 for details)")

@@ -62,7 +62,9 @@ def read_file(path: Path, folder: Path) -> SourceFile:
     text, note = decode(data)
     # Control characters other than tab/newline only confuse the chunker and the display.
     text = "".join(c for c in text if c in "\t\n" or c >= " " or c == "\r").replace("\r\n", "\n")
-    return SourceFile(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), decode_note=note)
+    return SourceFile(
+        name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), decode_note=note
+    )
 
 
 def load_corpus(folder: Path) -> list[SourceFile]:

@@ -32,7 +32,7 @@ from .settings import Settings
 from .types import Chunk, SourceFile
 
 FORMAT_VERSION = 1
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 FILES = ("docstore.json", "chunks.faiss", "sentences.npy")
 
 Notify = Callable[[str], None]
@@ -151,7 +151,8 @@ def _write_atomically(
         shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         shutil.rmtree(parent / f".{directory.name}.tmp-{os.getpid()}", ignore_errors=True)
-        raise IndexStateError(f"cannot write the index to {directory}: {exc.strerror or exc}") from exc
+        why = exc.strerror or exc
+        raise IndexStateError(f"cannot write the index to {directory}: {why}") from exc
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -200,7 +201,7 @@ def load_index(directory: Path, expected: dict[str, Any] | None = None) -> Index
         chunks = [Chunk.model_validate(c) for c in store["chunks"]]
         vectors = faiss.read_index(str(directory / "chunks.faiss"))
         sentence_vectors = np.load(directory / "sentences.npy", allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - checksums passed, yet unreadable: still damaged
+    except Exception as exc:
         raise IndexStateError(f"index at {directory} is damaged: {exc}") from exc
     owners = sentence_owners(chunks)
     if vectors.ntotal != len(chunks) or sentence_vectors.shape[0] != len(owners):

@@ -64,7 +64,9 @@ class Assistant:
         self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
                                 notify=self.notify))
         self.chain: Runnable[dict[str, Any], Answer] = (
-            RunnableLambda(self._prepare) | RunnableLambda(self._retrieve) | RunnableLambda(self._compose)
+            RunnableLambda(self._prepare)
+            | RunnableLambda(self._retrieve)
+            | RunnableLambda(self._compose)
         )
 
     def _load(self, index: Index) -> None:

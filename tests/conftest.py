@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.embed import Embedder
+from assistant.pipeline import Assistant
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -15,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def assistant():  # type: ignore[no-untyped-def]
+def assistant() -> Assistant:
     """The real assistant over the committed IMNM index (the model loads once per run)."""
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
@@ -24,7 +27,7 @@ def assistant():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
+def embedder() -> Embedder:
     from assistant.embed import shared_embedder
 
     return shared_embedder()

@@ -1,0 +1,55 @@
+"""Follow-ups are read in the context of the earlier turns."""
+
+import re
+
+from assistant.converse import is_followup, read_in_context
+from assistant.pipeline import Assistant
+from assistant.types import Turn
+
+
+def turn(assistant: Assistant, question: str, history: list[Turn]) -> str:
+    answer = assistant.ask(question, history)
+    history.append(
+        Turn(
+            question=answer.question,
+            answer=answer.answer,
+            standalone_question=answer.standalone_question,
+        )
+    )
+    return answer.answer
+
+
+def test_what_dose_after_first_line_treatment(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    turn(assistant, "What is the first-line treatment for IMNM?", history)
+    second = turn(assistant, "What dose?", history)
+    assert re.search(r"0\.5.{0,6}1 mg/kg", second), second
+
+
+def test_and_in_anti_srp_disease_swaps_the_antibody(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    assert "immunoglobulin" in turn(
+        assistant, "Which treatment is favored for anti-HMGCR IMNM?", history
+    )
+    second = turn(assistant, "And in anti-SRP disease?", history)
+    assert "rituximab" in second and history[-1].standalone_question
+    assert "anti-SRP" in history[-1].standalone_question
+
+
+def test_which_of_them_refers_to_the_last_answer(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    first = turn(assistant, "What is considered in severe or refractory cases?", history)
+    assert "rituximab" in first
+    second = turn(assistant, "Which of them is favored early in anti-SRP disease?", history)
+    assert "rituximab" in second
+
+
+def test_standalone_questions_are_left_alone() -> None:
+    history = [Turn(question="What is the first-line treatment?", answer="prednisone [1].")]
+    question = "Which antibodies define the subtypes of IMNM?"
+    assert not is_followup(question)
+    assert read_in_context(question, history) == (question, None)
+
+
+def test_no_history_no_rewrite() -> None:
+    assert read_in_context("What dose?", []) == ("What dose?", None)

@@ -1,0 +1,83 @@
+"""Another corpus, given with --corpus: answers cited from its own files, index cached."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.embed import Embedder
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+FILES = {
+    "gout.md": """# Gout
+
+## Treatment
+
+Acute gout flares are treated with colchicine, a nonsteroidal anti-inflammatory drug, or a
+short course of glucocorticoids. Allopurinol is the first-line urate-lowering therapy and is
+started at a low dose of 100 mg daily, titrated to a serum urate below 6 mg/dL.
+""",
+    "asthma.txt": """Asthma
+
+Control
+Inhaled corticosteroids are the cornerstone of long-term asthma control. A short-acting beta
+agonist such as salbutamol relieves acute bronchospasm.
+""",
+    "thyroid/hypothyroidism.md": """# Hypothyroidism
+
+Levothyroxine replacement is the standard treatment of hypothyroidism. The dose is adjusted
+to keep thyroid-stimulating hormone (TSH) within the reference range, checked 6 to 8 weeks
+after each change.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
+    root = tmp_path_factory.mktemp("other")
+    corpus = root / "corpus"
+    for name, text in FILES.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text)
+    return Assistant(Settings(corpus=corpus, index=root / "idx"), embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "source"),
+    [
+        ("Which drug lowers urate first?", "Allopurinol", "gout.md"),
+        ("What relieves acute bronchospasm?", "salbutamol", "asthma.txt"),
+        (
+            "How long after a dose change is TSH rechecked?",
+            "6 to 8 weeks",
+            "thyroid/hypothyroidism.md",
+        ),
+    ],
+)
+def test_answers_cite_the_corpus_own_files(
+    other: Assistant, question: str, fact: str, source: str
+) -> None:
+    answer = other.ask(question)
+    assert not answer.abstained, answer.answer
+    assert fact in answer.answer
+    assert answer.citations[0].source == source
+
+
+def test_off_topic_for_that_corpus_is_declined(other: Assistant) -> None:
+    assert other.ask("What is the capital of France?").abstained
+
+
+def test_index_of_another_corpus_is_cached_not_rebuilt(
+    other: Assistant, embedder: Embedder
+) -> None:
+    messages: list[str] = []
+    again = Assistant(other.settings, embedder=embedder, notify=messages.append)
+    assert not messages
+    assert again.index.manifest["built_at"] == other.index.manifest["built_at"]
+
+
+def test_default_cache_folder_is_per_corpus(isolated_env: Path) -> None:
+    a = Settings(corpus=isolated_env / "one").index_dir()
+    b = Settings(corpus=isolated_env / "two").index_dir()
+    assert a != b and str(a).startswith(str(isolated_env / "cache" / "imnm"))
+    assert Settings().index_dir().name == "index"
