@@ -148,7 +148,7 @@ def search(
     queries, batch = read_questions(query)
     assistant = make_assistant(corpus, index, k)
     for i, q in enumerate(queries):
-        hits = assistant.search(q, k, mode)  # type: ignore[arg-type]
+        hits = assistant.search(q, k, mode)
         if json_out:
             emit_json(
                 {
