@@ -18,7 +18,7 @@ import numpy as np
 from .chunk import embed_text
 from .cite import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
 from .index import Index
-from .lexicon import canonicalize, display, entities, terms
+from .lexicon import DRUG_CLASS, canonicalize, display, entities, terms
 from .types import Answer, Chunk, Hit
 
 # Words a question may use without their being part of its topic.
@@ -39,6 +39,8 @@ QUESTION_WORDS = frozenset(
 )
 # Words rarer than this (Zipf scale) that the corpus never uses name a topic it does not cover.
 RARE_WORD_ZIPF = 4.0
+# How much a sentence score leans on embedding similarity rather than shared terms.
+DENSE_WEIGHT = 0.6
 # Evidence this strong answers even a question with such a word ("per kilogram").
 STRONG_EVIDENCE = 0.55
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
@@ -46,6 +48,11 @@ FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every 
 DURATION_INTENT = re.compile(
     r"\b(how long|duration|for how many (?:days|weeks|months|years)|how soon)\b|^\s*when\b", re.I
 )
+RATE_INTENT = re.compile(
+    r"\b(rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b", re.I
+)
+# A figure: a percentage or a count ("12 of 40"), not a dose.
+FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
 DOSE_VALUE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
 )
@@ -158,7 +165,11 @@ class Answerer:
                 )
                 / q_weight
             )
-            score = 0.6 * float(dense) + 0.4 * lex + answer_type_bonus(question, c.sentences[j])
+            score = (
+                DENSE_WEIGHT * float(dense)
+                + (1 - DENSE_WEIGHT) * lex
+                + answer_type_bonus(question, c.sentences[j])
+            )
             scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -222,10 +233,12 @@ class Answerer:
         named = [e for t, e in entities(question) if t == "drug"]
         subject = display(named[0]) if named else "this"
         text = " ".join(sentences)
-        if DOSE_INTENT.search(question):
-            relevant = [s for s in sentences if not named or named[0] in terms(s)]
-            if not any(DOSE_VALUE.search(s) for s in relevant):
-                return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
+        if DOSE_INTENT.search(question) and not any(
+            dose_stated_for(named[0] if named else None, s) for s in sentences
+        ):
+            return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
+        if RATE_INTENT.search(question) and not FIGURE.search(text):
+            return f"{NOT_COVERED_PREFIX} give figures for this."
         if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
             return f"{NOT_COVERED_PREFIX} say how often."
         if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
@@ -266,6 +279,28 @@ ASKS_DRUG = re.compile(
     re.I,
 )
 ASKS_ANTIBODY = re.compile(r"\b(which|what)\b.{0,30}\b(antibod\w+|subtypes?|serolog\w*)", re.I)
+
+
+def dose_stated_for(drug: str | None, sentence: str) -> bool:
+    """Whether ``sentence`` gives a dose, and (when ``drug`` is named) gives it for that drug:
+    the drug mentioned closest before the dose must be it ("prednisone at 0.5 to 1 mg/kg")."""
+    for m in DOSE_VALUE.finditer(sentence):
+        if drug is None:
+            return True
+        before = entities_with_positions(sentence[: m.start()])
+        drugs = [e for t, e in before if t == "drug"]
+        if drugs and drug in (drugs[-1], DRUG_CLASS.get(drugs[-1])):
+            return True
+    return False
+
+
+def entities_with_positions(text: str) -> list[tuple[str, str]]:
+    """Entities of ``text`` in order of appearance, repeats kept (the last one is nearest)."""
+    out: list[tuple[str, str]] = []
+    for word in re.findall(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?", text):
+        found = entities(word)
+        out.extend(found[:1])
+    return out
 
 
 def answer_type_bonus(question: str, sentence: str) -> float:

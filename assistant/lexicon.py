@@ -102,6 +102,9 @@ ENTITY_TYPES: dict[str, str] = {
     "mmf": "drug",
 }
 
+# A drug and the class it belongs to: a dose of prednisone is a dose of a corticosteroid.
+DRUG_CLASS: dict[str, str] = {"prednisone": "corticosteroid"}
+
 # How an entity is written back into a question (readable, and matched again by SYNONYMS).
 DISPLAY: dict[str, str] = {
     "hmgcr": "anti-HMGCR",

@@ -146,6 +146,9 @@ PARTIAL = [
     ("What is the dose of rituximab?", r"rituximab", "state a dose"),
     ("How often should creatine kinase be checked?", r"creatine kinase", "say how often"),
     ("What IVIG dose is used?", r"immunoglobulin|IVIG", "state a dose"),
+    # The only dose in the text is prednisone's: it must not pass for methotrexate's.
+    ("What is the dose of methotrexate?", r"methotrexate", "state a dose for methotrexate"),
+    ("What is the mortality rate of IMNM?", r"mortality", "give figures"),
 ]
 
 
