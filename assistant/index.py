@@ -42,6 +42,10 @@ def _quiet(_: str) -> None:
     return None
 
 
+class IndexWriteError(IndexStateError):
+    """The index folder (or its parent) cannot be written: a needed rebuild cannot happen here."""
+
+
 @dataclass
 class Index:
     directory: Path
@@ -152,7 +156,7 @@ def _write_atomically(
     except OSError as exc:
         shutil.rmtree(parent / f".{directory.name}.tmp-{os.getpid()}", ignore_errors=True)
         why = exc.strerror or exc
-        raise IndexStateError(f"cannot write the index to {directory}: {why}") from exc
+        raise IndexWriteError(f"cannot write the index to {directory}: {why}") from exc
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -217,7 +221,7 @@ def build_lock(directory: Path) -> Iterator[None]:
         parent.mkdir(parents=True, exist_ok=True)
         handle = (parent / f".{directory.name}.lock").open("a")
     except OSError as exc:
-        raise IndexStateError(f"cannot write the index to {directory}: {exc.strerror}") from exc
+        raise IndexWriteError(f"cannot write the index to {directory}: {exc.strerror}") from exc
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -250,10 +254,55 @@ def ensure_index(
             reason = str(exc)
     else:
         reason = "rebuild requested"
-    with build_lock(directory):
-        if not force:
-            # Another process may have rebuilt it while this one waited for the lock.
-            with contextlib.suppress(IndexStateError):
-                return load_index(directory, expected)
-        notify(f"building the index at {directory} ({reason})")
-        return build_index(files, directory, settings, embedder, progress=progress, notify=notify)
+    try:
+        with build_lock(directory):
+            recover_leftovers(directory, notify)
+            if not force:
+                # Another process may have rebuilt it while this one waited for the lock
+                # (or a builder killed between its two renames left the old one aside).
+                with contextlib.suppress(IndexStateError):
+                    return load_index(directory, expected)
+            notify(f"building the index at {directory} ({reason})")
+            return build_index(
+                files, directory, settings, embedder, progress=progress, notify=notify
+            )
+    except IndexWriteError as exc:
+        # Say why a rebuild was needed, not only that it failed, and what to do about it.
+        raise IndexWriteError(
+            f"{reason}; {exc} (make the folder writable or choose another with --index or "
+            "IMNM_INDEX)"
+        ) from exc
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def recover_leftovers(directory: Path, notify: Notify = _quiet) -> None:
+    """Clean up after builders that died (killed mid-build); call with the build lock held.
+
+    A ``.NAME.tmp-PID`` folder is a half-written index: removed, never loaded. A ``.NAME.old-PID``
+    folder with no ``NAME`` beside it means the builder died between its two renames: the old
+    index is put back (it is verified like any other before use).
+    """
+    parent = directory.resolve().parent
+    if not parent.is_dir():
+        return
+    for kind in ("tmp", "old"):
+        for path in sorted(parent.glob(f".{directory.name}.{kind}-*")):
+            pid = path.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+                continue
+            if kind == "old" and not directory.exists():
+                with contextlib.suppress(OSError):
+                    os.replace(path, directory)
+                    notify(f"restored the index an interrupted build left aside: {path.name}")
+                continue  # never delete what may be the only copy
+            notify(f"removing what an interrupted index build left: {path.name}")
+            shutil.rmtree(path, ignore_errors=True)

@@ -90,14 +90,16 @@ class Assistant:
         qvec = self.embedder.encode_one(expand_abbreviations(inp["standalone"]))
         t2 = time.perf_counter()
         k = max(inp.get("k") or self.settings.k, 8)
-        hits = self.searcher.search(inp["standalone"], k, inp.get("mode", "hybrid"), qvec=qvec)
+        searcher = inp.get("searcher") or self.searcher
+        hits = searcher.search(inp["standalone"], k, inp.get("mode", "hybrid"), qvec=qvec)
         t3 = time.perf_counter()
         return inp | {"qvec": qvec, "hits": hits, "embed_ms": (t2 - t1) * 1e3,
                       "search_ms": (t3 - t2) * 1e3}
 
     def _compose(self, inp: dict[str, Any]) -> Answer:
         t4 = time.perf_counter()
-        answer = self.answerer.answer(
+        answerer = inp.get("answerer") or self.answerer
+        answer = answerer.answer(
             inp["question"], inp["standalone"], inp["qvec"], inp["hits"], inp["focus"]
         )
         if self.generator is not None and inp.get("backend", "auto") != "extractive":
@@ -123,10 +125,11 @@ class Assistant:
         mode: Mode = "hybrid",
     ) -> Answer:
         """A grounded, cited answer to ``question`` read in the context of ``history``."""
+        # One question sees one index: refresh() may swap it in between the chain's steps.
         with self._lock:
-            index_chain = self.chain
-        return index_chain.invoke({"question": question, "history": list(history), "k": k,
-                                   "mode": mode})
+            searcher, answerer = self.searcher, self.answerer
+        return self.chain.invoke({"question": question, "history": list(history), "k": k,
+                                  "mode": mode, "searcher": searcher, "answerer": answerer})
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         """The answer text sentence by sentence (growing), then the final Answer."""
