@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import display, entities, terms
+from .lexicon import ENTITY_TYPES, display, entities, terms
 from .types import Turn
 
+# "the disease" is not on the list: in this corpus it can only mean IMNM, so it needs no context.
 PRONOUN = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|which of (?:them|these|those)|the drug|"
-    r"the same|such patients|this condition|the disease)\b",
+    r"the same)\b",
     re.IGNORECASE,
 )
 ELLIPSIS_START = re.compile(
@@ -23,10 +24,27 @@ ELLIPSIS_START = re.compile(
 )
 
 
+# Words that name the disease or its patients: never a new topic in this corpus.
+SUBJECT_WORDS = frozenset(terms("anti disease imnm patients myopathy positive")) | {"anti"}
+
+
 def is_followup(question: str) -> bool:
-    """A question that leans on the earlier turns rather than standing alone."""
-    content = terms(question)
-    return bool(ELLIPSIS_START.match(question) or PRONOUN.search(question) or len(content) <= 2)
+    """A question that leans on the earlier turns rather than standing alone.
+
+    "And how is the response monitored?" starts like a follow-up but names its own topic
+    (two or more topic words, no pronoun): it is read on its own.
+    """
+    from .answer import QUESTION_WORDS
+
+    if PRONOUN.search(question):
+        return True
+    # Naming another antibody or drug ("And in anti-SRP disease?") is a follow-up, not a topic.
+    topic = [
+        t
+        for t in terms(_strip_ellipsis(question))
+        if t not in QUESTION_WORDS and t not in ENTITY_TYPES and t not in SUBJECT_WORDS
+    ]
+    return len(topic) <= 1 if ELLIPSIS_START.match(question) else len(terms(question)) <= 1
 
 
 def contextualize(question: str, history: Sequence[Turn]) -> str:
@@ -43,7 +61,7 @@ def read_in_context(question: str, history: Sequence[Turn]) -> tuple[str, str | 
     if not history or not is_followup(question):
         return question, None
     last = history[-1]
-    previous = last.standalone_question or last.question
+    previous = topic_of(history)
     new_entities = entities(question)
     old_entities = entities(previous)
     new_types = {t for t, _ in new_entities}
@@ -63,8 +81,21 @@ def read_in_context(question: str, history: Sequence[Turn]) -> tuple[str, str | 
     # "What dose?" / "Which of them ...": the new question, with what the last turn was about.
     about = [display(e) for t, e in entities(last.answer) if (t, e) not in new_entities][:4]
     context = previous.rstrip("?. ")
-    tail = f"; about {', '.join(about)}" if about else ""
+    # Only a pronoun ("Which of them ...") points back at what the last answer named.
+    tail = f"; about {', '.join(about)}" if about and PRONOUN.search(question) else ""
     return f"{question.rstrip()} (context: {context}{tail})", question
+
+
+def topic_of(history: Sequence[Turn]) -> str:
+    """The question the conversation is about: the latest one that stood on its own (or was
+    rewritten whole, "And in anti-SRP disease?"), so contexts do not nest turn after turn."""
+    for turn in reversed(history):
+        standalone = turn.standalone_question
+        if standalone and " (context: " not in standalone:
+            return standalone
+        if not standalone and not is_followup(turn.question):
+            return turn.question
+    return history[-1].question
 
 
 def _strip_ellipsis(question: str) -> str:

@@ -53,3 +53,20 @@ def test_standalone_questions_are_left_alone() -> None:
 
 def test_no_history_no_rewrite() -> None:
     assert read_in_context("What dose?", []) == ("What dose?", None)
+
+
+def test_a_follow_up_naming_its_own_topic_is_read_on_its_own(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    assert "MRI" in turn(assistant, "How is the disease diagnosed?", history)
+    second = turn(assistant, "And how is the response monitored?", history)
+    assert "creatine kinase" in second and history[-1].standalone_question is None
+
+
+def test_contexts_do_not_nest_over_many_turns(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    turn(assistant, "Which drugs spare steroids?", history)
+    turn(assistant, "What dose?", history)
+    third = turn(assistant, "What about in refractory cases?", history)
+    assert "rituximab" in third
+    standalone = history[-1].standalone_question or ""
+    assert standalone.count("(context:") == 1, standalone
