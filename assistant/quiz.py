@@ -413,7 +413,9 @@ def grade_against(
     if wrong_terms:
         problems.append("names what the source does not: " + ", ".join(
             TERM_DISPLAY.get(t, t) for t in wrong_terms))
-    contra = contradictions(ans, ref)
+    # The question's premise counts too ("late" contradicts "favoured early").
+    contra = contradictions(ans, normalise(" ".join([reference, question, *[
+        a for f in facts for a in f.alternatives()]])))
     problems.extend(contra)
     if contra or (wrong_numbers and score < 0.99):
         # A contradiction, or a wrong number in place of the right one, makes the answer wrong.
@@ -522,8 +524,19 @@ def reference_facts(reference: str, question: str) -> list[Fact]:
         facts.append(Fact(fact=f"the {kind}: " + " or ".join(TERM_DISPLAY.get(n, n)
                                                               for n in names),
                           accept=[TERM_DISPLAY.get(n, n) for n in names]))
-    for m in NUM_SPAN.finditer(_REF_RE.sub(" ", reference)):
-        facts.append(Fact(fact=m.group(1)))
+    from .answer import DOSE_INTENT, DURATION_INTENT
+
+    spans: list[tuple[str, str]] = []
+    text = _REF_RE.sub(" ", reference)
+    for m in NUM_SPAN.finditer(text):
+        unit = text[m.end(1):m.end(1) + 8].strip().lower()
+        spans.append((m.group(1), "dose" if unit.startswith(("mg", "g")) else "time"))
+    # A question asking for a dose is answered by the dose; the drugs around it are context.
+    want = "dose" if DOSE_INTENT.search(question) else (
+        "time" if DURATION_INTENT.search(question) else None)
+    if want and any(k == want for _, k in spans):
+        return [Fact(fact=v) for v, k in spans if k == want]
+    facts.extend(Fact(fact=v) for v, _ in spans)
     if not facts:
         q = set(terms(question))
         words = [t for t in dict.fromkeys(terms(reference)) if t not in q and len(t) > 3]
