@@ -105,6 +105,8 @@ def run_session(learner: str, n: int, topic: str | None, settings: Any) -> dict[
             _emit(f"  {chr(65 + j)}) {option}")
         answer = _read_answer(interactive)
         if answer is None:
+            if interactive:
+                _emit("")  # Ctrl-D leaves the cursor after the prompt
             _emit("stopped: no more answers.")
             break
         if not answer.strip():

@@ -176,10 +176,11 @@ def build_quiz_tab(assistant: Assistant, settings: Settings) -> None:
         summary = gr.Markdown(elem_id="quiz-summary")
         chart = gr.Plot(label="Progress chart", format="png", elem_id="quiz-chart")
 
-    next_btn.click(tab.next_item, [learner, topic, state], [item_md, state, feedback]).then(
-        tab.progress_view, [learner], [summary, chart]
-    )
+    # Named endpoints, prefixed: the chat app's own events must not collide with them.
+    next_btn.click(
+        tab.next_item, [learner, topic, state], [item_md, state, feedback], api_name="quiz_next"
+    ).then(tab.progress_view, [learner], [summary, chart], api_name="quiz_progress")
     check_btn.click(tab.submit, [learner, answer, state],
-                    [feedback, state, summary, chart, answer])  # fmt: skip
-    answer.submit(tab.submit, [learner, answer, state],
-                  [feedback, state, summary, chart, answer])  # fmt: skip
+                    [feedback, state, summary, chart, answer], api_name="quiz_submit")  # fmt: skip
+    answer.submit(tab.submit, [learner, answer, state], [feedback, state, summary, chart, answer],
+                  api_visibility="private")  # fmt: skip

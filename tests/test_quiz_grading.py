@@ -11,7 +11,15 @@ from assistant.chunk import chunk_corpus
 from assistant.corpus import load_corpus
 from assistant.errors import InputError
 from assistant.pipeline import Assistant
-from assistant.quiz import Bank, Item, build_bank, grade_free, grade_item, load_bank
+from assistant.quiz import (
+    DEFAULT_GOLD,
+    Bank,
+    Item,
+    build_bank,
+    grade_free,
+    grade_item,
+    load_bank,
+)
 from assistant.settings import DEFAULT_CORPUS, Settings
 from assistant.types import Chunk
 
@@ -274,3 +282,17 @@ def test_free_question_graded_against_the_grounded_answer(assistant: Assistant) 
     assert grade_free(assistant, dose, "2 mg/kg daily").verdict == "incorrect"
     off = grade_free(assistant, "What is the capital of France?", "Paris")
     assert off.verdict == "ungraded" and not off.correct and not off.citations
+
+
+def test_the_real_gold_items_accept_their_own_reference_answers(chunks: list[Chunk]) -> None:
+    """Each gold item of eval/gold.jsonl, answered with its own reference, is graded correct,
+    and a wrong drug or an empty-handed answer is not."""
+    if not DEFAULT_GOLD.is_file():
+        pytest.skip("eval/gold.jsonl is not there yet")
+    bank = load_bank(Settings(), chunks=chunks)
+    gold = [i for i in bank.items if i.kind == "gold"]
+    assert gold, "no answerable single-turn gold items could be read"
+    wrong = [(i.id, g.verdict, g.missing, g.problems) for i in gold
+             if (g := grade_item(i, i.answer)).verdict != "correct"]  # fmt: skip
+    assert not wrong
+    assert all(grade_item(i, "I do not know").verdict != "correct" for i in gold)
