@@ -137,6 +137,10 @@ CASES: list[tuple[str, str, str]] = [
     ("gold-when", "two to four weeks", "correct"),
     ("gold-when", "after 6 weeks", "incorrect"),
     ("gold-when", "4 weeks", "partly correct"),
+    ("gold-when", "2-4 days", "incorrect"),  # right numbers, wrong unit
+    ("gold-dose", "steroids, 0.5-1 g/kg/day", "incorrect"),
+    ("gold-biopsy", "myofiber necrosis with inflammatory infiltrates", "partly correct"),
+    ("gold-srp", "IVIG and rituximab", "partly correct"),  # right drug beside a wrong one
     # generated cloze items
     ("prednisone (____ mg/kg/day)", "0.5 to 1", "correct"),
     ("prednisone (____ mg/kg/day)", "0.5-1 mg/kg a day", "correct"),
