@@ -133,7 +133,8 @@ ANTONYMS: list[tuple[list[str], list[str]]] = [
 NEGATIONS = frozenset(["not", "no", "never", "without", "neither", "nor", "cannot", "none"])
 # Phrases that carry a negation word but state a plain fact.
 NEUTRAL_PHRASES = [
-    (re.compile(r"\bnot\s+(?:be\s+)?(?:known|clear|established|certain)\b", re.I), " unknown "),
+    (re.compile(r"\bnot\s+(?:be\s+)?(?:yet\s+)?(?:known|clear|established|certain|defined)\b",
+                re.I), " unknown "),
     (re.compile(r"\bnot\s+(?:common|frequent)\b", re.I), " infrequent "),
     (re.compile(r"\bnot\s+enough\b", re.I), " insufficient "),
     (re.compile(r"\bno\s+(?:consensus|standard|agreed|established)\b", re.I), " unknown "),
@@ -332,17 +333,21 @@ def _word_for(stem: str, words: list[str]) -> str:
     return next((w for w in words if stem in _stems([w])), stem)
 
 
-def contradictions(answer: Norm, reference: Norm) -> list[str]:
-    """Why ``answer`` says the opposite of ``reference`` (empty when it does not)."""
+def contradictions(
+    answer: Norm, reference: Norm, prefer: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
+    """Why ``answer`` says the opposite of ``reference`` (empty when it does not); the source's
+    word is named from ``prefer`` (the reference answer's words) when it holds one."""
     found = []
     for side_a, side_b in ANTONYMS:
         a, b = _stems(side_a), _stems(side_b)
         for mine, theirs in ((a, b), (b, a)):
             used = answer.words & mine
             if used and reference.words & theirs and not reference.words & mine:
+                said = sorted(reference.words & theirs & prefer) or sorted(reference.words & theirs)
                 found.append(
                     f"says {_word_for(sorted(used)[0], side_a + side_b)!r} where the source says "
-                    f"{_word_for(sorted(reference.words & theirs)[0], side_a + side_b)!r}"
+                    f"{_word_for(said[0], side_a + side_b)!r}"
                 )
     if answer.words & NEGATIONS and not reference.words & NEGATIONS:
         found.append("negates what the source states")
@@ -420,7 +425,7 @@ def grade_against(
             TERM_DISPLAY.get(t, t) for t in wrong_terms))
     # The question's premise counts too ("late" contradicts "favoured early").
     contra = contradictions(ans, normalise(" ".join([reference, question, *[
-        a for f in facts for a in f.alternatives()]])))
+        a for f in facts for a in f.alternatives()]])), prefer=normalise(reference).words)
     problems.extend(contra)
     if contra or (wrong_numbers and score < 0.99):
         # A contradiction, or a wrong number in place of the right one, makes the answer wrong.
@@ -684,9 +689,13 @@ def _context(chunk: Chunk) -> str:
     return chunk.section.rsplit(" > ", 1)[-1]
 
 
+# Short names a blank on a longer one accepts ("biopsy" for "muscle biopsy").
+TERM_SHORT: dict[str, list[str]] = {"biopsy": ["biopsy"], "mri": ["MRI"], "ck": ["CK"]}
+
+
 def _fact_for(target: Target) -> Fact:
     if target.kind == "term":
-        accept = [TERM_DISPLAY.get(target.canon, target.canon)]
+        accept = [TERM_DISPLAY.get(target.canon, target.canon), *TERM_SHORT.get(target.canon, [])]
         return Fact(fact=target.text, accept=[a for a in accept if a != target.text])
     return Fact(fact=target.text, accept=[a for a in target.accept if a != target.text])
 

@@ -161,6 +161,12 @@ CASES: list[tuple[str, str, str]] = [
     ("Monitoring of muscle strength and ____ levels", "CK", "correct"),
     ("Monitoring of muscle strength and ____ levels", "creatine phosphokinase", "correct"),
     ("Monitoring of muscle strength and ____ levels", "creatinine", "incorrect"),
+    ("strategy for IMNM is currently ____", "not yet established", "correct"),
+    ("strategy for IMNM is currently ____", "well established", "incorrect"),
+    ("inflammatory infiltrates on ____", "biopsy", "correct"),
+    ("inflammatory infiltrates on ____", "MRI", "incorrect"),
+    ("have a high rate of ____ when", "flares", "correct"),
+    ("have a high rate of ____ when", "remission", "incorrect"),
 ]
 
 
