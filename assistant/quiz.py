@@ -831,6 +831,7 @@ def _best_sentence(chunk: Chunk, text: str) -> str:
 def gold_items(rows: Iterable[dict[str, Any]], chunks: Sequence[Chunk]) -> list[Item]:
     """Answerable single-turn gold items as quiz items (the others are skipped)."""
     items: list[Item] = []
+    ids: set[str] = set()
     for row in rows:
         if row.get("turns") or row.get("kind", "answerable") != "answerable":
             continue
@@ -847,8 +848,12 @@ def gold_items(rows: Iterable[dict[str, Any]], chunks: Sequence[Chunk]) -> list[
         if located is None:
             continue
         chunk, quote = located
+        item_id = f"gold-{row.get('id') or hashlib.sha1(question.encode()).hexdigest()[:10]}"
+        if item_id in ids:
+            continue  # a repeated id keeps its first item
+        ids.add(item_id)
         items.append(Item(
-            id=f"gold-{row.get('id') or hashlib.sha1(question.encode()).hexdigest()[:10]}",
+            id=item_id,
             kind="gold", topic=str(row.get("category") or "general"), question=question,
             answer=MARKER.sub("", answer).replace(" .", ".").strip(), facts=facts,
             chunk_id=chunk.chunk_id, source=chunk.source, section=chunk.section, quote=quote,
