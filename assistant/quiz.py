@@ -653,21 +653,31 @@ _SYNONYM_ANY = re.compile(
 )
 
 
+# A fallback blank hides a word rarer than this in English (Zipf scale): a domain word such as
+# "idiopathic" or "phenotype", never "needed" or "status", which make guessing games.
+FALLBACK_MAX_ZIPF = 4.3
+
+
 def _fallback_target(sentence: str, df: dict[str, int]) -> Target | None:
-    """For a sentence naming nothing known: its rarest long content word."""
-    best: tuple[int, int, re.Match[str]] | None = None
+    """For a sentence naming nothing known: its rarest domain word, if it has one."""
+    from wordfreq import zipf_frequency
+
+    best: tuple[float, int, int, re.Match[str]] | None = None
     # Words inside a known name ("necrotizing" of the disease's name) make poor blanks.
     named = [(m.start(), m.end()) for m in _SYNONYM_ANY.finditer(sentence)]
     for m in re.finditer(r"[A-Za-z][A-Za-z-]{5,}", sentence):
         ts = terms(m.group(0))
         if not ts or m.start() == 0 or any(s <= m.start() < e for s, e in named):
             continue
-        key = (df.get(ts[0], 0), m.start(), m)
-        if best is None or key[:2] < best[:2]:
+        zipf = min(zipf_frequency(w, "en") for w in m.group(0).lower().split("-") if w)
+        if zipf >= FALLBACK_MAX_ZIPF:
+            continue
+        key = (zipf, df.get(ts[0], 0), m.start(), m)
+        if best is None or key[:3] < best[:3]:
             best = key
     if best is None:
         return None
-    m = best[2]
+    m = best[3]
     return Target(m.start(), m.end(), m.group(0), "word", m.group(0).lower(), [])
 
 
