@@ -1,0 +1,80 @@
+"""Thumbs-up/down feedback on chat answers, kept in SQLite under the data folder."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from .errors import StorageError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    session TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL
+)
+"""
+
+
+class FeedbackStore:
+    """One row per rating; every write is its own committed transaction."""
+
+    def __init__(self, path: Path, timeout: float = 2.0) -> None:
+        self.path = path
+        self.timeout = timeout
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=self.timeout)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute(SCHEMA)
+            return con
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open the feedback database {self.path}: {exc}") from exc
+
+    def add(
+        self,
+        rating: int,
+        question: str,
+        answer: str,
+        citations: list[dict[str, Any]],
+        session: str = "",
+    ) -> int:
+        con = self._connect()
+        try:
+            with con:
+                cur = con.execute(
+                    "INSERT INTO feedback (created, session, rating, question, answer, citations)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        time.time(),
+                        session,
+                        1 if rating > 0 else -1,
+                        question,
+                        answer,
+                        json.dumps(citations, ensure_ascii=False),
+                    ),
+                )
+            return int(cur.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StorageError(f"feedback not saved ({exc}); earlier feedback is kept") from exc
+        finally:
+            con.close()
+
+    def rows(self) -> list[dict[str, Any]]:
+        con = self._connect()
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute("SELECT * FROM feedback ORDER BY id")]
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot read the feedback database {self.path}: {exc}") from exc
+        finally:
+            con.close()
