@@ -147,8 +147,20 @@ def search(
         raise InputError(f"unknown --mode {mode!r}: use hybrid, dense or sparse")
     queries, batch = read_questions(query)
     assistant = make_assistant(corpus, index, k)
+    failures = 0
     for i, q in enumerate(queries):
-        hits = assistant.search(q, k, mode)
+        try:
+            hits = assistant.search(q, k, mode)
+        except InputError as exc:
+            # One bad line (only control characters, say) must not end the whole batch.
+            if not batch:
+                raise
+            failures += 1
+            if json_out:
+                emit_json({"query": q, "error": str(exc)})
+            else:
+                err(str(exc))
+            continue
         if json_out:
             emit_json(
                 {
@@ -173,6 +185,8 @@ def search(
         for h in hits:
             typer.echo(f"{h.rank}. [{h.score:.4f}] {h.chunk.chunk_id} — {h.chunk.section}")
             typer.echo(f"   {h.chunk.text}")
+    if failures and not json_out:
+        raise typer.Exit(1)
 
 
 @app.command("index")

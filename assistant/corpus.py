@@ -31,6 +31,14 @@ def corpus_files(folder: Path) -> list[Path]:
         raise CorpusError(f"cannot list corpus folder {folder}: {exc.strerror}") from exc
     if not files:
         raise CorpusError(f"corpus folder has no .md or .txt files: {folder}")
+    root = folder.resolve()
+    for p in files:
+        # A link may not pull in text from elsewhere (../../etc/passwd named notes.txt).
+        if not p.resolve().is_relative_to(root):
+            raise CorpusError(
+                f"corpus file {p.relative_to(folder).as_posix()} links outside the corpus "
+                "folder; copy the file in instead"
+            )
     return files
 
 
@@ -43,6 +51,12 @@ def decode(data: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         return text, f"invalid UTF-8 at byte {exc.start}; undecodable bytes replaced"
+
+
+def _hidden(c: str) -> bool:
+    return c < " " or "\x7f" <= c <= "\x9f" or "\u202a" <= c <= "\u202e" or (
+        "\u2066" <= c <= "\u2069"
+    )
 
 
 def read_file(path: Path, folder: Path) -> SourceFile:
@@ -60,8 +74,9 @@ def read_file(path: Path, folder: Path) -> SourceFile:
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {name}: {exc.strerror}") from exc
     text, note = decode(data)
-    # Control characters other than tab/newline only confuse the chunker and the display.
-    text = "".join(c for c in text if c in "\t\n" or c >= " " or c == "\r").replace("\r\n", "\n")
+    # Control characters other than tab/newline only confuse the chunker and the display; C1
+    # controls and bidi overrides could also rewrite a terminal or reorder what a reader sees.
+    text = "".join(c for c in text if c in "\t\n\r" or not _hidden(c)).replace("\r\n", "\n")
     return SourceFile(
         name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), decode_note=note
     )
