@@ -47,11 +47,12 @@ class Settings(BaseSettings):
     # Optional LLM over an OpenAI-compatible endpoint.
     llm_base_url: str | None = None
     llm_model: str | None = None
-    llm_api_key: str | None = None
+    # Secrets stay out of repr(): settings may end up in a log or an error message.
+    llm_api_key: str | None = Field(default=None, repr=False)
     llm_timeout: float = 30.0
 
     # Chat app.
-    auth: str | None = None
+    auth: str | None = Field(default=None, repr=False)  # user:password
 
     def index_dir(self) -> Path:
         """Where the index of ``self.corpus`` lives."""
