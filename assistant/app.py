@@ -121,27 +121,43 @@ class ChatApp:
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
-    def remember(self, rendered: str, answer: Answer) -> None:
+    def remember(self, rendered: str, answer: Answer, key: str | None = None) -> None:
         with self._answers_lock:
             self._answers[rendered] = answer
-            while len(self._answers) > 2000:
+            if key is not None:
+                self._answers[key] = answer
+            while len(self._answers) > 4000:
                 self._answers.popitem(last=False)
 
     def recall(self, rendered: str) -> Answer | None:
         with self._answers_lock:
             return self._answers.get(rendered)
 
+    @staticmethod
+    def turn_key(before: str, question: str, rendered: str) -> str:
+        """A turn's identity: its whole conversation so far, not its text alone. The same text
+        answers many turns ("Tell me more." repeats a passage, in this session or another)."""
+        import hashlib
+
+        return hashlib.sha256(f"{before}\0{question}\0{rendered}".encode()).hexdigest()
+
     def turns(self, history: list[Any]) -> list[Turn]:
         """Earlier turns from Gradio's message history (user message, then the answer)."""
+        return self._turns_and_key(history)[0]
+
+    def _turns_and_key(self, history: list[Any]) -> tuple[list[Turn], str]:
         turns: list[Turn] = []
         question: str | None = None
+        key = ""
         for msg in history or []:
             role = msg.get("role") if isinstance(msg, dict) else None
             text = message_text(msg.get("content") if isinstance(msg, dict) else msg)
             if role == "user":
                 question = text
             elif role == "assistant" and question is not None:
-                known = self.recall(text)
+                key = self.turn_key(key, question, text)
+                with self._answers_lock:
+                    known = self._answers.get(key)
                 if known is not None:
                     turns.append(
                         Turn(
@@ -153,7 +169,7 @@ class ChatApp:
                 else:
                     turns.append(Turn(question=question, answer=text.split(SOURCES_HEADING)[0]))
                 question = None
-        return turns
+        return turns, key
 
     def maybe_refresh(self) -> None:
         """Pick up a changed corpus (rebuilding the index) at most every few seconds."""
@@ -172,10 +188,12 @@ class ChatApp:
         """The chat handler: streams the answer text, then the full message with its sources."""
         try:
             self.maybe_refresh()
-            for item in self.assistant.stream(message_text(message), self.turns(history)):
+            asked = message_text(message)
+            turns, before = self._turns_and_key(history)
+            for item in self.assistant.stream(asked, turns):
                 if isinstance(item, Answer):
                     rendered = render_answer(item)
-                    self.remember(rendered, item)
+                    self.remember(rendered, item, self.turn_key(before, asked, rendered))
                     yield rendered
                 else:
                     yield escape(item)
