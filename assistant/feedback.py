@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,33 @@ class FeedbackStore:
     def __init__(self, path: Path, timeout: float = 2.0) -> None:
         self.path = path
         self.timeout = timeout
+        self._ready = False
+        self._setup_lock = threading.Lock()
+
+    def _setup(self, con: sqlite3.Connection) -> None:
+        """WAL mode, once per store. Switching to WAL needs an exclusive lock that
+        SQLite does not wait for (no busy handler): first writers at once got "database is
+        locked", so one thread sets up and a busy file is retried until the timeout."""
+        with self._setup_lock:
+            if self._ready:
+                return
+            deadline = time.monotonic() + self.timeout
+            while True:
+                try:
+                    con.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            self._ready = True
 
     def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(self.path, timeout=self.timeout)
-            con.execute("PRAGMA journal_mode=WAL")
+            if not self._ready:
+                self._setup(con)
             con.execute(SCHEMA)
             return con
         except (OSError, sqlite3.Error) as exc:

@@ -101,6 +101,11 @@ def _storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
         )
     if "full" in text:
         return StorageError(f"disk full: this answer could not be saved to {path} ({kept})")
+    if "disk i/o error" in text:
+        # What a failed write (no space, a file-size limit, a failing disk) usually looks like.
+        return StorageError(
+            f"cannot write quiz progress at {path}: disk I/O error (is the disk full?); {kept}"
+        )
     if "not a database" in text or "malformed" in text:
         return StorageError(
             f"quiz progress file {path} is damaged ({exc}); move it aside to start afresh"
