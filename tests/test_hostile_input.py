@@ -205,6 +205,10 @@ def test_hostile_corpus_text_is_indexed_as_plain_text(tmp_path: Path, embedder: 
     assert "Rituximab" in answer.answer and not ungrounded(answer, assistant)
     # The script tag is source text: it stays text (the chat escapes it; the CLI prints it).
     assert any("<script>" in c.quote for c in answer.citations)
+    from assistant.app import render_answer
+
+    page = render_answer(answer)
+    assert "<script" not in page and "&lt;script&gt;" in page and "<b>" not in page
     monitored = assistant.ask("What is monitored to evaluate treatment response?")
     # The escape character goes; the "[2J" after it is plain, harmless text.
     assert "Creatine kinase[2J is monitored" in monitored.answer
@@ -316,3 +320,21 @@ def test_the_grounding_check_itself_catches_invented_text(assistant: Assistant) 
         real.answer + " Stop all steroids immediately.",
     ):
         assert ungrounded(real.model_copy(update={"answer": forged}), assistant), forged
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd", "..", "a/../../b", "/etc/shadow", "C:\\Windows\\x", "ann\x00",
+     "ann\nbob", "<script>alert(1)</script>", "\u202eann", "x" * 41, "   "],
+)
+def test_hostile_learner_names_are_refused_in_one_line(tmp_path: Path, name: str) -> None:
+    from assistant.progress import Progress, validate_learner
+
+    with pytest.raises(InputError) as caught:
+        validate_learner(name)
+    assert "\n" not in str(caught.value)
+    store = Progress(tmp_path / "data" / "quiz.sqlite3")
+    with pytest.raises(InputError):
+        store.history(name)
+    # Names are database keys, never paths: only the database file was ever created.
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "quiz.sqlite3"]
