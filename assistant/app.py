@@ -117,6 +117,7 @@ class ChatApp:
         self.refresh_every = refresh_every
         self._last_refresh = time.monotonic()
         self._refresh_lock = threading.Lock()
+        self._refresh_problem: str | None = None  # shown under answers until a refresh works
         # Rendered message -> its Answer: follow-ups and feedback need the data behind the text.
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
@@ -179,8 +180,14 @@ class ChatApp:
         try:
             self._last_refresh = now
             self.assistant.refresh()
+            self._refresh_problem = None
         except ImnmError as exc:
             log.warning("corpus refresh failed: %s", exc)
+            # Answers still come from the index already loaded: say so, never silently.
+            self._refresh_problem = (
+                f"The sources could not be reloaded ({exc}); answers come from the index "
+                "loaded before."
+            )
         finally:
             self._refresh_lock.release()
 
@@ -193,6 +200,8 @@ class ChatApp:
             for item in self.assistant.stream(asked, turns):
                 if isinstance(item, Answer):
                     rendered = render_answer(item)
+                    if self._refresh_problem:
+                        rendered += f"\n\n_⚠️ {escape(self._refresh_problem)}_"
                     self.remember(rendered, item, self.turn_key(before, asked, rendered))
                     yield rendered
                 else:

@@ -464,3 +464,31 @@ def test_sentence_vectors_are_never_unpickled(work: Settings) -> None:
     rewrite_with_checksum(work.index_dir(), "sentences.npy", buffer.getvalue())
     with pytest.raises(IndexStateError, match="damaged"):
         load_index(work.index_dir(), expected_for(work))
+
+
+# --- the corpus changes while the chat app runs -------------------------------------------------
+
+
+def test_chat_picks_up_a_changed_corpus(work: Settings, embedder: Embedder, tmp_path: Path) -> None:
+    from assistant.app import ChatApp
+
+    settings = work.model_copy(update={"data_dir": tmp_path / "data"})
+    chat = ChatApp(Assistant(settings, embedder=embedder), settings, refresh_every=0)
+    (work.corpus / "extra.md").write_text(STATIN_FACT)
+    reply = list(chat.respond(STATIN_Q, []))[-1]
+    assert "statin exposure" in reply and "extra.md" in reply
+    assert "⚠️" not in reply
+
+
+def test_chat_never_serves_a_stale_index_silently(
+    work: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    from assistant.app import ChatApp
+
+    settings = work.model_copy(update={"data_dir": tmp_path / "data"})
+    chat = ChatApp(Assistant(settings, embedder=embedder, rebuild=False), settings, refresh_every=0)
+    assert "⚠️" not in list(chat.respond(FIRST_LINE_Q, []))[-1]
+    (work.corpus / "extra.md").write_text(STATIN_FACT)  # and this index may not be rebuilt
+    reply = list(chat.respond(FIRST_LINE_Q, []))[-1]
+    assert "prednisone" in reply  # still answered, from the index it has...
+    assert "⚠️" in reply and "stale" in reply  # ...and it says the index is out of date
