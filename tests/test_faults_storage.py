@@ -23,7 +23,10 @@ import pytest
 
 from assistant.errors import StorageError
 from assistant.feedback import FeedbackStore
+from assistant.pipeline import Assistant
 from assistant.progress import Progress
+from assistant.settings import Settings
+from assistant.types import Answer
 
 REPO = Path(__file__).resolve().parent.parent
 IMNM = [sys.executable, "-m", "assistant.cli"]
@@ -278,3 +281,61 @@ def test_feedback_in_a_read_only_or_blocked_folder_is_one_line(tmp_path: Path) -
     assert out and "\n" not in out and "feedback" in out, out
     rows = FeedbackStore(data / "feedback.sqlite3").rows()
     assert [r["question"] for r in rows] == ["kept question"]
+
+
+# --- an LLM endpoint that hangs -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def silent_server() -> Iterator[int]:
+    """A TCP server on loopback that accepts connections and never says a word."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_hanging_llm_endpoint_still_gets_the_extractive_answer(assistant: Assistant) -> None:
+    pytest.importorskip("assistant.llm")
+
+    secret = "sk-test-NEVER-SHOWN-42"
+    with silent_server() as port:
+        settings = Settings(
+            llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="m", llm_api_key=secret,
+            llm_timeout=1.0,
+        )
+        llm_assistant = Assistant(settings, rebuild=False)
+        result: dict[str, Answer] = {}
+
+        def ask() -> None:
+            result["answer"] = llm_assistant.ask("What is the first-line treatment for IMNM?")
+
+        worker = threading.Thread(target=ask, daemon=True)
+        worker.start()
+        worker.join(timeout=120)  # a bound on a hang, not a timing test
+        assert not worker.is_alive(), "the question hung with the LLM endpoint"
+    answer = result["answer"]
+    extractive = assistant.ask("What is the first-line treatment for IMNM?")
+    assert answer.answer == extractive.answer and answer.citations
+    assert answer.notes  # it says the LLM was not used
+    assert secret not in json.dumps(answer.to_json_dict()) and secret not in repr(settings)
