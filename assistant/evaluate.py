@@ -1,0 +1,313 @@
+"""The gold-set evaluation: answers, citations, retrieval and abstention, scored independently.
+
+Facts are matched by their accepted spellings; citations are judged by ``assistant.check``,
+which shares no code with the answerer. ``abstention_accuracy`` counts an item right when an
+unanswerable one is declined or says what the sources do not give ("The indexed sources do
+not ..."), and an answerable one is not declined.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .check import META_PREFIX, check_answer
+from .errors import InputError
+from .settings import REPO_ROOT
+
+if TYPE_CHECKING:
+    from .pipeline import Assistant
+    from .types import Answer
+
+DEFAULT_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
+METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "retrieval_recall@5",
+           "abstention_accuracy")
+THRESHOLDS = {"answer_accuracy": 0.95, "citation_precision": 0.95, "citation_recall": 0.95,
+              "abstention_accuracy": 0.9}
+
+
+class Fact(BaseModel):
+    fact: str
+    accept: list[str]
+
+
+class GoldItem(BaseModel):
+    id: str
+    question: str
+    answer: str = ""
+    facts: list[Fact] = Field(default_factory=list)
+    support: list[str] = Field(default_factory=list)
+    category: str
+    kind: Literal["answerable", "unanswerable"]
+    turns: list[str] | None = None
+
+
+class ItemResult(BaseModel):
+    id: str
+    category: str
+    kind: str
+    question: str
+    answer: str
+    abstained: bool
+    facts_missing: list[str]
+    answer_correct: bool | None  # None for unanswerable items
+    abstention_correct: bool
+    citation_precision: float | None
+    citation_recall: float | None
+    retrieval_hit: bool | None
+    unsupported: list[str]
+    latency_ms: float | None = None
+
+    @property
+    def failed(self) -> list[str]:
+        out = []
+        if self.answer_correct is False:
+            out.append("answer_accuracy")
+        if self.citation_precision is not None and self.citation_precision < 1:
+            out.append("citation_precision")
+        if self.citation_recall is not None and self.citation_recall < 1:
+            out.append("citation_recall")
+        if self.retrieval_hit is False:
+            out.append("retrieval_recall@5")
+        if not self.abstention_correct:
+            out.append("abstention_accuracy")
+        return out
+
+
+def load_gold(path: Path = DEFAULT_GOLD) -> list[GoldItem]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the gold file {path}: {exc.strerror}") from exc
+    items = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(GoldItem.model_validate_json(line))
+        except ValidationError as exc:
+            raise InputError(f"{path}:{n}: not a gold item ({exc.errors()[0]['msg']})") from exc
+    if not items:
+        raise InputError(f"the gold file {path} has no items")
+    return items
+
+
+_DASHES = str.maketrans("\u2013\u2011\u2010", "---")
+
+
+def _norm(text: str) -> str:
+    text = text.translate(_DASHES)
+    return " ".join(text.lower().split())
+
+
+def missing_facts(item: GoldItem, text: str) -> list[str]:
+    body = _norm(text)
+    return [f.fact for f in item.facts if not any(_norm(a) in body for a in f.accept)]
+
+
+def score(
+    item: GoldItem,
+    text: str,
+    abstained: bool,
+    citations: dict[int, str],
+    retrieved: list[str] | None,
+    latency_ms: float | None = None,
+) -> ItemResult:
+    """One item scored from what an answerer returned (any answerer: this trusts none)."""
+    says_missing = abstained or META_PREFIX in text
+    if item.kind == "unanswerable":
+        partial = None if abstained else check_answer(text, citations)
+        return ItemResult(
+            id=item.id, category=item.category, kind=item.kind, question=item.question,
+            answer=text, abstained=abstained, facts_missing=[], answer_correct=None,
+            abstention_correct=says_missing,
+            citation_precision=partial.citation_precision if partial else None,
+            citation_recall=partial.citation_recall if partial else None,
+            retrieval_hit=None, unsupported=[], latency_ms=latency_ms,
+        )
+    missing = missing_facts(item, text)
+    check = None if abstained else check_answer(text, citations)
+    hit = None
+    if retrieved is not None and item.support:
+        hit = all(any(span in passage for passage in retrieved[:5]) for span in item.support)
+    return ItemResult(
+        id=item.id, category=item.category, kind=item.kind, question=item.question, answer=text,
+        abstained=abstained, facts_missing=missing,
+        answer_correct=not abstained and not missing, abstention_correct=not abstained,
+        citation_precision=check.citation_precision if check else None,
+        citation_recall=check.citation_recall if check else None,
+        retrieval_hit=hit,
+        unsupported=[s.sentence for s in check.sentences if not s.supported] if check else [],
+        latency_ms=latency_ms,
+    )
+
+
+def _mean(values: Iterable[float | bool | None]) -> float | None:
+    vals = [float(v) for v in values if v is not None]
+    return round(sum(vals) / len(vals), 4) if vals else None
+
+
+def metrics_of(results: list[ItemResult]) -> dict[str, float | None]:
+    return {
+        "answer_accuracy": _mean(r.answer_correct for r in results),
+        "citation_precision": _mean(r.citation_precision for r in results),
+        "citation_recall": _mean(r.citation_recall for r in results),
+        "retrieval_recall@5": _mean(r.retrieval_hit for r in results),
+        "abstention_accuracy": _mean(r.abstention_correct for r in results),
+    }
+
+
+def summarise(results: list[ItemResult]) -> dict[str, Any]:
+    by_cat: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        by_cat[r.category].append(r)
+    lat = sorted(r.latency_ms for r in results if r.latency_ms is not None)
+    latency = (
+        {"p50_ms": round(statistics.median(lat), 2),
+         "p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2)}
+        if lat else {}
+    )
+    return {
+        "n": len(results),
+        "metrics": metrics_of(results),
+        "latency": latency,
+        "by_category": {c: {"n": len(rs)} | metrics_of(rs) for c, rs in sorted(by_cat.items())},
+        "items": [r.model_dump() | {"failed": r.failed} for r in results],
+    }
+
+
+def run_item(assistant: Assistant, item: GoldItem, mode: str = "hybrid") -> ItemResult:
+    from .types import Turn
+
+    history: list[Turn] = []
+    answer: Answer | None = None
+    for question in item.turns or [item.question]:
+        answer = assistant.ask(question, history, mode=mode)  # type: ignore[arg-type]
+        history.append(Turn(question=answer.question, answer=answer.answer,
+                            standalone_question=answer.standalone_question))
+    assert answer is not None
+    return score(
+        item, answer.answer, answer.abstained, {c.marker: c.text for c in answer.citations},
+        [h.chunk.text for h in answer.retrieved], answer.timings_ms.get("total"),
+    )
+
+
+def evaluate(
+    assistant: Assistant, gold: list[GoldItem], mode: str = "hybrid"
+) -> dict[str, Any]:
+    return summarise([run_item(assistant, item, mode) for item in gold])
+
+
+def evaluate_answers(path: Path, gold: list[GoldItem]) -> dict[str, Any]:
+    """Score answers produced elsewhere: JSON lines as ``imnm ask --json`` prints them."""
+    by_question: dict[str, dict[str, Any]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the answers file {path}: {exc.strerror}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            by_question[_norm(str(data["question"]))] = data
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{n}: not an `imnm ask --json` line") from exc
+    results = []
+    for item in gold:
+        data = by_question.get(_norm(item.question))
+        if data is None:
+            continue
+        citations = {int(c["marker"]): str(c.get("text", "")) for c in data.get("citations", [])}
+        retrieved = data.get("retrieved")
+        texts = [str(r.get("text", "")) for r in retrieved] if isinstance(retrieved, list) else None
+        results.append(score(item, str(data.get("answer", "")), bool(data.get("abstained")),
+                             citations, texts, (data.get("timings_ms") or {}).get("total")))
+    if not results:
+        raise InputError(f"no answer in {path} matches a gold question")
+    return summarise(results)
+
+
+def regressions(summary: dict[str, Any], thresholds: dict[str, float] = THRESHOLDS) -> list[str]:
+    """One readable line per metric under its threshold, naming the items that failed it."""
+    lines = []
+    for name, minimum in thresholds.items():
+        value = summary["metrics"].get(name)
+        if value is None or value >= minimum:
+            continue
+        failing = [i for i in summary["items"] if name in i["failed"]]
+        detail = "; ".join(f"{i['id']}: {i['answer'][:120]!r}" for i in failing[:8])
+        lines.append(f"{name} = {value:.3f} < {minimum} — failing items: {detail}")
+    return lines
+
+
+def write_report(summary: dict[str, Any], folder: Path,
+                 ablation: dict[str, dict[str, Any]] | None = None) -> Path:
+    """REPORT.md, metrics.json and a chart of the metrics by category."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cats = list(summary["by_category"])
+    names = [m for m in METRICS if m != "retrieval_recall@5"] + ["retrieval_recall@5"]
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        vals = [summary["by_category"][c].get(name) or 0.0 for c in cats]
+        ax.bar([x + i * width for x in range(len(cats))], vals, width, label=name)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(cats))], cats)
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"imnm eval: metrics by category (n={summary['n']})")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(folder / "metrics_by_category.png", dpi=100)
+    plt.close(fig)
+
+    def fmt(v: float | None) -> str:
+        return "—" if v is None else f"{v:.3f}"
+
+    md = ["# imnm evaluation", "", f"Gold items: {summary['n']}", "",
+          "| metric | value | threshold |", "| --- | --- | --- |"]
+    md += [f"| {m} | {fmt(summary['metrics'][m])} | {THRESHOLDS.get(m, '—')} |" for m in METRICS]
+    if summary.get("latency"):
+        md += ["", f"Latency per answer: p50 {summary['latency']['p50_ms']} ms, "
+               f"p95 {summary['latency']['p95_ms']} ms."]
+    md += ["", "## By category", "", "| category | n | " + " | ".join(METRICS) + " |",
+           "| --- | --- |" + " --- |" * len(METRICS)]
+    for c, m in summary["by_category"].items():
+        md.append(f"| {c} | {m['n']} | " + " | ".join(fmt(m[k]) for k in METRICS) + " |")
+    md += ["", "![metrics by category](metrics_by_category.png)"]
+    if ablation:
+        md += ["", "## Ablation: retrieval mode", "", "| mode | " + " | ".join(METRICS) + " |",
+               "| --- |" + " --- |" * len(METRICS)]
+        for mode, s in ablation.items():
+            md.append(f"| {mode} | " + " | ".join(fmt(s['metrics'][k]) for k in METRICS) + " |")
+    failing = [i for i in summary["items"] if i["failed"]]
+    md += ["", f"## Failing items ({len(failing)})", ""]
+    for i in failing:
+        md += [f"### {i['id']} ({i['category']}, {i['kind']}): {', '.join(i['failed'])}", "",
+               f"**Q:** {i['question']}", "", f"**A:** {i['answer']}", ""]
+        if i["facts_missing"]:
+            md.append(f"Missing facts: {', '.join(i['facts_missing'])}")
+        if i["unsupported"]:
+            md.append(f"Unsupported sentences: {i['unsupported']}")
+        md.append("")
+    (folder / "REPORT.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    (folder / "metrics.json").write_text(
+        json.dumps({k: v for k, v in summary.items() if k != "items"} | {"ablation": {
+            m: s["metrics"] for m, s in (ablation or {}).items()}}, indent=2) + "\n",
+        encoding="utf-8")
+    return folder / "REPORT.md"
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
