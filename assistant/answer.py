@@ -34,13 +34,17 @@ QUESTION_WORDS = frozenset(
         characterise characterize typical feature features finding findings choice choose
         chosen prefer preferred favour favor favoured favored should would could need needed
         needs require required requires level levels way ways thing things much many often
-        likely good better worse"""
+        likely good better worse regimen regimens infusion infusions course courses"""
     )
 )
 # Words rarer than this (Zipf scale) that the corpus never uses name a topic it does not cover.
 RARE_WORD_ZIPF = 4.0
 # How much a sentence score leans on embedding similarity rather than shared terms.
 DENSE_WEIGHT = 0.6
+# "this myopathy" names the corpus's own topic: it tells no sentence from another.
+TOPIC_REFERENCE = re.compile(
+    r"\b(?:this|the|that)\s+(?:myopath(?:y|ies)|diseases?|conditions?|disorders?|illness)\b", re.I
+)
 # Evidence this strong answers even a question with such a word ("per kilogram").
 STRONG_EVIDENCE = 0.55
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
@@ -138,6 +142,8 @@ class Answerer:
         self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
     ) -> list[Scored]:
         """Sentences of ``hits`` by score; ``focus`` terms (the follow-up itself) count double."""
+        question = TOPIC_REFERENCE.sub(" ", question)
+        focus = TOPIC_REFERENCE.sub(" ", focus) if focus else focus
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
         # Generic question words help rank but weigh less than the topic words.

@@ -15,6 +15,11 @@ beyond its source:
    otherwise copies it.
 4. **Antonyms.** A word whose opposite the passage uses instead ("good" for "poor",
    "low" for "high", "late" for "early") fails.
+5. **Embedding similarity (optional).** A paraphrase that keeps fewer of the passage's words
+   (coverage 0.5-0.7) is accepted when a ``similarity`` function is given (the evaluation and
+   the LLM check pass the MiniLM embedder's cosine) and some sentence of the passage is at
+   least 0.8 similar to it. Checks 2-4 still apply first: similarity never excuses a changed
+   number, an added negation or an antonym, which embeddings barely notice.
 
 Citation recall (as in ALCE): the share of answer sentences that their cited passages, taken
 together, support. Citation precision: the share of citations that add support — a citation
@@ -26,11 +31,16 @@ and are not counted.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 META_PREFIX = "The indexed sources do not"
 COVERAGE_MIN = 0.7
+PARAPHRASE_COVERAGE_MIN = 0.5
+SIMILARITY_MIN = 0.8
+
+# cosine similarity of two texts, e.g. from the embedding model
+Similarity = Callable[[str, str], float]
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])")
@@ -61,8 +71,8 @@ _STOP = frozenset(
     ]
 )
 _NEGATIONS = frozenset(["not", "no", "never", "without", "cannot", "none", "neither", "nor", "n't"])
-_ANTONYMS = {
-    "poor": {"good", "better", "favorable", "favourable", "excellent"},
+_OPPOSITES = {
+    "poor": {"good", "better", "favorable", "favourable", "excellent", "well"},
     "good": {"poor", "bad", "worse"},
     "better": {"worse", "poor"},
     "worse": {"better", "good"},
@@ -80,7 +90,21 @@ _ANTONYMS = {
     "well": {"poorly", "badly"},
     "irreversible": {"reversible"},
     "unknown": {"known", "established"},
+    "common": {"rare", "uncommon"},
+    "severe": {"mild"},
+    "sufficient": {"insufficient"},
+    "effective": {"ineffective"},
 }
+
+
+def _antonym_table() -> dict[str, set[str]]:
+    # Compared after stemming ("poorly" -> "poor"), and an opposite works both ways.
+    table: dict[str, set[str]] = {}
+    for word, opposites in _OPPOSITES.items():
+        for other in opposites:
+            table.setdefault(_stem(word), set()).add(_stem(other))
+            table.setdefault(_stem(other), set()).add(_stem(word))
+    return table
 _NUMBER_UNIT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:(?:-|to)\s*(\d+(?:\.\d+)?)\s*)?"
     r"(mg/kg|mg|g/kg|g|mcg|µg|ml|kg|%|percent|weeks?|days?|months?|years?|hours?)?",
@@ -144,6 +168,9 @@ def _stem(word: str) -> str:
     return word
 
 
+_ANTONYMS = _antonym_table()
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z][a-z'-]*|n't", _normalise(text))
 
@@ -174,7 +201,9 @@ def _negations(text: str) -> set[str]:
     return {w for w in _words(text) if w in _NEGATIONS or w.endswith("n't")}
 
 
-def supports(sentence: str, passage: str) -> tuple[bool, float, str]:
+def supports(
+    sentence: str, passage: str, similarity: Similarity | None = None
+) -> tuple[bool, float, str]:
     """Whether ``passage`` supports ``sentence``: (verdict, score 0..1, reason if not)."""
     if not passage.strip():
         return False, 0.0, "no cited passage"
@@ -200,6 +229,14 @@ def supports(sentence: str, passage: str) -> tuple[bool, float, str]:
     coverage = len(words & pwords) / len(words)
     if _negations(passage) - _negations(sentence) and coverage >= 0.9:
         return False, coverage, "the cited passage negates what the sentence states"
+    if (
+        coverage < COVERAGE_MIN
+        and similarity is not None
+        and coverage >= PARAPHRASE_COVERAGE_MIN
+        and max(similarity(sentence, p) for p in _SENTENCE_END.split(passage) if p.strip())
+        >= SIMILARITY_MIN
+    ):
+        return True, coverage, ""
     if coverage < COVERAGE_MIN:
         missing = ", ".join(sorted(words - pwords)[:4])
         return False, coverage, f"not in the cited passage: {missing}"
@@ -207,7 +244,10 @@ def supports(sentence: str, passage: str) -> tuple[bool, float, str]:
 
 
 def check_answer(
-    answer: str, citations: Mapping[int, str], abstained: bool = False
+    answer: str,
+    citations: Mapping[int, str],
+    abstained: bool = False,
+    similarity: Similarity | None = None,
 ) -> AnswerCheck:
     """Support of every sentence of ``answer`` by the passages its markers cite."""
     checks: list[SentenceCheck] = []
@@ -227,15 +267,19 @@ def check_answer(
                                         "marker without a citation", {m: False for m in markers}))
             cited_total += len(markers)
             continue
-        ok, score, reason = supports(sentence, " ".join(citations[m] for m in known))
+        ok, score, reason = supports(
+            sentence, " ".join(citations[m] for m in known), similarity
+        )
         per_marker: dict[int, bool] = {}
         for m in markers:
             if m not in citations:
                 per_marker[m] = False
                 continue
-            alone = supports(sentence, citations[m])[0]
+            alone = supports(sentence, citations[m], similarity)[0]
             others = [citations[o] for o in known if o != m]
-            needed = ok and bool(others) and not supports(sentence, " ".join(others))[0]
+            needed = (
+                ok and bool(others) and not supports(sentence, " ".join(others), similarity)[0]
+            )
             per_marker[m] = ok and (alone or needed or len(known) == 1)
         cited_total += len(per_marker)
         cited_good += sum(per_marker.values())

@@ -232,7 +232,10 @@ _register_extensions()
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a typer.Exit's code instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ImnmError as exc:
         err(f"error: {exc}")
         sys.exit(exc.exit_code)

@@ -45,7 +45,10 @@ def register(app: typer.Typer) -> None:
         items = load_gold(gold or DEFAULT_GOLD)
         abl = None
         if answers is not None:
-            summary = evaluate_answers(answers, items)
+            from .embed import shared_embedder
+            from .evaluate import cosine
+
+            summary = evaluate_answers(answers, items, cosine(shared_embedder()))
         else:
             assistant = make_assistant(corpus, index)
             summary = evaluate(assistant, items)

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .check import META_PREFIX, check_answer
+from .check import META_PREFIX, Similarity, check_answer
 from .errors import InputError
 from .settings import REPO_ROOT
 
 if TYPE_CHECKING:
+    from .embed import Embedder
     from .pipeline import Assistant
     from .types import Answer
 
@@ -119,11 +120,12 @@ def score(
     citations: dict[int, str],
     retrieved: list[str] | None,
     latency_ms: float | None = None,
+    similarity: Similarity | None = None,
 ) -> ItemResult:
     """One item scored from what an answerer returned (any answerer: this trusts none)."""
     says_missing = abstained or META_PREFIX in text
     if item.kind == "unanswerable":
-        partial = None if abstained else check_answer(text, citations)
+        partial = None if abstained else check_answer(text, citations, similarity=similarity)
         return ItemResult(
             id=item.id, category=item.category, kind=item.kind, question=item.question,
             answer=text, abstained=abstained, facts_missing=[], answer_correct=None,
@@ -133,7 +135,7 @@ def score(
             retrieval_hit=None, unsupported=[], latency_ms=latency_ms,
         )
     missing = missing_facts(item, text)
-    check = None if abstained else check_answer(text, citations)
+    check = None if abstained else check_answer(text, citations, similarity=similarity)
     hit = None
     if retrieved is not None and item.support:
         hit = all(any(span in passage for passage in retrieved[:5]) for span in item.support)
@@ -183,7 +185,22 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
     }
 
 
-def run_item(assistant: Assistant, item: GoldItem, mode: str = "hybrid") -> ItemResult:
+def cosine(embedder: Embedder) -> Similarity:
+    """The checker's optional paraphrase test: cosine of the two texts' embeddings."""
+    cache: dict[str, Any] = {}
+
+    def vec(text: str) -> Any:
+        if text not in cache:
+            cache[text] = embedder.encode_one(text)
+        return cache[text]
+
+    return lambda a, b: float(vec(a) @ vec(b))
+
+
+def run_item(
+    assistant: Assistant, item: GoldItem, mode: str = "hybrid",
+    similarity: Similarity | None = None,
+) -> ItemResult:
     from .types import Turn
 
     history: list[Turn] = []
@@ -196,16 +213,20 @@ def run_item(assistant: Assistant, item: GoldItem, mode: str = "hybrid") -> Item
     return score(
         item, answer.answer, answer.abstained, {c.marker: c.text for c in answer.citations},
         [h.chunk.text for h in answer.retrieved], answer.timings_ms.get("total"),
+        similarity or cosine(assistant.embedder),
     )
 
 
 def evaluate(
     assistant: Assistant, gold: list[GoldItem], mode: str = "hybrid"
 ) -> dict[str, Any]:
-    return summarise([run_item(assistant, item, mode) for item in gold])
+    similarity = cosine(assistant.embedder)
+    return summarise([run_item(assistant, item, mode, similarity) for item in gold])
 
 
-def evaluate_answers(path: Path, gold: list[GoldItem]) -> dict[str, Any]:
+def evaluate_answers(
+    path: Path, gold: list[GoldItem], similarity: Similarity | None = None
+) -> dict[str, Any]:
     """Score answers produced elsewhere: JSON lines as ``imnm ask --json`` prints them."""
     by_question: dict[str, dict[str, Any]] = {}
     try:
@@ -227,9 +248,16 @@ def evaluate_answers(path: Path, gold: list[GoldItem]) -> dict[str, Any]:
             continue
         citations = {int(c["marker"]): str(c.get("text", "")) for c in data.get("citations", [])}
         retrieved = data.get("retrieved")
-        texts = [str(r.get("text", "")) for r in retrieved] if isinstance(retrieved, list) else None
+        # retrieval is scored only when the answers carry the passages' text
+        texts = (
+            [str(r["text"]) for r in retrieved]
+            if isinstance(retrieved, list) and all(isinstance(r, dict) and "text" in r
+                                                   for r in retrieved)
+            else None
+        )
         results.append(score(item, str(data.get("answer", "")), bool(data.get("abstained")),
-                             citations, texts, (data.get("timings_ms") or {}).get("total")))
+                             citations, texts, (data.get("timings_ms") or {}).get("total"),
+                             similarity))
     if not results:
         raise InputError(f"no answer in {path} matches a gold question")
     return summarise(results)

@@ -27,7 +27,13 @@ SYNONYMS: dict[str, list[str]] = {
         r"ivig",
         r"ivigs",
     ],
-    "ck": [r"creatine\s+(?:phospho)?kinase", r"\bcpk", r"ck"],
+    # "muscle enzyme" names CK in this field; a bare "enzyme" (liver enzymes) does not.
+    "ck": [
+        r"creatine\s+(?:phospho)?kinase",
+        r"\bcpk",
+        r"ck",
+        r"(?:blood|muscle|serum)\s+enzymes?",
+    ],
     "hmgcr": [
         r"3[\u2011\u2010-]hydroxy[\u2011\u2010-]3[\u2011\u2010-]methylglutaryl[\u2011\u2010-]coa\s+reductase",
         r"hmg[\u2011\u2010-]?coa\s+reductase",
@@ -73,7 +79,16 @@ SYNONYMS: dict[str, list[str]] = {
         r"check(?:ed|ing|s)?",
         r"surveillance",
     ],
-    "goal": [r"goals?", r"aims?", r"objectives?", r"purposes?"],
+    "goal": [
+        r"goals?",
+        r"aims?",
+        r"objectives?",
+        r"purposes?",
+        r"(?:meant|intended|supposed)\s+to\s+(?:achieve|accomplish|do)",
+    ],
+    "elevated": [r"elevated", r"raised", r"increased"],
+    "irreversible": [r"irreversible", r"(?:cannot|can\s*not|can't)\s+be\s+reversed", r"permanent"],
+    "disabling": [r"disabling", r"disabled", r"disability", r"disabilities", r"incapacitat\w*"],
     "prompt": [r"prompt(?:ly)?", r"without\s+delay", r"immediately", r"right\s+away", r"urgently"],
     "favor": [r"favou?r(?:ed|s)?", r"prefer(?:red|s)?", r"preferable", r"first[- ]choice"],
     "advance": [r"advances?", r"progress", r"breakthroughs?"],
