@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -34,7 +35,7 @@ QUESTION_WORDS = frozenset(
         characterise characterize typical feature features finding findings choice choose
         chosen prefer preferred favour favor favoured favored should would could need needed
         needs require required requires level levels way ways thing things much many often
-        likely good better worse regimen regimens infusion infusions course courses"""
+        likely good better worse regimen regimens infusion infusions course courses goal"""
     )
 )
 # Words rarer than this (Zipf scale) that the corpus never uses name a topic it does not cover.
@@ -45,6 +46,8 @@ DENSE_WEIGHT = 0.6
 TOPIC_REFERENCE = re.compile(
     r"\b(?:this|the|that)\s+(?:myopath(?:y|ies)|diseases?|conditions?|disorders?|illness)\b", re.I
 )
+# Added per phrase (two adjacent terms) a sentence shares with the question, at most twice.
+PHRASE_BONUS = 0.04
 # Evidence this strong answers even a question with such a word ("per kilogram").
 STRONG_EVIDENCE = 0.55
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
@@ -89,6 +92,9 @@ class Answerer:
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
         ]
         self.context_terms = [set(terms(embed_text(c))) for c in index.chunks]
+        self.sentence_pairs = [
+            set(pairwise(terms(index.chunks[c].sentences[j]))) for c, j in index.sentence_owner
+        ]
         df: Counter[str] = Counter()
         for ts in self.context_terms:
             df.update(ts)
@@ -146,6 +152,10 @@ class Answerer:
         focus = TOPIC_REFERENCE.sub(" ", focus) if focus else focus
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
+        q_pairs = [
+            p for p in pairwise(self.matched_terms(question))
+            if not (p[0] in QUESTION_WORDS and p[1] in QUESTION_WORDS)
+        ]
         # Generic question words help rank but weigh less than the topic words.
         boost = {
             t: (1.0 if t in focus_terms else 0.5) * (0.5 if t in QUESTION_WORDS else 1.0)
@@ -171,9 +181,13 @@ class Answerer:
                 )
                 / q_weight
             )
+            # The question's own phrase ("immunosuppressive therapy") in the sentence says
+            # more than its words scattered over it.
+            phrase = PHRASE_BONUS * min(2, sum(p in self.sentence_pairs[r] for p in q_pairs))
             score = (
                 DENSE_WEIGHT * float(dense)
                 + (1 - DENSE_WEIGHT) * lex
+                + phrase
                 + answer_type_bonus(question, c.sentences[j])
             )
             scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))

@@ -86,6 +86,14 @@ SYNONYMS: dict[str, list[str]] = {
         r"purposes?",
         r"(?:meant|intended|supposed)\s+to\s+(?:achieve|accomplish|do)",
     ],
+    # "wide practice variation" is what the sources say where a question asks about consensus
+    "consensus": [
+        r"consensus",
+        r"agreement",
+        r"agreed",
+        r"(?:wide\s+)?(?:practice\s+)?variation\s+(?:in\s+practice\s+)?exists?",
+        r"practice\s+variation",
+    ],
     "elevated": [r"elevated", r"raised", r"increased"],
     "irreversible": [r"irreversible", r"(?:cannot|can\s*not|can't)\s+be\s+reversed", r"permanent"],
     "disabling": [r"disabling", r"disabled", r"disability", r"disabilities", r"incapacitat\w*"],
