@@ -81,7 +81,7 @@ class Assistant:
         if self.settings.llm_base_url:
             from .llm import make_generator
 
-            self.generator = make_generator(self.settings)
+            self.generator = make_generator(self.settings, self.embedder)
         self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
                                 notify=self.notify))
         self.chain: Runnable[dict[str, Any], Answer] = (
@@ -120,12 +120,21 @@ class Assistant:
 
     def _compose(self, inp: dict[str, Any]) -> Answer:
         t4 = time.perf_counter()
+        answer = self._extractive(inp)
+        if self._use_llm(inp):
+            answer = self.generator.generate(inp, extractive=answer)
+        return self._finish(inp, answer, t4)
+
+    def _extractive(self, inp: dict[str, Any]) -> Answer:
         answerer = inp.get("answerer") or self.answerer
-        answer = answerer.answer(
+        return answerer.answer(
             inp["question"], inp["standalone"], inp["qvec"], inp["hits"], inp["focus"]
         )
-        if self.generator is not None and inp.get("backend", "auto") != "extractive":
-            answer = self.generator.generate(inp, extractive=answer)
+
+    def _use_llm(self, inp: dict[str, Any]) -> bool:
+        return self.generator is not None and inp.get("backend", "auto") != "extractive"
+
+    def _finish(self, inp: dict[str, Any], answer: Answer, t4: float) -> Answer:
         answer.retrieved = inp["hits"][: inp.get("k") or self.settings.k]
         t5 = time.perf_counter()
         answer.notes = inp["notes"] + answer.notes
@@ -154,15 +163,29 @@ class Assistant:
                                   "mode": mode, "searcher": searcher, "answerer": answerer})
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
-        """The answer text sentence by sentence (growing), then the final Answer."""
-        answer = self.ask(question, history)
-        from .cite import MARKER  # noqa: F401 - sentences end at their markers
+        """The answer text sentence by sentence (growing), then the final Answer.
 
-        text = ""
-        for piece in _sentences_of(answer.answer):
-            text = f"{text} {piece}".strip()
-            yield text
-        yield answer
+        With an LLM, only sentences that passed the citation check are yielded, as the model
+        completes them; the final Answer (checked, or the extractive fallback) replaces them.
+        """
+        if self.generator is None:
+            answer = self.ask(question, history)
+            text = ""
+            for piece in _sentences_of(answer.answer):
+                text = f"{text} {piece}".strip()
+                yield text
+            yield answer
+            return
+        with self._lock:
+            searcher, answerer = self.searcher, self.answerer
+        inp = self._retrieve(self._prepare({
+            "question": question, "history": list(history), "k": None, "mode": "hybrid",
+            "searcher": searcher, "answerer": answerer,
+        }))
+        t4 = time.perf_counter()
+        extractive = self._extractive(inp)
+        for item in self.generator.stream(inp, extractive=extractive):
+            yield self._finish(inp, item, t4) if isinstance(item, Answer) else item
 
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
         query, _ = clean_question(query, self.settings.max_question_chars)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +49,19 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     # Secrets stay out of repr(): settings may end up in a log or an error message.
     llm_api_key: str | None = Field(default=None, repr=False)
-    llm_timeout: float = 30.0
+    # Seconds the endpoint may stay silent (per read, so a streamed answer may take longer).
+    llm_timeout: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0, le=5)
 
     # Chat app.
     auth: str | None = Field(default=None, repr=False)  # user:password
+
+    @model_validator(mode="after")
+    def _openai_key_fallback(self) -> Settings:
+        # The usual variable of OpenAI clients, read when IMNM_LLM_API_KEY is not set.
+        if not self.llm_api_key and os.environ.get("OPENAI_API_KEY"):
+            self.llm_api_key = os.environ["OPENAI_API_KEY"]
+        return self
 
     def index_dir(self) -> Path:
         """Where the index of ``self.corpus`` lives."""
