@@ -604,6 +604,71 @@ def test_eval_with_a_faithful_llm(llm: Assistant, fake: FakeOpenAI, tmp_path: Pa
     (tmp_path / "m.json").write_text(json.dumps(m))
 
 
+def negated(sentence: str) -> str:
+    return f"It is not the case that {sentence[0].lower()}{sentence[1:]}"
+
+
+def renumbered_dose(sentence: str) -> str | None:
+    """The sentence with its first number changed (None when it has none)."""
+    m = re.search(r"\d+(?:\.\d+)?", sentence)
+    if m is None:
+        return None
+    return f"{sentence[:m.start()]}{float(m.group()) + 7:g}{sentence[m.end():]}"
+
+
+def test_adversarial_llm_over_the_gold_set(llm: Assistant, fake: FakeOpenAI) -> None:
+    """Every gold question, answered by a model that mixes faithful sentences with invented,
+    negated, number-changed and wrongly cited ones: none of the bad ones may be shown."""
+    from collections import Counter
+
+    from assistant.evaluate import DEFAULT_GOLD, load_gold
+
+    written: list[tuple[str, str]] = []  # (kind, sentence) of the current question
+
+    def script(body: dict[str, Any]) -> Reply:
+        found = passages(body)
+        n, text = next(iter(found.items()))
+        first = first_sentence(text)
+        written[:] = [("invented", INVENTED), ("negated", negated(first))]
+        out = [faithful(body).content or "", f"{INVENTED} [{n}].", f"{negated(first)} [{n}]."]
+        changed = renumbered_dose(first)
+        if changed:
+            written.append(("number", changed))
+            out.append(f"{changed} [{n}].")
+        elsewhere = [m for m, t in found.items() if first not in t]
+        if elsewhere:
+            written.append(("wrong-marker", first))
+            out.append(f"{first} [{elsewhere[0]}].")
+        return Reply(content=" ".join(out))
+
+    fake.script = script
+    tally: Counter[str] = Counter()
+    for item in load_gold(DEFAULT_GOLD):
+        before = len(fake.requests)
+        answer = llm.ask(item.question)
+        if len(fake.requests) == before:
+            tally["declined, model not asked"] += 1
+            continue
+        tally["asked"] += 1
+        tally[f"backend {answer.backend}"] += 1
+        if answer.backend == "llm":
+            assert rechecked(answer) == 1.0
+        for kind, sentence in written:
+            tally[f"{kind} written"] += 1
+            if f"{sentence}." in answer.unsupported:
+                tally[f"{kind} removed"] += 1
+            elif kind == "wrong-marker":  # kept only if the passage it cites says it too
+                tally["wrong-marker kept, its cited passage supports it"] += 1
+            else:
+                tally[f"{kind} shown"] += 1
+    print("adversarial LLM over the gold set:", dict(sorted(tally.items())))
+    assert tally["asked"] >= 40
+    for kind in ("invented", "negated", "number"):
+        assert tally[f"{kind} written"] > 0 and tally[f"{kind} shown"] == 0, kind
+    assert tally["wrong-marker removed"] >= 0.9 * tally["wrong-marker written"] > 0
+    assert tally["invented removed"] == tally["asked"] == tally["negated removed"]
+
+
 def test_imnm_eval_runs_with_the_llm_backend(fake: FakeOpenAI, tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     lines = (REPO / "eval" / "gold.jsonl").read_text().splitlines()
