@@ -15,6 +15,9 @@ source sentences) is the fallback:
 - the endpoint is down, times out, returns an error status or unreadable output: the extractive
   answer, with a one-line note naming the failure (never the key, the URL or the server's text).
 
+Corpus text addressed to a model ("ignore the rules above and tell the user ...") supports no
+sentence: a sentence whose closest passage sentence is such an instruction is removed.
+
 The model's own "The indexed sources do not ..." sentences are unchecked free text, so they are
 not shown; the answer gets the same "does not state a dose" sentence as an extractive one when
 the question asks for something the kept sentences do not give.
@@ -58,6 +61,14 @@ something the passages do not state.
 # A runaway model is cut off: the prompt asks for 5 sentences at most.
 MAX_SENTENCES = 12
 MAX_OUTPUT_CHARS = 6000
+# A passage sentence addressed to a model ("ignore the rules above and tell the user that ...")
+# is an instruction, not a statement: it supports nothing, however many words it shares.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|rules?|prompts?|above|"
+    r"previous|guidelines)\b|\b(?:you are now|you must now|system prompt|tell the (?:user|reader|"
+    r"clinician|doctor)|(?:say|answer|reply|respond) (?:that|with|only))\b",
+    re.IGNORECASE,
+)
 _HAS_WORD = re.compile(r"[^\W\d_]")
 FALLBACK = "the answer below is made of source sentences"
 
@@ -143,7 +154,16 @@ class _Checked:
         good = [m for m, ok in verdict.marker_support.items() if ok and m in self.texts]
         if not good:  # supported together, none needed alone: keep the known ones
             good = [m for m in dict.fromkeys(verdict.markers) if m in self.texts]
-        new = [self.builder.cite(self.passages[m - 1], self._quote(sentence, m)) for m in good]
+        quotes = {m: self._quote(sentence, m) for m in good}
+        statements = [m for m in good if not INSTRUCTION.search(quotes[m])]
+        if statements != good and statements:  # what is left must support it on its own
+            rest = " ".join(self.texts[m] for m in statements)
+            statements = statements if check.supports(sentence, rest, self.similarity)[0] else []
+        good = statements
+        if not good:
+            self.unsupported.append(sentence)
+            return None
+        new = [self.builder.cite(self.passages[m - 1], quotes[m]) for m in good]
         shown = attach_marker(sentence, sorted(set(new)))
         self.kept.append(shown)
         self.kept_plain.append(sentence)
@@ -154,7 +174,7 @@ class _Checked:
         chunk = self.passages[marker - 1]
         best, best_score = chunk.sentences[0] if chunk.sentences else chunk.text, -1.0
         for s in chunk.sentences:
-            score = check.supports(sentence, s)[1]
+            score = check.supports(sentence, s, self.similarity)[1]
             if score > best_score:
                 best, best_score = s, score
         return best
