@@ -36,7 +36,7 @@ CONVERSATIONS = [
     ["What is the first-line treatment for IMNM?", "What dose?", "Why?"],
     ["Which treatment is favored for anti-HMGCR IMNM?", "And in anti-SRP disease?", "Why?"],
     ["What is a poor prognostic factor?", "Tell me more.", "Why?"],
-    ["What is favored early in anti-SRP IMNM?", "Tell me more.", "Why?"],
+    ["What happens when immunosuppression is tapered?", "Tell me more.", "Why?"],
 ]
 DEADLINE_S = 240.0
 
