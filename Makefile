@@ -43,8 +43,9 @@ lint: install
 	$(VENV)/bin/ruff check assistant tests eval bench
 	$(VENV)/bin/mypy
 
+# BENCH_ARGS=--quick for a small slice (~3 min); the full run takes ~20 min on 2 cores.
 bench: install
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
