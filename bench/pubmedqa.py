@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.chunk import split_sentences
 
+# The data set lies beside the project (../shared/datasets/pubmedqa); IMNM_PUBMEDQA overrides.
 DATASET = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "pubmedqa"
+
+
+class DatasetMissing(Exception):
+    """The PubMedQA folder is not where it was looked for."""
+
+
+def dataset_dir() -> Path:
+    return Path(os.environ.get("IMNM_PUBMEDQA") or DATASET)
 SENTENCES_PER_PASSAGE = 3
 
 
@@ -24,8 +34,11 @@ class Item:
         return f"{self.pmid}.md"
 
 
-def load(dataset: Path = DATASET, limit: int | None = None) -> list[Item]:
-    data = json.loads((dataset / "ori_pqal.json").read_text(encoding="utf-8"))
+def load(dataset: Path | None = None, limit: int | None = None) -> list[Item]:
+    path = (dataset or dataset_dir()) / "ori_pqal.json"
+    if not path.is_file():
+        raise DatasetMissing(f"PubMedQA PQA-L not found: {path} (set IMNM_PUBMEDQA to its folder)")
+    data = json.loads(path.read_text(encoding="utf-8"))
     items: list[Item] = []
     for pmid, entry in list(data.items())[:limit]:
         sentences = split_sentences(" ".join(entry["CONTEXTS"]))

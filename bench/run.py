@@ -565,7 +565,7 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
                     "python": platform.python_version(),
                     "load_before": [round(x, 2) for x in os.getloadavg()]},
     }
-    items = pubmedqa.load(limit=limit)
+    items = pubmedqa.load(plan.get("dataset"), limit=limit)
     with tempfile.TemporaryDirectory(prefix="imnm-bench-") as tmp:
         work = Path(tmp)
         corpus = pubmedqa.write_corpus(items, work / "corpus")
@@ -667,7 +667,10 @@ def main(argv: list[str] | None = None) -> None:
         result = WORKERS[name](json.loads(Path(spec_file).read_text(encoding="utf-8")))
         sys.stdout.write(json.dumps(result) + "\n")
         return
-    results = bench(args.quick, args.out)
+    try:
+        results = bench(args.quick, args.out)
+    except pubmedqa.DatasetMissing as exc:
+        sys.exit(f"bench: {exc}")
     for row in results["targets"]:
         log(f"{'ok ' if row['met'] else 'GAP'} {row['target']}: {fmt(row['measured'])} "
             f"{row['unit']} (goal {row['goal']})")

@@ -19,6 +19,10 @@ sys.path.insert(0, str(REPO))
 from bench import pubmedqa  # noqa: E402
 from bench.run import abstract_recall, bench  # noqa: E402
 
+# Eight PubMedQA PQA-L entries (MIT licence, see its LICENSE file) kept in the repository, so the
+# test runs where the full data set beside the project is not.
+TINY = REPO / "tests" / "data" / "pubmedqa_tiny"
+
 
 def test_abstract_recall_counts_an_abstract_at_its_best_passage() -> None:
     ranked = [["a.md", "a.md", "b.md"], ["c.md", "c.md", "c.md", "d.md", "e.md", "f.md", "g.md"],
@@ -29,7 +33,7 @@ def test_abstract_recall_counts_an_abstract_at_its_best_passage() -> None:
 
 
 def test_pubmedqa_corpus_has_no_question_in_it(tmp_path: Path) -> None:
-    items = pubmedqa.load(limit=3)
+    items = pubmedqa.load(TINY, limit=3)
     folder = pubmedqa.write_corpus(items, tmp_path / "corpus")
     for item in items:
         text = (folder / item.source).read_text(encoding="utf-8")
@@ -40,7 +44,8 @@ def test_pubmedqa_corpus_has_no_question_in_it(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_bench_runs_on_a_tiny_slice(tmp_path: Path) -> None:
-    results = bench(True, tmp_path, limit=6, sizes=(3_000,), runs=1, rounds=1, int8=False)
+    results = bench(True, tmp_path, dataset=TINY, limit=6, sizes=(3_000,), runs=1, rounds=1,
+                    int8=False)
     assert {p.name for p in tmp_path.iterdir()} == {"results.json", "REPORT.md", "scaling.png"}
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved["pubmedqa"]["abstracts"] == 6
@@ -57,3 +62,8 @@ def test_bench_runs_on_a_tiny_slice(tmp_path: Path) -> None:
     assert "| target | goal | measured | met |" in report
     assert "![search latency and memory by size](scaling.png)" in report
     assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_missing_data_set_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(pubmedqa.DatasetMissing, match="IMNM_PUBMEDQA"):
+        pubmedqa.load(tmp_path / "nowhere")
