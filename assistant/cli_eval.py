@@ -46,9 +46,8 @@ def register(app: typer.Typer) -> None:
         abl = None
         if answers is not None:
             from .embed import shared_embedder
-            from .evaluate import cosine
 
-            summary = evaluate_answers(answers, items, cosine(shared_embedder()))
+            summary = evaluate_answers(answers, items, shared_embedder().similarity())
         else:
             assistant = make_assistant(corpus, index)
             summary = evaluate(assistant, items)

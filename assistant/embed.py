@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,6 +116,16 @@ class Embedder:
         if self.fast_queries:
             return self.fast.encode([text])[0]
         return self.encode([text])[0]
+
+    def similarity(self, cache_size: int = 4096) -> Callable[[str, str], float]:
+        """Cosine of two texts' vectors: the citation checker's paraphrase test, used alike by
+        ``imnm eval`` and the LLM check."""
+
+        @lru_cache(maxsize=cache_size)  # passage sentences come back question after question
+        def vec(text: str) -> np.ndarray:
+            return self.encode_one(text)
+
+        return lambda a, b: float(vec(a) @ vec(b))
 
 
 _shared: Embedder | None = None

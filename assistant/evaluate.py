@@ -23,7 +23,6 @@ from .errors import InputError
 from .settings import REPO_ROOT
 
 if TYPE_CHECKING:
-    from .embed import Embedder
     from .pipeline import Assistant
     from .types import Answer
 
@@ -123,30 +122,25 @@ def score(
     similarity: Similarity | None = None,
 ) -> ItemResult:
     """One item scored from what an answerer returned (any answerer: this trusts none)."""
-    says_missing = abstained or META_PREFIX in text
-    if item.kind == "unanswerable":
-        partial = None if abstained else check_answer(text, citations, similarity=similarity)
-        return ItemResult(
-            id=item.id, category=item.category, kind=item.kind, question=item.question,
-            answer=text, abstained=abstained, facts_missing=[], answer_correct=None,
-            abstention_correct=says_missing,
-            citation_precision=partial.citation_precision if partial else None,
-            citation_recall=partial.citation_recall if partial else None,
-            retrieval_hit=None, unsupported=[], latency_ms=latency_ms,
-        )
-    missing = missing_facts(item, text)
     check = None if abstained else check_answer(text, citations, similarity=similarity)
+    answerable = item.kind == "answerable"
+    missing = missing_facts(item, text) if answerable else []
     hit = None
-    if retrieved is not None and item.support:
+    if answerable and retrieved is not None and item.support:
         hit = all(any(span in passage for passage in retrieved[:5]) for span in item.support)
     return ItemResult(
         id=item.id, category=item.category, kind=item.kind, question=item.question, answer=text,
         abstained=abstained, facts_missing=missing,
-        answer_correct=not abstained and not missing, abstention_correct=not abstained,
+        answer_correct=(not abstained and not missing) if answerable else None,
+        # an unanswerable item is right when declined or when it names what is missing
+        abstention_correct=not abstained if answerable else abstained or META_PREFIX in text,
         citation_precision=check.citation_precision if check else None,
         citation_recall=check.citation_recall if check else None,
         retrieval_hit=hit,
-        unsupported=[s.sentence for s in check.sentences if not s.supported] if check else [],
+        unsupported=(
+            [s.sentence for s in check.sentences if not s.supported]
+            if check and answerable else []
+        ),
         latency_ms=latency_ms,
     )
 
@@ -185,18 +179,6 @@ def summarise(results: list[ItemResult]) -> dict[str, Any]:
     }
 
 
-def cosine(embedder: Embedder) -> Similarity:
-    """The checker's optional paraphrase test: cosine of the two texts' embeddings."""
-    cache: dict[str, Any] = {}
-
-    def vec(text: str) -> Any:
-        if text not in cache:
-            cache[text] = embedder.encode_one(text)
-        return cache[text]
-
-    return lambda a, b: float(vec(a) @ vec(b))
-
-
 def run_item(
     assistant: Assistant, item: GoldItem, mode: str = "hybrid",
     similarity: Similarity | None = None,
@@ -213,14 +195,14 @@ def run_item(
     return score(
         item, answer.answer, answer.abstained, {c.marker: c.text for c in answer.citations},
         [h.chunk.text for h in answer.retrieved], answer.timings_ms.get("total"),
-        similarity or cosine(assistant.embedder),
+        similarity or assistant.embedder.similarity(),
     )
 
 
 def evaluate(
     assistant: Assistant, gold: list[GoldItem], mode: str = "hybrid"
 ) -> dict[str, Any]:
-    similarity = cosine(assistant.embedder)
+    similarity = assistant.embedder.similarity()
     return summarise([run_item(assistant, item, mode, similarity) for item in gold])
 
 

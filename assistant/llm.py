@@ -314,16 +314,5 @@ def _with_note(answer: Answer, note: str) -> Answer:
     return answer.model_copy(update={"notes": [*answer.notes, note]})
 
 
-def embedding_similarity(embedder: Embedder, cache_size: int = 4096) -> check.Similarity:
-    """The checker's paraphrase test, as ``imnm eval`` runs it: cosine of MiniLM embeddings."""
-    from functools import lru_cache
-
-    @lru_cache(maxsize=cache_size)  # passage sentences come back question after question
-    def vec(text: str) -> Any:
-        return embedder.encode_one(text)
-
-    return lambda a, b: float(vec(a) @ vec(b))
-
-
 def make_generator(settings: Settings, embedder: Embedder | None = None) -> LLMGenerator:
-    return LLMGenerator(settings, embedding_similarity(embedder) if embedder else None)
+    return LLMGenerator(settings, embedder.similarity() if embedder else None)

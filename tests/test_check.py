@@ -6,7 +6,6 @@ import pytest
 
 from assistant.check import check_answer, split_answer, supports
 from assistant.embed import Embedder
-from assistant.evaluate import cosine
 from assistant.pipeline import Assistant
 
 FIRST_LINE = (
@@ -145,7 +144,7 @@ def test_ranges_and_synonyms_written_differently_still_match() -> None:
 def test_embedding_similarity_accepts_a_paraphrase_but_never_a_changed_fact(
     embedder: Embedder,
 ) -> None:
-    similarity = cosine(embedder)
+    similarity = embedder.similarity()
     paraphrase = "IMNM may be severely disabling, and young onset is a poor prognostic sign."
     ok_words, coverage, _ = supports(paraphrase, PROGNOSIS)
     ok_sim, _, _ = supports(paraphrase, PROGNOSIS, similarity)
