@@ -156,11 +156,16 @@ class Assistant:
         mode: Mode = "hybrid",
     ) -> Answer:
         """A grounded, cited answer to ``question`` read in the context of ``history``."""
+        return self.chain.invoke(self._inputs(question, history, k, mode))
+
+    def _inputs(
+        self, question: str, history: Sequence[Turn], k: int | None, mode: Mode
+    ) -> dict[str, Any]:
         # One question sees one index: refresh() may swap it in between the chain's steps.
         with self._lock:
             searcher, answerer = self.searcher, self.answerer
-        return self.chain.invoke({"question": question, "history": list(history), "k": k,
-                                  "mode": mode, "searcher": searcher, "answerer": answerer})
+        return {"question": question, "history": list(history), "k": k, "mode": mode,
+                "searcher": searcher, "answerer": answerer}
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         """The answer text sentence by sentence (growing), then the final Answer.
@@ -176,12 +181,7 @@ class Assistant:
                 yield text
             yield answer
             return
-        with self._lock:
-            searcher, answerer = self.searcher, self.answerer
-        inp = self._retrieve(self._prepare({
-            "question": question, "history": list(history), "k": None, "mode": "hybrid",
-            "searcher": searcher, "answerer": answerer,
-        }))
+        inp = self._retrieve(self._prepare(self._inputs(question, history, None, "hybrid")))
         t4 = time.perf_counter()
         extractive = self._extractive(inp)
         for item in self.generator.stream(inp, extractive=extractive):
