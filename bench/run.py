@@ -115,10 +115,10 @@ def _passages(spec: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def worker_imnm_build(spec: dict[str, Any]) -> dict[str, Any]:
     """imnm's own index build (passages and their sentences, FAISS, docstore, manifest)."""
-    from assistant.corpus import load_corpus
-    from assistant.embed import shared_embedder
-    from assistant.index import build_index
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.ingest.corpus import load_corpus
+    from assistant.store.embed import shared_embedder
+    from assistant.store.index import build_index
 
     settings = Settings(corpus=Path(spec["corpus"]), index=Path(spec["index"]))
     embedder = shared_embedder()
@@ -139,7 +139,7 @@ def worker_raw_encode(spec: dict[str, Any]) -> dict[str, Any]:
     """sentence-transformers' encode of the same passages: the model's limit on this machine."""
     from sentence_transformers import SentenceTransformer
 
-    from assistant.embed import model_path
+    from assistant.store.embed import model_path
 
     texts, _ = _passages(spec)
     model = SentenceTransformer(str(model_path()), device="cpu")
@@ -150,7 +150,7 @@ def worker_raw_encode(spec: dict[str, Any]) -> dict[str, Any]:
 
 def worker_langchain(spec: dict[str, Any]) -> dict[str, Any]:
     """The plain baseline: build, dense recall, warm search latency."""
-    from assistant.embed import model_path
+    from assistant.store.embed import model_path
 
     from .baseline import FlatFaissStore, make_embeddings
 
@@ -177,7 +177,7 @@ def worker_int8(spec: dict[str, Any]) -> dict[str, Any]:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from assistant.embed import model_path
+    from assistant.store.embed import model_path
 
     warnings.filterwarnings("ignore")
     texts, sources = _passages(spec)
@@ -207,7 +207,7 @@ def worker_langchain_cold(spec: dict[str, Any]) -> dict[str, Any]:
     """A plain LangChain process: load the embeddings and a saved FAISS index, search once."""
     import faiss
 
-    from assistant.embed import model_path
+    from assistant.store.embed import model_path
 
     from .baseline import make_embeddings
 
@@ -304,7 +304,7 @@ def measure_retrieval(assistant: Any, items: list[pubmedqa.Item]) -> dict[str, A
 
 
 def fusion_description(searcher: Any) -> str:
-    from assistant.retrieve import DENSE_SHARE
+    from assistant.retrieval.search import DENSE_SHARE
 
     if searcher.fusion == "rrf":
         return (f"reciprocal rank fusion, k={searcher.rrf_k}, dense weight "
@@ -555,8 +555,8 @@ QUICK: dict[str, Any] = {"limit": 100, "sizes": (10_000, 60_000), "runs": 1, "ro
 
 def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
     """Run everything and write the report into ``out``; ``overrides`` shrink it (tests)."""
-    from assistant.pipeline import Assistant
-    from assistant.settings import Settings
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.settings import Settings
 
     plan = (QUICK if quick else FULL) | overrides
     limit, sizes, runs, rounds = plan["limit"], plan["sizes"], plan["runs"], plan["rounds"]

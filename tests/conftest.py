@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import Embedder
-from assistant.pipeline import Assistant
+from assistant.answering.pipeline import Assistant
+from assistant.store.embed import Embedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -20,15 +20,15 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def assistant() -> Assistant:
     """The real assistant over the committed IMNM index (the model loads once per run)."""
-    from assistant.pipeline import Assistant
-    from assistant.settings import Settings
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.settings import Settings
 
     return Assistant(Settings(), rebuild=False)
 
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    from assistant.embed import shared_embedder
+    from assistant.store.embed import shared_embedder
 
     return shared_embedder()
 

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from assistant.cite import NOT_COVERED_PREFIX
-from assistant.pipeline import Assistant
+from assistant.answering.citing import NOT_COVERED_PREFIX
+from assistant.answering.pipeline import Assistant
 
 # (question, facts: each a regex one of whose spellings must appear, a span of the passage that
 # must be cited)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.app import ChatApp, build_app, escape, highlight, parse_auth, render_answer
-from assistant.errors import InputError
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
+from assistant.answering.pipeline import Assistant
+from assistant.core.errors import InputError
+from assistant.core.settings import Settings
+from assistant.web.chat import ChatApp, build_app, escape, highlight, parse_auth, render_answer
 
 
 def free_port() -> int:
@@ -134,7 +134,7 @@ def test_bad_auth_setting_is_refused(value: str) -> None:
 def test_login_is_required_when_auth_is_set(assistant: Assistant, tmp_path: Path) -> None:
     import urllib.request
 
-    from assistant.app import launch
+    from assistant.web.chat import launch
 
     settings = Settings(data_dir=tmp_path, auth="ann:s3cret")
     port = free_port()

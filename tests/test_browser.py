@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.app import build_app
-from assistant.embed import Embedder
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import Settings
+from assistant.store.embed import Embedder
+from assistant.web.chat import build_app
 
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parent.parent

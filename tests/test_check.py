@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.check import check_answer, split_answer, supports
-from assistant.embed import Embedder
-from assistant.pipeline import Assistant
+from assistant.answering.pipeline import Assistant
+from assistant.store.embed import Embedder
+from assistant.verify.check import check_answer, split_answer, supports
 
 FIRST_LINE = (
     "Inflammatory necrotizing myopathy should be treated with high-dose corticosteroids, such as "

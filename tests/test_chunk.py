@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_source, split_sentences, strip_refs
-from assistant.corpus import load_corpus, read_file
-from assistant.types import Chunk
+from assistant.core.types import Chunk
+from assistant.ingest.chunk import chunk_source, split_sentences, strip_refs
+from assistant.ingest.corpus import load_corpus, read_file
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "source" / "imnm_seed.txt"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-IMNM = [sys.executable, "-m", "assistant.cli"]
+IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 
 def run(

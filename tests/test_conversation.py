@@ -2,9 +2,9 @@
 
 import re
 
-from assistant.converse import is_followup, read_in_context
-from assistant.pipeline import Assistant
-from assistant.types import Turn
+from assistant.answering.conversation import is_followup, read_in_context
+from assistant.answering.pipeline import Assistant
+from assistant.core.types import Turn
 
 
 def turn(assistant: Assistant, question: str, history: list[Turn]) -> str:

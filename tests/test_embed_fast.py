@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from assistant.embed import Embedder, model_path
-from assistant.fastembed import NumpyMiniLM
+from assistant.store.embed import Embedder, model_path
+from assistant.store.minilm import NumpyMiniLM
 
 TEXTS = [
     "What is the first-line treatment for IMNM?",
@@ -46,8 +46,8 @@ def test_order_kept_across_length_sorted_batches() -> None:
 def test_asking_with_a_fresh_index_never_imports_torch() -> None:
     code = (
         "import sys\n"
-        "from assistant.pipeline import Assistant\n"
-        "from assistant.settings import Settings\n"
+        "from assistant.answering.pipeline import Assistant\n"
+        "from assistant.core.settings import Settings\n"
         "a = Assistant(Settings(), rebuild=False)\n"
         "answer = a.ask('What is the first-line treatment for IMNM?')\n"
         "assert answer.citations, answer\n"

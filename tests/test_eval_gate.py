@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import (
+from assistant.answering.pipeline import Assistant
+from assistant.evaluation.scoring import (
     DEFAULT_GOLD,
     THRESHOLDS,
     evaluate,
@@ -18,7 +19,6 @@ from assistant.evaluate import (
     regressions,
     write_report,
 )
-from assistant.pipeline import Assistant
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from assistant.evaluate import (
+from assistant.answering.pipeline import Assistant
+from assistant.evaluation.scoring import (
     DEFAULT_GOLD,
     METRICS,
     GoldItem,
@@ -19,7 +20,6 @@ from assistant.evaluate import (
     load_gold,
     regressions,
 )
-from assistant.pipeline import Assistant
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -150,7 +150,7 @@ def test_answering_an_unanswerable_question_fails_abstention(
 
 
 def imnm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "assistant.cli.app", *args], cwd=REPO,
                           capture_output=True, text=True, timeout=600)
 
 

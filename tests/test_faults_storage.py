@@ -21,24 +21,24 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import StorageError
-from assistant.feedback import FeedbackStore
-from assistant.pipeline import Assistant
-from assistant.progress import Progress
-from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.answering.pipeline import Assistant
+from assistant.core.errors import StorageError
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
+from assistant.quiz.progress import Progress
+from assistant.web.feedback import FeedbackStore
 
 REPO = Path(__file__).resolve().parent.parent
-IMNM = [sys.executable, "-m", "assistant.cli"]
+IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 # A child process that writes rows until told to stop (or until the disk is "full").
 WRITER = r"""
 import json, resource, signal, sys
 from pathlib import Path
-from assistant.errors import StorageError
-from assistant.feedback import FeedbackStore
-from assistant.progress import Progress
-from assistant.quiz import Grade, Item, Fact
+from assistant.core.errors import StorageError
+from assistant.web.feedback import FeedbackStore
+from assistant.quiz.progress import Progress
+from assistant.quiz.bank import Grade, Item, Fact
 
 kind, path, limit = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 
@@ -160,7 +160,7 @@ def test_many_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         ids = list(pool.map(rate, range(200)))
     assert len(set(ids)) == 200 and len(feedback.rows()) == 200
 
-    from assistant.quiz import Fact, Grade, Item
+    from assistant.quiz.bank import Fact, Grade, Item
 
     progress = Progress(tmp_path / "quiz.sqlite3", timeout=30)
     grade = Grade(correct=True, score=1.0, verdict="correct", reference="IVIG", citations=[])
@@ -266,8 +266,8 @@ def test_feedback_in_a_read_only_or_blocked_folder_is_one_line(tmp_path: Path) -
     data = tmp_path / "data"
     FeedbackStore(data / "feedback.sqlite3").add(1, "kept question", "a", [])
     script = (
-        "import sys\nfrom pathlib import Path\nfrom assistant.feedback import FeedbackStore\n"
-        "from assistant.errors import StorageError\n"
+        "import sys\nfrom pathlib import Path\nfrom assistant.web.feedback import FeedbackStore\n"
+        "from assistant.core.errors import StorageError\n"
         "try:\n    FeedbackStore(Path(sys.argv[1])).add(-1, 'q', 'a', [])\n"
         "except StorageError as exc:\n    print(exc)\n"
     )
@@ -316,7 +316,7 @@ def silent_server() -> Iterator[int]:
 
 
 def test_hanging_llm_endpoint_still_gets_the_extractive_answer(assistant: Assistant) -> None:
-    pytest.importorskip("assistant.llm")
+    pytest.importorskip("assistant.answering.generative")
 
     secret = "sk-test-NEVER-SHOWN-42"
     with silent_server() as port:

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cite import MARKER, NOT_COVERED_PREFIX, render_text
-from assistant.corpus import MAX_FILE_BYTES, corpus_files, load_corpus
-from assistant.embed import Embedder
-from assistant.errors import CorpusError, InputError
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
-from assistant.types import Answer, Turn
+from assistant.answering.citing import MARKER, NOT_COVERED_PREFIX, render_text
+from assistant.answering.pipeline import Assistant
+from assistant.core.errors import CorpusError, InputError
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Turn
+from assistant.ingest.corpus import MAX_FILE_BYTES, corpus_files, load_corpus
+from assistant.store.embed import Embedder
 
 REPO = Path(__file__).resolve().parent.parent
-IMNM = [sys.executable, "-m", "assistant.cli"]
+IMNM = [sys.executable, "-m", "assistant.cli.app"]
 FIRST_LINE_Q = "What is the first-line treatment for IMNM?"
 # What no displayed text may carry: C0/C1 controls, DEL, bidi overrides and isolates.
 HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -205,7 +205,7 @@ def test_hostile_corpus_text_is_indexed_as_plain_text(tmp_path: Path, embedder: 
     assert "Rituximab" in answer.answer and not ungrounded(answer, assistant)
     # The script tag is source text: it stays text (the chat escapes it; the CLI prints it).
     assert any("<script>" in c.quote for c in answer.citations)
-    from assistant.app import render_answer
+    from assistant.web.chat import render_answer
 
     page = render_answer(answer)
     assert "<script" not in page and "&lt;script&gt;" in page and "<b>" not in page
@@ -328,7 +328,7 @@ def test_the_grounding_check_itself_catches_invented_text(assistant: Assistant) 
      "ann\nbob", "<script>alert(1)</script>", "\u202eann", "x" * 41, "   "],
 )
 def test_hostile_learner_names_are_refused_in_one_line(tmp_path: Path, name: str) -> None:
-    from assistant.progress import Progress, validate_learner
+    from assistant.quiz.progress import Progress, validate_learner
 
     with pytest.raises(InputError) as caught:
         validate_learner(name)

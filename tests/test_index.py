@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import Embedder
-from assistant.errors import IndexStateError
-from assistant.index import ensure_index, load_index
-from assistant.settings import Settings
+from assistant.core.errors import IndexStateError
+from assistant.core.settings import Settings
+from assistant.store.embed import Embedder
+from assistant.store.index import ensure_index, load_index
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from assistant.check import check_answer
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import Settings
+from assistant.core.types import Answer
+from assistant.verify.check import check_answer
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "sk-test-llm-KEY-never-shown-7731"
@@ -476,7 +476,7 @@ def test_stream_failing_gives_the_extractive_answer(
 
 def test_follow_up_is_sent_as_its_standalone_question(llm: Assistant, fake: FakeOpenAI) -> None:
     first = llm.ask(FIRST_LINE)
-    from assistant.types import Turn
+    from assistant.core.types import Turn
 
     llm.ask("What dose?", [Turn(question=first.question, answer=first.answer)])
     asked = question_of(fake.requests[-1]["body"])
@@ -573,7 +573,7 @@ def test_openai_api_key_is_read_when_imnm_has_none(
 def test_bad_llm_settings_are_one_line(
     fake: FakeOpenAI, overrides: dict[str, Any], says: str
 ) -> None:
-    from assistant.errors import ImnmError
+    from assistant.core.errors import ImnmError
 
     settings = Settings(llm_base_url=fake.url, llm_model="m", llm_api_key=SECRET)
     with pytest.raises(ImnmError, match=re.escape(says)) as info:
@@ -619,7 +619,7 @@ def test_cli_with_the_endpoint_failing_still_answers(fake: FakeOpenAI, tmp_path:
 
 
 def test_eval_with_a_faithful_llm(llm: Assistant, fake: FakeOpenAI, tmp_path: Path) -> None:
-    from assistant.evaluate import DEFAULT_GOLD, evaluate, load_gold
+    from assistant.evaluation.scoring import DEFAULT_GOLD, evaluate, load_gold
 
     gold = load_gold(DEFAULT_GOLD)
     summary = evaluate(llm, gold)
@@ -651,7 +651,7 @@ def test_adversarial_llm_over_the_gold_set(llm: Assistant, fake: FakeOpenAI) -> 
     negated, number-changed and wrongly cited ones: none of the bad ones may be shown."""
     from collections import Counter
 
-    from assistant.evaluate import DEFAULT_GOLD, load_gold
+    from assistant.evaluation.scoring import DEFAULT_GOLD, load_gold
 
     written: list[tuple[str, str]] = []  # (kind, sentence) of the current question
 
@@ -714,7 +714,7 @@ def test_imnm_eval_runs_with_the_llm_backend(fake: FakeOpenAI, tmp_path: Path) -
 def test_chat_streams_only_checked_sentences(
     llm: Assistant, fake: FakeOpenAI, tmp_path: Path
 ) -> None:
-    from assistant.app import ChatApp
+    from assistant.web.chat import ChatApp
 
     def script(body: dict[str, Any]) -> Reply:
         n = number_of(body, "should be treated with high-dose")
@@ -731,7 +731,7 @@ def test_chat_streams_only_checked_sentences(
 def test_chat_over_http_with_the_llm(llm: Assistant, fake: FakeOpenAI, tmp_path: Path) -> None:
     from gradio_client import Client
 
-    from assistant.app import build_app
+    from assistant.web.chat import build_app
 
     def script(body: dict[str, Any]) -> Reply:
         n = number_of(body, "should be treated with high-dose")

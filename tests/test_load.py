@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from assistant.app import escape
-from assistant.pipeline import Assistant
-from assistant.types import Turn
+from assistant.answering.pipeline import Assistant
+from assistant.core.types import Turn
+from assistant.web.chat import escape
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 16
@@ -71,7 +71,7 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "chat", "--port", str(port)],
+        [sys.executable, "-m", "assistant.cli.app", "chat", "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -204,7 +204,7 @@ def test_same_answer_text_in_two_turns_keeps_each_turns_history(
 ) -> None:
     """ "Tell me more." can repeat the previous answer word for word; the chat must still know
     which turn was which (it once took both for the second, and "Why?" lost its topic)."""
-    from assistant.app import ChatApp
+    from assistant.web.chat import ChatApp
 
     chat = ChatApp(assistant, assistant.settings.model_copy(update={"data_dir": tmp_path}))
     expected = expected_answers(assistant)

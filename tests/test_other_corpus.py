@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import Embedder
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import Settings
+from assistant.store.embed import Embedder
 
 FILES = {
     "gout.md": """# Gout

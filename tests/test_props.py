@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunk import chunk_source, split_sentences, strip_refs
-from assistant.cite import MARKER, attach_marker, markers_in, renumber
-from assistant.errors import InputError
-from assistant.types import Citation, SourceFile
+from assistant.answering.citing import MARKER, attach_marker, markers_in, renumber
+from assistant.core.errors import InputError
+from assistant.core.types import Citation, SourceFile
+from assistant.ingest.chunk import chunk_source, split_sentences, strip_refs
 
 FAST = settings(
     max_examples=100,
@@ -169,9 +169,9 @@ def test_renumber_gives_1_to_n_in_order_of_appearance(
 
 @cache
 def quiz_items() -> list[object]:
-    from assistant.index import load_index
-    from assistant.quiz import generate_items
-    from assistant.settings import DEFAULT_INDEX
+    from assistant.core.settings import DEFAULT_INDEX
+    from assistant.quiz.bank import generate_items
+    from assistant.store.index import load_index
 
     return list(generate_items(load_index(DEFAULT_INDEX).chunks))
 
@@ -191,8 +191,8 @@ ANSWERS = st.one_of(
 @FAST
 @given(data=st.data(), answer=ANSWERS)
 def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer: str) -> None:
-    pytest.importorskip("assistant.quiz")
-    from assistant.quiz import grade_item
+    pytest.importorskip("assistant.quiz.bank")
+    from assistant.quiz.bank import grade_item
 
     items = quiz_items()
     assert items
@@ -211,8 +211,8 @@ def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer
 @FAST
 @given(data=st.data())
 def test_each_items_own_reference_answer_is_graded_correct(data: st.DataObject) -> None:
-    pytest.importorskip("assistant.quiz")
-    from assistant.quiz import grade_item
+    pytest.importorskip("assistant.quiz.bank")
+    from assistant.quiz.bank import grade_item
 
     item = data.draw(st.sampled_from(quiz_items()))
     grade = grade_item(item, item.answer)  # type: ignore[arg-type, attr-defined]
@@ -222,8 +222,8 @@ def test_each_items_own_reference_answer_is_graded_correct(data: st.DataObject) 
 @FAST
 @given(name=st.text(max_size=60))
 def test_learner_names_are_refused_or_safe(name: str) -> None:
-    pytest.importorskip("assistant.progress")
-    from assistant.progress import validate_learner
+    pytest.importorskip("assistant.quiz.progress")
+    from assistant.quiz.progress import validate_learner
 
     try:
         shown, key = validate_learner(name)

@@ -14,14 +14,14 @@ from typing import IO
 
 import pytest
 
-from assistant.chunk import chunk_corpus
-from assistant.corpus import load_corpus
-from assistant.progress import Progress
-from assistant.quiz import Bank, Item, build_bank
-from assistant.settings import DEFAULT_CORPUS
+from assistant.core.settings import DEFAULT_CORPUS
+from assistant.ingest.chunk import chunk_corpus
+from assistant.ingest.corpus import load_corpus
+from assistant.quiz.bank import Bank, Item, build_bank
+from assistant.quiz.progress import Progress
 
 REPO = Path(__file__).resolve().parent.parent
-IMNM = [sys.executable, "-m", "assistant.cli"]
+IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
@@ -129,7 +129,7 @@ def run_main(
     """``imnm ARGS`` in this process (the real entry point, no model needed)."""
     import io
 
-    from assistant import cli
+    import assistant.cli.app as cli
 
     monkeypatch.setattr(sys, "argv", ["imnm", *args])
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))

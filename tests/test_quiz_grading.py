@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_corpus
-from assistant.corpus import load_corpus
-from assistant.errors import InputError
-from assistant.pipeline import Assistant
-from assistant.quiz import (
+from assistant.answering.pipeline import Assistant
+from assistant.core.errors import InputError
+from assistant.core.settings import DEFAULT_CORPUS, Settings
+from assistant.core.types import Chunk
+from assistant.ingest.chunk import chunk_corpus
+from assistant.ingest.corpus import load_corpus
+from assistant.quiz.bank import (
     DEFAULT_GOLD,
     Bank,
     Item,
@@ -20,8 +22,6 @@ from assistant.quiz import (
     grade_item,
     load_bank,
 )
-from assistant.settings import DEFAULT_CORPUS, Settings
-from assistant.types import Chunk
 
 # Gold items in the format of eval/gold.jsonl (written here so the table does not depend on it).
 GOLD = [

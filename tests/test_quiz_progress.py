@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_corpus
-from assistant.corpus import load_corpus
-from assistant.errors import InputError, StorageError
-from assistant.progress import (
+from assistant.core.errors import InputError, StorageError
+from assistant.core.settings import DEFAULT_CORPUS
+from assistant.core.types import SourceFile
+from assistant.ingest.chunk import chunk_corpus
+from assistant.ingest.corpus import load_corpus
+from assistant.quiz.bank import Bank, Item, build_bank, grade_item
+from assistant.quiz.progress import (
     DAY,
     Progress,
     next_box,
@@ -20,10 +23,7 @@ from assistant.progress import (
     summary_text,
     validate_learner,
 )
-from assistant.quiz import Bank, Item, build_bank, grade_item
-from assistant.quiz_ui import QuizTab, md_escape, render_item
-from assistant.settings import DEFAULT_CORPUS
-from assistant.types import SourceFile
+from assistant.web.quiz_tab import QuizTab, md_escape, render_item
 
 T0 = 1_800_000_000.0
 
@@ -214,8 +214,8 @@ def test_corpus_text_is_escaped() -> None:
 def test_build_quiz_tab_in_blocks(assistant: object, tmp_path: Path) -> None:
     import gradio as gr
 
-    from assistant.quiz_ui import build_quiz_tab
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.web.quiz_tab import build_quiz_tab
 
     settings = Settings(data_dir=tmp_path / "data")
     with gr.Blocks() as demo, gr.Tab("Quiz"):
@@ -230,8 +230,8 @@ def test_quiz_tab_over_http(assistant: object, tmp_path: Path) -> None:
     import gradio as gr
     from gradio_client import Client
 
-    from assistant.quiz_ui import build_quiz_tab
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.web.quiz_tab import build_quiz_tab
 
     settings = Settings(data_dir=tmp_path / "data")
     with gr.Blocks() as demo, gr.Tab("Quiz"):

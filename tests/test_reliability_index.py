@@ -22,15 +22,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.embed import Embedder
-from assistant.errors import CorpusError, IndexStateError
-from assistant.index import FILES, ensure_index, expected_manifest, load_index
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
+from assistant.answering.pipeline import Assistant
+from assistant.core.errors import CorpusError, IndexStateError
+from assistant.core.settings import Settings
+from assistant.ingest.corpus import load_corpus
+from assistant.store.embed import Embedder
+from assistant.store.index import FILES, ensure_index, expected_manifest, load_index
 
 REPO = Path(__file__).resolve().parent.parent
-IMNM = [sys.executable, "-m", "assistant.cli"]
+IMNM = [sys.executable, "-m", "assistant.cli.app"]
 ALL_FILES = (*FILES, "manifest.json")
 FIRST_LINE_Q = "What is the first-line treatment for IMNM?"
 
@@ -384,7 +384,7 @@ def test_builder_killed_between_its_renames_is_recovered(
 
 
 def test_leftovers_of_a_live_builder_are_left_alone(work: Settings, tmp_path: Path) -> None:
-    from assistant.index import recover_leftovers
+    from assistant.store.index import recover_leftovers
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
@@ -470,7 +470,7 @@ def test_sentence_vectors_are_never_unpickled(work: Settings) -> None:
 
 
 def test_chat_picks_up_a_changed_corpus(work: Settings, embedder: Embedder, tmp_path: Path) -> None:
-    from assistant.app import ChatApp
+    from assistant.web.chat import ChatApp
 
     settings = work.model_copy(update={"data_dir": tmp_path / "data"})
     chat = ChatApp(Assistant(settings, embedder=embedder), settings, refresh_every=0)
@@ -483,7 +483,7 @@ def test_chat_picks_up_a_changed_corpus(work: Settings, embedder: Embedder, tmp_
 def test_chat_never_serves_a_stale_index_silently(
     work: Settings, embedder: Embedder, tmp_path: Path
 ) -> None:
-    from assistant.app import ChatApp
+    from assistant.web.chat import ChatApp
 
     settings = work.model_copy(update={"data_dir": tmp_path / "data"})
     chat = ChatApp(Assistant(settings, embedder=embedder, rebuild=False), settings, refresh_every=0)

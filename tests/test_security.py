@@ -100,8 +100,8 @@ def test_no_pickle_loading_anywhere_in_the_package() -> None:
 
 
 def test_index_and_model_files_need_no_pickle() -> None:
-    from assistant.embed import model_path
-    from assistant.index import FILES
+    from assistant.store.embed import model_path
+    from assistant.store.index import FILES
 
     index_files = sorted(p.name for p in (REPO / "index").iterdir())
     assert index_files == sorted([*FILES, "manifest.json"])
@@ -119,8 +119,8 @@ def test_index_and_model_files_need_no_pickle() -> None:
 def test_chat_listens_on_loopback_by_default() -> None:
     import typer
 
-    from assistant.app import launch
-    from assistant.cli import app
+    from assistant.cli.app import app
+    from assistant.web.chat import launch
 
     command = typer.main.get_command(app)
     chat = command.commands["chat"]  # type: ignore[attr-defined]
@@ -137,7 +137,7 @@ def test_chat_listens_on_loopback_by_default() -> None:
 
 
 def test_secrets_stay_out_of_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.settings import Settings
+    from assistant.core.settings import Settings
 
     monkeypatch.setenv("IMNM_LLM_API_KEY", "sk-test-TOPSECRET-123")
     monkeypatch.setenv("IMNM_AUTH", "ann:hunter2-pass")
@@ -148,8 +148,8 @@ def test_secrets_stay_out_of_settings_repr(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_bad_auth_setting_message_does_not_echo_it() -> None:
-    from assistant.app import parse_auth
-    from assistant.errors import InputError
+    from assistant.core.errors import InputError
+    from assistant.web.chat import parse_auth
 
     with pytest.raises(InputError) as caught:
         parse_auth("only-a-password-hunter2")

@@ -1,4 +1,4 @@
-from assistant.pipeline import Assistant
+from assistant.answering.pipeline import Assistant
 
 
 def test_first_line_treatment_is_cited(assistant: Assistant) -> None:

@@ -12,15 +12,15 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .answer import Answerer
-from .converse import read_in_context
-from .embed import Embedder, shared_embedder
-from .errors import InputError
-from .index import Index, ensure_index, expected_manifest, staleness
-from .lexicon import expand_abbreviations
-from .retrieve import HybridRetriever, Mode, Searcher
-from .settings import Settings
-from .types import Answer, Hit, Turn
+from assistant.answering.conversation import read_in_context
+from assistant.answering.extractive import Answerer
+from assistant.core.errors import InputError
+from assistant.core.settings import Settings
+from assistant.core.types import Answer, Hit, Turn
+from assistant.domain.lexicon import expand_abbreviations
+from assistant.retrieval.search import HybridRetriever, Mode, Searcher
+from assistant.store.embed import Embedder, shared_embedder
+from assistant.store.index import Index, ensure_index, expected_manifest, staleness
 
 Notify = Callable[[str], None]
 
@@ -79,7 +79,7 @@ class Assistant:
         # Optional LLM generation (assistant/llm.py); None: the extractive answer is the answer.
         self.generator: Any = None
         if self.settings.llm_base_url:
-            from .llm import make_generator
+            from assistant.answering.generative import make_generator
 
             self.generator = make_generator(self.settings, self.embedder)
         self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
@@ -194,7 +194,7 @@ class Assistant:
 
     def refresh(self) -> bool:
         """Rebuild and swap in the index if the corpus changed since it was loaded."""
-        from .corpus import load_corpus
+        from assistant.ingest.corpus import load_corpus
 
         files = load_corpus(self.settings.corpus)
         if staleness(self.index.manifest, expected_manifest(files, self.settings)) is None:

@@ -17,16 +17,16 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .cite import NOT_COVERED_PREFIX, source_label
-from .errors import ImnmError, InputError
-from .feedback import FeedbackStore
-from .types import Answer, Turn
+from assistant.answering.citing import NOT_COVERED_PREFIX, source_label
+from assistant.core.errors import ImnmError, InputError
+from assistant.core.types import Answer, Turn
+from assistant.web.feedback import FeedbackStore
 
 if TYPE_CHECKING:
     import gradio as gr
 
-    from .pipeline import Assistant
-    from .settings import Settings
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.settings import Settings
 
 log = logging.getLogger("imnm.app")
 
@@ -280,7 +280,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             on_like.__annotations__ = {"data": gr.LikeData, "request": gr.Request, "return": str}
             chatbot.like(on_like, None, status, api_visibility="private")
         try:
-            from .quiz_ui import build_quiz_tab
+            from assistant.web.quiz_tab import build_quiz_tab
         except ImportError:
             build_quiz_tab = None  # type: ignore[assignment]
         if build_quiz_tab is not None:

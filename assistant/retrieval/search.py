@@ -21,11 +21,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .chunk import embed_text
-from .embed import Embedder
-from .index import Index
-from .lexicon import STOPWORDS, terms
-from .types import Hit
+from assistant.core.types import Hit
+from assistant.domain.lexicon import STOPWORDS, terms
+from assistant.ingest.chunk import embed_text
+from assistant.store.embed import Embedder
+from assistant.store.index import Index
 
 Mode = Literal["hybrid", "dense", "sparse"]
 Fusion = Literal["convex", "rrf"]

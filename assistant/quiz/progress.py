@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, StorageError
+from assistant.core.errors import InputError, StorageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .quiz import Grade, Item
+    from assistant.quiz.bank import Grade, Item
 
 DB_NAME = "quiz.sqlite3"
 MAX_NAME = 40

@@ -16,11 +16,11 @@ from itertools import pairwise
 
 import numpy as np
 
-from .chunk import embed_text
-from .cite import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
-from .index import Index
-from .lexicon import DRUG_CLASS, canonicalize, display, entities, terms
-from .types import Answer, Chunk, Hit
+from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.core.types import Answer, Chunk, Hit
+from assistant.domain.lexicon import DRUG_CLASS, canonicalize, display, entities, terms
+from assistant.ingest.chunk import embed_text
+from assistant.store.index import Index
 
 # Words a question may use without their being part of its topic.
 QUESTION_WORDS = frozenset(

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ModelError
+from assistant.core.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from .fastembed import NumpyMiniLM
+    from assistant.store.minilm import NumpyMiniLM
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
@@ -103,7 +103,7 @@ class Embedder:
                 _offline()
                 path = model_path()
                 try:
-                    from .fastembed import NumpyMiniLM
+                    from assistant.store.minilm import NumpyMiniLM
 
                     self._fast = NumpyMiniLM(path)
                 except Exception as exc:  # any load failure is one message

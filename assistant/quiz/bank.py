@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .chunk import strip_refs
-from .cite import MARKER, NOT_COVERED_PREFIX
-from .errors import InputError
-from .lexicon import DISPLAY, ENTITY_TYPES, SYNONYMS, canonicalize, terms
-from .settings import DEFAULT_CORPUS, REPO_ROOT, Settings
-from .types import Chunk, Citation
+from assistant.answering.citing import MARKER, NOT_COVERED_PREFIX
+from assistant.core.errors import InputError
+from assistant.core.settings import DEFAULT_CORPUS, REPO_ROOT, Settings
+from assistant.core.types import Chunk, Citation
+from assistant.domain.lexicon import DISPLAY, ENTITY_TYPES, SYNONYMS, canonicalize, terms
+from assistant.ingest.chunk import strip_refs
 
 if TYPE_CHECKING:
-    from .pipeline import Assistant
+    from assistant.answering.pipeline import Assistant
 
 DEFAULT_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
 MAX_ANSWER_CHARS = 2000
@@ -561,7 +561,7 @@ def reference_facts(reference: str, question: str) -> list[Fact]:
         facts.append(Fact(fact=f"the {kind}: " + " or ".join(TERM_DISPLAY.get(n, n)
                                                               for n in names),
                           accept=[TERM_DISPLAY.get(n, n) for n in names]))
-    from .answer import DOSE_INTENT, DURATION_INTENT
+    from assistant.answering.extractive import DOSE_INTENT, DURATION_INTENT
 
     spans: list[tuple[str, str]] = []
     text = _REF_RE.sub(" ", reference)
@@ -940,8 +940,8 @@ def load_bank(
     """The bank for ``settings.corpus``; the gold set joins it for the default corpus only
     (its questions are about that corpus)."""
     if chunks is None:
-        from .chunk import chunk_corpus
-        from .corpus import load_corpus
+        from assistant.ingest.chunk import chunk_corpus
+        from assistant.ingest.corpus import load_corpus
 
         chunks = chunk_corpus(load_corpus(settings.corpus), settings.chunk_max_chars)
     rows: list[dict[str, Any]] = []

@@ -1,86 +1,25 @@
-"""The ``imnm`` command: thin, it parses, calls the library and renders.
-
-Every ImnmError becomes one line on stderr and a non-zero exit; no traceback reaches the user.
-Feature modules add their own commands through ``register(app)`` (see ``_EXTENSIONS``).
-"""
+"""``imnm ask``, ``imnm search`` and ``imnm index``: answers, ranked passages, the index."""
 
 from __future__ import annotations
 
-import importlib
-import json
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from .errors import ImnmError, InputError
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Grounded, cited answers about inflammatory necrotizing myopathy (IMNM).",
-    pretty_exceptions_enable=False,
+from assistant.cli.common import (
+    CorpusOpt,
+    IndexOpt,
+    JsonOpt,
+    KOpt,
+    emit_json,
+    err,
+    make_assistant,
+    read_questions,
+    settings_for,
 )
-
-CorpusOpt = Annotated[
-    Path | None, typer.Option("--corpus", help="Folder of .md/.txt files to answer from.")
-]
-IndexOpt = Annotated[
-    Path | None, typer.Option("--index", help="Folder where the corpus index is kept.")
-]
-KOpt = Annotated[int | None, typer.Option("--k", min=1, max=100, help="Passages to retrieve.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per question.")]
+from assistant.core.errors import InputError
 
 
-def err(message: str) -> None:
-    typer.echo(f"imnm: {message}", err=True)
-
-
-def settings_for(corpus: Path | None, index: Path | None, k: int | None = None) -> Any:
-    from .settings import Settings
-
-    overrides: dict[str, Any] = {}
-    if corpus is not None:
-        overrides["corpus"] = corpus
-    if index is not None:
-        overrides["index"] = index
-    if k is not None:
-        overrides["k"] = k
-    return Settings(**overrides)
-
-
-def make_assistant(corpus: Path | None, index: Path | None, k: int | None = None) -> Any:
-    from .pipeline import Assistant
-
-    return Assistant(settings_for(corpus, index, k), progress=True, notify=err)
-
-
-def stdin_lines() -> Iterator[str]:
-    """Lines of stdin, decoded leniently (invalid UTF-8 replaced), empty ones skipped."""
-    for raw in sys.stdin.buffer:
-        line = raw.decode("utf-8", errors="replace").strip()
-        if line:
-            yield line
-
-
-def read_questions(question: str | None) -> tuple[list[str] | Iterator[str], bool]:
-    """The questions to run and whether they came from stdin."""
-    if question is not None:
-        return [question], False
-    if sys.stdin is None or sys.stdin.isatty():
-        raise InputError("give a QUESTION, or pipe one question a line on stdin")
-    return stdin_lines(), True
-
-
-def emit_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-@app.command()
 def ask(
     question: Annotated[
         str | None, typer.Argument(help="The question; omit to read stdin.")
@@ -94,8 +33,8 @@ def ask(
     ] = False,
 ) -> None:
     """Answer a question with numbered inline citations (or each stdin line, one model load)."""
-    from .cite import render_text
-    from .types import Turn
+    from assistant.answering.citing import render_text
+    from assistant.core.types import Turn
 
     questions, batch = read_questions(question)
     assistant = make_assistant(corpus, index, k)
@@ -133,7 +72,6 @@ def ask(
         raise typer.Exit(1)
 
 
-@app.command()
 def search(
     query: Annotated[str | None, typer.Argument(help="The query; omit to read stdin.")] = None,
     json_out: JsonOpt = False,
@@ -189,7 +127,6 @@ def search(
         raise typer.Exit(1)
 
 
-@app.command("index")
 def index_cmd(
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
@@ -198,8 +135,8 @@ def index_cmd(
     ] = False,
 ) -> None:
     """Build the index of the corpus now, with progress."""
-    from .embed import shared_embedder
-    from .index import ensure_index
+    from assistant.store.embed import shared_embedder
+    from assistant.store.index import ensure_index
 
     settings = settings_for(corpus, index)
     idx = ensure_index(
@@ -210,52 +147,3 @@ def index_cmd(
         f"index ready at {idx.directory}: {m['n_chunks']} passages, {m['n_sentences']} sentences "
         f"from {len(m['corpus_files'])} file(s)"
     )
-
-
-# Feature modules that add commands; each defines register(app).
-_EXTENSIONS = ("assistant.cli_eval", "assistant.cli_chat", "assistant.cli_quiz")
-
-
-def _register_extensions() -> None:
-    for name in _EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(app)
-
-
-_register_extensions()
-
-
-def main() -> None:
-    try:
-        # Without standalone mode click returns a typer.Exit's code instead of exiting.
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
-    except ImnmError as exc:
-        err(f"error: {exc}")
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        err("interrupted")
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and anything unforeseen: one line
-        # Usage errors (bad option, unknown command): click's own message and exit code 2.
-        show = getattr(exc, "show", None)
-        code = getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):
-            show()
-            sys.exit(code)
-        if os.environ.get("IMNM_DEBUG"):
-            raise
-        err(f"internal error: {type(exc).__name__}: {exc} (set IMNM_DEBUG=1 for details)")
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

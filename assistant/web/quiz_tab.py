@@ -12,15 +12,15 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .errors import ImnmError
-from .progress import Progress, progress_figure, validate_learner
-from .quiz import Bank, Grade, Item, grade_item, load_bank
+from assistant.core.errors import ImnmError
+from assistant.quiz.bank import Bank, Grade, Item, grade_item, load_bank
+from assistant.quiz.progress import Progress, progress_figure, validate_learner
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .pipeline import Assistant
-    from .settings import Settings
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.settings import Settings
 
 ALL_TOPICS = "all topics"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -47,7 +47,7 @@ def render_item(item: Item, number: int) -> str:
 
 
 def render_feedback(grade: Grade, box: int | None = None) -> str:
-    from .cite import source_label
+    from assistant.answering.citing import source_label
 
     icon = {"correct": "✅", "partly correct": "🟡", "incorrect": "❌"}.get(grade.verdict, "❔")
     lines = [f"### {icon} {grade.verdict.capitalize()} — score {grade.score:.2f}"]

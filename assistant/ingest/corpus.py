@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import CorpusError
-from .types import SourceFile
+from assistant.core.errors import CorpusError
+from assistant.core.types import SourceFile
 
 SUFFIXES = (".md", ".markdown", ".txt")
 # A single file larger than this is refused rather than read into memory whole.

@@ -24,12 +24,12 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .chunk import chunk_corpus, embed_text
-from .corpus import corpus_hash, load_corpus
-from .embed import Embedder, model_id
-from .errors import IndexStateError
-from .settings import Settings
-from .types import Chunk, SourceFile
+from assistant.core.errors import IndexStateError
+from assistant.core.settings import Settings
+from assistant.core.types import Chunk, SourceFile
+from assistant.ingest.chunk import chunk_corpus, embed_text
+from assistant.ingest.corpus import corpus_hash, load_corpus
+from assistant.store.embed import Embedder, model_id
 
 FORMAT_VERSION = 1
 CHUNKER_VERSION = 2

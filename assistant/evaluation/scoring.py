@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .check import META_PREFIX, Similarity, check_answer
-from .errors import InputError
-from .settings import REPO_ROOT
+from assistant.core.errors import InputError
+from assistant.core.settings import REPO_ROOT
+from assistant.verify.check import META_PREFIX, Similarity, check_answer
 
 if TYPE_CHECKING:
-    from .pipeline import Assistant
-    from .types import Answer
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.types import Answer
 
 DEFAULT_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
 METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "retrieval_recall@5",
@@ -183,7 +183,7 @@ def run_item(
     assistant: Assistant, item: GoldItem, mode: str = "hybrid",
     similarity: Similarity | None = None,
 ) -> ItemResult:
-    from .types import Turn
+    from assistant.core.types import Turn
 
     history: list[Turn] = []
     answer: Answer | None = None

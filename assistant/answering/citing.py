@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .types import Answer, Chunk, Citation
+from assistant.core.types import Answer, Chunk, Citation
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # Sentences that say what the sources do not cover carry no marker: nothing could support them.

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import StorageError
+from assistant.core.errors import StorageError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import ENTITY_TYPES, display, entities, terms
-from .types import Turn
+from assistant.core.types import Turn
+from assistant.domain.lexicon import ENTITY_TYPES, display, entities, terms
 
 # "the disease" is not on the list: in this corpus it can only mean IMNM, so it needs no context.
 PRONOUN = re.compile(
@@ -34,7 +34,7 @@ def is_followup(question: str) -> bool:
     "And how is the response monitored?" starts like a follow-up but names its own topic
     (two or more topic words, no pronoun): it is read on its own.
     """
-    from .answer import QUESTION_WORDS
+    from assistant.answering.extractive import QUESTION_WORDS
 
     if PRONOUN.search(question):
         return True
@@ -103,7 +103,7 @@ def _strip_ellipsis(question: str) -> str:
 
 
 def _replace_entity(text: str, entity: str, replacement: str) -> str:
-    from .lexicon import SYNONYMS
+    from assistant.domain.lexicon import SYNONYMS
 
     variants = SYNONYMS.get(entity, [re.escape(entity)])
     if entity == "seronegative":

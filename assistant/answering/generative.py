@@ -30,14 +30,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import check
-from .cite import NOT_COVERED_PREFIX, CitationBuilder, attach_marker, renumber
-from .errors import InputError
-from .types import Answer, Chunk, Hit
+from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker, renumber
+from assistant.core.errors import InputError
+from assistant.core.types import Answer, Chunk, Hit
+from assistant.verify import check
 
 if TYPE_CHECKING:
-    from .embed import Embedder
-    from .settings import Settings
+    from assistant.core.settings import Settings
+    from assistant.store.embed import Embedder
 
 log = logging.getLogger("imnm.llm")
 
