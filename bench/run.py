@@ -304,13 +304,11 @@ def measure_retrieval(assistant: Any, items: list[pubmedqa.Item]) -> dict[str, A
 
 
 def fusion_description(searcher: Any) -> str:
-    from assistant.retrieval.search import DENSE_SHARE
-
     if searcher.fusion == "rrf":
         return (f"reciprocal rank fusion, k={searcher.rrf_k}, dense weight "
                 f"{searcher.dense_weight}, BM25 weight {searcher.sparse_weight}")
-    dense = round(searcher.dense_weight * DENSE_SHARE, 3)
-    sparse = round(searcher.sparse_weight * (1 - DENSE_SHARE), 3)
+    dense = round(searcher.dense_weight * searcher.dense_share, 3)
+    sparse = round(searcher.sparse_weight * (1 - searcher.dense_share), 3)
     return (f"min-max normalised scores summed, dense {dense} + BM25 {sparse}; BM25 also matches "
             "the initials of 3-4 word runs of the question (assistant/retrieve.py)")
 
@@ -530,7 +528,8 @@ def write_report(r: dict[str, Any], path: Path) -> None:
         "",
         "Clustered unit vectors (like text embeddings), queries near stored vectors; top 10 of "
         "single queries. The index type is the library's choice for that size "
-        "(`assistant.index.choose_index_type`); recall is the overlap with exact (flat) search.",
+        "(`assistant.store.vectors.choose_index_type`); recall is the overlap with exact (flat) "
+        "search.",
         "",
         "| vectors | index | p50 (ms) | p95 (ms) | flat p50 (ms) | recall vs flat | build (s) "
         "| index memory (MiB) |",

@@ -14,7 +14,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from assistant.store.index import choose_index_type, make_vector_index
+from assistant.store.vectors import choose_index_type, make_vector_index
 
 DIM = 384
 K = 10

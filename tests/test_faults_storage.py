@@ -23,7 +23,7 @@ import pytest
 
 from assistant.answering.pipeline import Assistant
 from assistant.core.errors import StorageError
-from assistant.core.settings import Settings
+from assistant.core.settings import LLMSettings, Settings
 from assistant.core.types import Answer
 from assistant.quiz.progress import Progress
 from assistant.web.feedback import FeedbackStore
@@ -320,10 +320,8 @@ def test_hanging_llm_endpoint_still_gets_the_extractive_answer(assistant: Assist
 
     secret = "sk-test-NEVER-SHOWN-42"
     with silent_server() as port:
-        settings = Settings(
-            llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="m", llm_api_key=secret,
-            llm_timeout=1.0,
-        )
+        settings = Settings(llm=LLMSettings(
+            base_url=f"http://127.0.0.1:{port}/v1", model="m", api_key=secret, timeout=1.0))
         llm_assistant = Assistant(settings, rebuild=False)
         result: dict[str, Answer] = {}
 

@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 import pytest
 
-from assistant.store.index import choose_index_type, index_kind, make_vector_index
+from assistant.store.vectors import choose_index_type, index_kind, make_vector_index
 
 # bench/ is not an installed package: it runs from the repository (python -m bench.run).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

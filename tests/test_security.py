@@ -142,7 +142,7 @@ def test_secrets_stay_out_of_settings_repr(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("IMNM_LLM_API_KEY", "sk-test-TOPSECRET-123")
     monkeypatch.setenv("IMNM_AUTH", "ann:hunter2-pass")
     settings = Settings()
-    assert settings.llm_api_key == "sk-test-TOPSECRET-123"  # still usable
+    assert settings.llm.api_key == "sk-test-TOPSECRET-123"  # still usable
     for shown in (repr(settings), str(settings), f"{settings}"):
         assert "TOPSECRET" not in shown and "hunter2" not in shown
 

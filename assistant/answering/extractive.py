@@ -17,6 +17,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.core.settings import AnswerSettings
 from assistant.core.types import Answer, Chunk, Hit
 from assistant.domain.lexicon import DRUG_CLASS, canonicalize, display, entities, terms
 from assistant.ingest.chunk import embed_text
@@ -38,18 +39,10 @@ QUESTION_WORDS = frozenset(
         likely good better worse regimen regimens infusion infusions course courses goal"""
     )
 )
-# Words rarer than this (Zipf scale) that the corpus never uses name a topic it does not cover.
-RARE_WORD_ZIPF = 4.0
-# How much a sentence score leans on embedding similarity rather than shared terms.
-DENSE_WEIGHT = 0.6
 # "this myopathy" names the corpus's own topic: it tells no sentence from another.
 TOPIC_REFERENCE = re.compile(
     r"\b(?:this|the|that)\s+(?:myopath(?:y|ies)|diseases?|conditions?|disorders?|illness)\b", re.I
 )
-# Added per phrase (two adjacent terms) a sentence shares with the question, at most twice.
-PHRASE_BONUS = 0.04
-# Evidence this strong answers even a question with such a word ("per kilogram").
-STRONG_EVIDENCE = 0.55
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 DURATION_INTENT = re.compile(
@@ -83,10 +76,11 @@ class Scored:
 class Answerer:
     """Composes cited answers from one index's sentences."""
 
-    def __init__(self, index: Index, max_words: int = 60, min_evidence: float = 0.42) -> None:
+    def __init__(self, index: Index, settings: AnswerSettings | None = None) -> None:
+        self.settings = s = settings or AnswerSettings()
         self.index = index
-        self.max_words = max_words
-        self.min_evidence = min_evidence
+        self.max_words = s.max_words
+        self.min_evidence = s.min_evidence
         self.row_of = {owner: row for row, owner in enumerate(index.sentence_owner)}
         self.sentence_terms = [
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
@@ -137,7 +131,7 @@ class Answerer:
                 continue
             lower = word.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}
-            if max(zipf_frequency(f, "en") for f in forms) < RARE_WORD_ZIPF:
+            if max(zipf_frequency(f, "en") for f in forms) < self.settings.rare_word_zipf:
                 out.append(word)
         return out
 
@@ -183,10 +177,11 @@ class Answerer:
             )
             # The question's own phrase ("immunosuppressive therapy") in the sentence says
             # more than its words scattered over it.
-            phrase = PHRASE_BONUS * min(2, sum(p in self.sentence_pairs[r] for p in q_pairs))
+            shared = sum(p in self.sentence_pairs[r] for p in q_pairs)
+            phrase = self.settings.phrase_bonus * min(2, shared)
             score = (
-                DENSE_WEIGHT * float(dense)
-                + (1 - DENSE_WEIGHT) * lex
+                self.settings.dense_weight * float(dense)
+                + (1 - self.settings.dense_weight) * lex
                 + phrase
                 + answer_type_bonus(question, c.sentences[j])
             )
@@ -210,7 +205,7 @@ class Answerer:
         if (
             best is None
             or best.score < self.min_evidence
-            or (unknown and best.score < STRONG_EVIDENCE)
+            or (unknown and best.score < self.settings.strong_evidence)
         ):
             return self.decline(question, standalone, unknown, hits)
         chosen = self.select(scored)
@@ -237,12 +232,12 @@ class Answerer:
         chosen = [best]
         words = len(best.sentence.split())
         for s in scored[1:4]:
-            if s.score < max(self.min_evidence, 0.85 * best.score):
+            if s.score < max(self.min_evidence, self.settings.companion_ratio * best.score):
                 break
             if words + len(s.sentence.split()) > self.max_words:
                 continue
             vecs = self.index.sentence_vectors
-            if any(float(vecs[s.row] @ vecs[c.row]) > 0.8 for c in chosen):
+            if any(float(vecs[s.row] @ vecs[c.row]) > self.settings.redundancy_max for c in chosen):
                 continue
             chosen.append(s)
             words += len(s.sentence.split())

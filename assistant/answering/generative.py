@@ -190,21 +190,21 @@ class LLMGenerator:
         from langchain_openai import ChatOpenAI
         from pydantic import SecretStr
 
-        base_url = (settings.llm_base_url or "").strip()
+        base_url = (settings.llm.base_url or "").strip()
         if not re.match(r"^https?://[^\s/]+", base_url):
             raise InputError("IMNM_LLM_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:8000/v1")
-        if not settings.llm_model:
+        if not settings.llm.model:
             raise InputError("IMNM_LLM_MODEL must be set with IMNM_LLM_BASE_URL (the model name "
                              "the endpoint serves)")
-        self.timeout = float(settings.llm_timeout)
+        self.timeout = float(settings.llm.timeout)
         self.similarity = similarity
         self.model = ChatOpenAI(
             base_url=base_url,
-            model=settings.llm_model,
+            model=settings.llm.model,
             # Local servers (llama.cpp, Ollama, vLLM) take any key; the client insists on one.
-            api_key=SecretStr(settings.llm_api_key or "not-needed"),
+            api_key=SecretStr(settings.llm.api_key or "not-needed"),
             timeout=self.timeout,
-            max_retries=settings.llm_max_retries,
+            max_retries=settings.llm.max_retries,
             temperature=0,
         )
 

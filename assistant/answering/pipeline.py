@@ -38,12 +38,10 @@ def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
     return text, notes
 
 
-# Only the last turns matter to a follow-up; a chat client sends its history back, so the
-# turns are input like the question: cleaned and bounded (a 1 MB turn took ~25 s to read).
-MAX_HISTORY_TURNS = 8
+def bounded_history(history: Sequence[Turn], max_chars: int, max_turns: int = 8) -> list[Turn]:
+    """The last ``max_turns`` turns, cleaned and clipped: a chat client sends its history
+    back, so the turns are input like the question (a 1 MB turn took ~25 s to read)."""
 
-
-def bounded_history(history: Sequence[Turn], max_chars: int) -> list[Turn]:
     def clip(text: str | None, limit: int) -> str:
         text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in (text or "")[:limit])
         return " ".join(text.split())
@@ -55,7 +53,7 @@ def bounded_history(history: Sequence[Turn], max_chars: int) -> list[Turn]:
             # A chain of follow-ups nests its context: keep the newest part of it.
             standalone_question=clip(t.standalone_question, 2 * max_chars) or None,
         )
-        for t in list(history)[-MAX_HISTORY_TURNS:]
+        for t in list(history)[-max_turns:]
     ]
 
 
@@ -78,7 +76,7 @@ class Assistant:
         self._lock = threading.Lock()
         # Optional LLM generation (assistant/llm.py); None: the extractive answer is the answer.
         self.generator: Any = None
-        if self.settings.llm_base_url:
+        if self.settings.llm.base_url:
             from assistant.answering.generative import make_generator
 
             self.generator = make_generator(self.settings, self.embedder)
@@ -93,16 +91,17 @@ class Assistant:
     def _load(self, index: Index) -> None:
         s = self.settings
         self.index = index
-        self.searcher = Searcher(index, self.embedder, s.rrf_k, s.dense_weight, s.sparse_weight)
-        self.answerer = Answerer(index, s.answer_max_words, s.min_evidence)
-        self.retriever = HybridRetriever(searcher=self.searcher, k=s.k)
+        self.searcher = Searcher(index, self.embedder, s.retrieval)
+        self.answerer = Answerer(index, s.answer)
+        self.retriever = HybridRetriever(searcher=self.searcher, k=s.retrieval.k)
 
     # --- the chain's steps ---------------------------------------------------------------------
 
     def _prepare(self, inp: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
-        question, notes = clean_question(inp["question"], self.settings.max_question_chars)
-        history = bounded_history(inp.get("history") or [], self.settings.max_question_chars)
+        question, notes = clean_question(inp["question"], self.settings.answer.max_question_chars)
+        a = self.settings.answer
+        history = bounded_history(inp.get("history") or [], a.max_question_chars, a.history_turns)
         standalone, focus = read_in_context(question, history)
         return inp | {"question": question, "standalone": standalone, "focus": focus,
                       "notes": notes, "t0": t0}
@@ -111,7 +110,8 @@ class Assistant:
         t1 = time.perf_counter()
         qvec = self.embedder.encode_one(expand_abbreviations(inp["standalone"]))
         t2 = time.perf_counter()
-        k = max(inp.get("k") or self.settings.k, 8)
+        r = self.settings.retrieval
+        k = max(inp.get("k") or r.k, r.answer_candidates)
         searcher = inp.get("searcher") or self.searcher
         hits = searcher.search(inp["standalone"], k, inp.get("mode", "hybrid"), qvec=qvec)
         t3 = time.perf_counter()
@@ -135,7 +135,7 @@ class Assistant:
         return self.generator is not None and inp.get("backend", "auto") != "extractive"
 
     def _finish(self, inp: dict[str, Any], answer: Answer, t4: float) -> Answer:
-        answer.retrieved = inp["hits"][: inp.get("k") or self.settings.k]
+        answer.retrieved = inp["hits"][: inp.get("k") or self.settings.retrieval.k]
         t5 = time.perf_counter()
         answer.notes = inp["notes"] + answer.notes
         answer.timings_ms = {
@@ -188,9 +188,9 @@ class Assistant:
             yield self._finish(inp, item, t4) if isinstance(item, Answer) else item
 
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
-        query, _ = clean_question(query, self.settings.max_question_chars)
+        query, _ = clean_question(query, self.settings.answer.max_question_chars)
         qvec = self.embedder.encode_one(expand_abbreviations(query))
-        return self.searcher.search(query, k or self.settings.k, mode, qvec=qvec)
+        return self.searcher.search(query, k or self.settings.retrieval.k, mode, qvec=qvec)
 
     def refresh(self) -> bool:
         """Rebuild and swap in the index if the corpus changed since it was loaded."""

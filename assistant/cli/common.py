@@ -34,9 +34,10 @@ def settings_for(corpus: Path | None, index: Path | None, k: int | None = None) 
         overrides["corpus"] = corpus
     if index is not None:
         overrides["index"] = index
+    settings = Settings(**overrides)
     if k is not None:
-        overrides["k"] = k
-    return Settings(**overrides)
+        settings.retrieval.k = k
+    return settings
 
 
 def make_assistant(corpus: Path | None, index: Path | None, k: int | None = None) -> Any:

@@ -1,9 +1,16 @@
-"""Typed settings; every field can be set from the environment with the prefix ``IMNM_``."""
+"""Typed settings in nested groups; every tuning constant of the package is defined here, once.
+
+Each group reads its own environment prefix, so a field is set as ``IMNM_<GROUP>_<FIELD>``
+(``IMNM_RETRIEVAL_K=8``, ``IMNM_LLM_BASE_URL=...``); the paths and the login are top-level
+(``IMNM_CORPUS``, ``IMNM_INDEX``, ``IMNM_DATA_DIR``, ``IMNM_AUTH``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,8 +25,116 @@ def _default_cache() -> Path:
     return Path(base) / "imnm"
 
 
+def _group(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore")
+
+
+class ChunkSettings(BaseSettings):
+    """How source files are cut into passages (part of the index manifest)."""
+
+    model_config = _group("IMNM_CHUNK_")
+
+    max_chars: int = Field(default=800, ge=100)
+
+
+class VectorSettings(BaseSettings):
+    """The FAISS index kind by passage count, and its search settings (bench/REPORT.md)."""
+
+    model_config = _group("IMNM_VECTORS_")
+
+    # Exact search stays fast up to ~50k x 384; a graph (HNSW) above, an inverted file above
+    # hnsw_max (its build takes minutes per million with HNSW).
+    flat_max: int = 50_000
+    hnsw_max: int = 500_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 128
+    ivf_nprobe: int = 32
+
+
+class RetrievalSettings(BaseSettings):
+    """Hybrid search: dense (FAISS) and BM25 scores, fused."""
+
+    model_config = _group("IMNM_RETRIEVAL_")
+
+    k: int = Field(default=5, ge=1, le=100)
+    # Passages whose sentences the answerer scores (at least k).
+    answer_candidates: int = Field(default=8, ge=1, le=100)
+    fusion: Literal["convex", "rrf"] = "convex"
+    # Dense share of a convex fusion of min-max normalised scores; best on PubMedQA (bench/).
+    dense_share: float = Field(default=0.6, ge=0.0, le=1.0)
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+
+
+class AnswerSettings(BaseSettings):
+    """The extractive answerer and the reading of questions."""
+
+    model_config = _group("IMNM_ANSWER_")
+
+    max_question_chars: int = Field(default=1000, ge=10)
+    max_words: int = 60
+    # A question whose best sentence scores below this is declined.
+    min_evidence: float = 0.3
+    # Evidence this strong answers even a question naming a word the corpus lacks.
+    strong_evidence: float = 0.55
+    # How much a sentence score leans on embedding similarity rather than shared terms.
+    dense_weight: float = 0.6
+    # Added per phrase (two adjacent terms) a sentence shares with the question, at most twice.
+    phrase_bonus: float = 0.04
+    # Words rarer than this (Zipf scale) that the corpus never uses name a topic it lacks.
+    rare_word_zipf: float = 4.0
+    # Another sentence joins the answer when it scores at least this share of the best one.
+    companion_ratio: float = 0.85
+    # ... and is less similar than this to every sentence already chosen.
+    redundancy_max: float = 0.8
+    # Only the last turns matter to a follow-up (a client sends its history back: bounded).
+    history_turns: int = 8
+
+
+class CheckSettings(BaseSettings):
+    """The citation checker's thresholds."""
+
+    model_config = _group("IMNM_CHECK_")
+
+    coverage_min: float = 0.7
+    paraphrase_coverage_min: float = 0.5
+    similarity_min: float = 0.8
+
+
+class LLMSettings(BaseSettings):
+    """Optional generation over an OpenAI-compatible endpoint."""
+
+    model_config = _group("IMNM_LLM_")
+
+    base_url: str | None = None
+    model: str | None = None
+    # Secrets stay out of repr(): settings may end up in a log or an error message.
+    api_key: str | None = Field(default=None, repr=False)
+    # Seconds the endpoint may stay silent (per read, so a streamed answer may take longer).
+    timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=1, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _openai_key_fallback(self) -> LLMSettings:
+        # The usual variable of OpenAI clients, read when IMNM_LLM_API_KEY is not set.
+        if not self.api_key and os.environ.get("OPENAI_API_KEY"):
+            self.api_key = os.environ["OPENAI_API_KEY"]
+        return self
+
+
+class ChatSettings(BaseSettings):
+    """The Gradio app."""
+
+    model_config = _group("IMNM_CHAT_")
+
+    # The corpus is checked for changes at most this often.
+    refresh_seconds: float = 5.0
+
+
 class Settings(BaseSettings):
-    """What a run can be told: corpus, index, retrieval and answer knobs, the optional LLM."""
+    """What a run can be told: where things are, and each stage's group of knobs."""
 
     model_config = SettingsConfigDict(env_prefix="IMNM_", extra="ignore")
 
@@ -28,40 +143,15 @@ class Settings(BaseSettings):
     index: Path | None = None
     cache_dir: Path = Field(default_factory=_default_cache)
     data_dir: Path = REPO_ROOT / "data"
+    auth: str | None = Field(default=None, repr=False)  # user:password for the chat
 
-    # Retrieval.
-    k: int = Field(default=5, ge=1, le=100)
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
-
-    # Chunking.
-    chunk_max_chars: int = Field(default=800, ge=100)
-
-    # Answers.
-    max_question_chars: int = Field(default=1000, ge=10)
-    answer_max_words: int = 60
-    # A question whose best sentence scores below this is declined as off-topic.
-    min_evidence: float = 0.3
-
-    # Optional LLM over an OpenAI-compatible endpoint.
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    # Secrets stay out of repr(): settings may end up in a log or an error message.
-    llm_api_key: str | None = Field(default=None, repr=False)
-    # Seconds the endpoint may stay silent (per read, so a streamed answer may take longer).
-    llm_timeout: float = Field(default=30.0, gt=0)
-    llm_max_retries: int = Field(default=1, ge=0, le=5)
-
-    # Chat app.
-    auth: str | None = Field(default=None, repr=False)  # user:password
-
-    @model_validator(mode="after")
-    def _openai_key_fallback(self) -> Settings:
-        # The usual variable of OpenAI clients, read when IMNM_LLM_API_KEY is not set.
-        if not self.llm_api_key and os.environ.get("OPENAI_API_KEY"):
-            self.llm_api_key = os.environ["OPENAI_API_KEY"]
-        return self
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    vectors: VectorSettings = Field(default_factory=VectorSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    check: CheckSettings = Field(default_factory=CheckSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
 
     def index_dir(self) -> Path:
         """Where the index of ``self.corpus`` lives."""
@@ -69,7 +159,5 @@ class Settings(BaseSettings):
             return self.index
         if self.corpus.resolve() == DEFAULT_CORPUS.resolve():
             return DEFAULT_INDEX
-        import hashlib
-
         tag = hashlib.sha256(str(self.corpus.resolve()).encode()).hexdigest()[:16]
         return self.cache_dir / "indexes" / f"{self.corpus.resolve().name}-{tag}"

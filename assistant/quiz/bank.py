@@ -943,7 +943,7 @@ def load_bank(
         from assistant.ingest.chunk import chunk_corpus
         from assistant.ingest.corpus import load_corpus
 
-        chunks = chunk_corpus(load_corpus(settings.corpus), settings.chunk_max_chars)
+        chunks = chunk_corpus(load_corpus(settings.corpus), settings.chunk.max_chars)
     rows: list[dict[str, Any]] = []
     gold_path = gold or DEFAULT_GOLD
     if gold is not None or settings.corpus.resolve() == DEFAULT_CORPUS.resolve():

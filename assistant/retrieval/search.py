@@ -4,8 +4,8 @@ Fusion is a weighted sum of the two scores, each min-max normalised over its own
 (a passage missing from one list gets that list's floor, 0). On PubMedQA PQA-L (bench/) it finds a
 question's abstract first 98% of the time where plain reciprocal rank fusion found 97.1% (dense
 alone 97.3%, BM25 alone 95.3%): RRF throws away how far ahead the best passage is. Dense gets
-the larger share (DENSE_SHARE), the best split measured there; the 50 IMNM gold answers are the
-same as with reciprocal rank fusion.
+the larger share (``RetrievalSettings.dense_share``), the best split measured there; the 50
+IMNM gold answers are the same as with reciprocal rank fusion.
 Reciprocal rank fusion stays available (``fusion="rrf"``).
 """
 
@@ -21,6 +21,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.core.settings import RetrievalSettings
 from assistant.core.types import Hit
 from assistant.domain.lexicon import STOPWORDS, terms
 from assistant.ingest.chunk import embed_text
@@ -29,7 +30,6 @@ from assistant.store.index import Index
 
 Mode = Literal["hybrid", "dense", "sparse"]
 Fusion = Literal["convex", "rrf"]
-DENSE_SHARE = 0.6
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -57,17 +57,16 @@ class Searcher:
         self,
         index: Index,
         embedder: Embedder,
-        rrf_k: int = 60,
-        dense_weight: float = 1.0,
-        sparse_weight: float = 1.0,
-        fusion: Fusion = "convex",
+        settings: RetrievalSettings | None = None,
     ) -> None:
+        s = settings or RetrievalSettings()
         self.index = index
-        self.fusion = fusion
         self.embedder = embedder
-        self.rrf_k = rrf_k
-        self.dense_weight = dense_weight
-        self.sparse_weight = sparse_weight
+        self.fusion: Fusion = s.fusion
+        self.rrf_k = s.rrf_k
+        self.dense_weight = s.dense_weight
+        self.sparse_weight = s.sparse_weight
+        self.dense_share = s.dense_share
         self.chunks = index.chunks
         self.bm25 = bm25s.BM25()
         corpus_terms = [terms(embed_text(c)) or ["\0"] for c in self.chunks]
@@ -131,8 +130,8 @@ class Searcher:
                     fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
             return fused
         shares = (
-            (self.dense_weight * DENSE_SHARE, dense),
-            (self.sparse_weight * (1.0 - DENSE_SHARE), sparse),
+            (self.dense_weight * self.dense_share, dense),
+            (self.sparse_weight * (1.0 - self.dense_share), sparse),
         )
         for weight, ranked in shares:
             if not ranked:

@@ -30,6 +30,7 @@ from assistant.core.types import Chunk, SourceFile
 from assistant.ingest.chunk import chunk_corpus, embed_text
 from assistant.ingest.corpus import corpus_hash, load_corpus
 from assistant.store.embed import Embedder, model_id
+from assistant.store.vectors import index_kind, make_vector_index
 
 FORMAT_VERSION = 1
 CHUNKER_VERSION = 2
@@ -62,7 +63,7 @@ class Index:
 
 
 def chunking_settings(settings: Settings) -> dict[str, Any]:
-    return {"max_chars": settings.chunk_max_chars, "chunker_version": CHUNKER_VERSION}
+    return {"max_chars": settings.chunk.max_chars, "chunker_version": CHUNKER_VERSION}
 
 
 def expected_manifest(files: list[SourceFile], settings: Settings) -> dict[str, Any]:
@@ -82,65 +83,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-# Exact search stays fast up to ~50k x 384 (0.6 ms a query at 10k, 16 ms at 100k on 2 cores);
-# above it a graph (HNSW) keeps recall near 1 at sub-millisecond latency (12 s to build 100k);
-# above HNSW_MAX that build (minutes per million) gives way to an inverted file: 8 s for 1M,
-# 2.5 ms a query, recall 0.998 of exact. bench/REPORT.md has the measurements.
-FLAT_MAX = 50_000
-HNSW_MAX = 500_000
-HNSW_M = 32
-HNSW_EF_SEARCH = 128
-IVF_NPROBE = 32
-
-
-def choose_index_type(n: int, flat_max: int = FLAT_MAX, hnsw_max: int = HNSW_MAX) -> str:
-    """The FAISS index kind for ``n`` vectors: "flat", "hnsw" or "ivf"."""
-    if n <= flat_max:
-        return "flat"
-    return "hnsw" if n <= hnsw_max else "ivf"
-
-
-def make_vector_index(
-    vectors: np.ndarray, kind: str | None = None, seed: int = 0
-) -> faiss.Index:
-    """An inner-product index over ``vectors`` (normalised: cosine), of the kind fit for its size.
-
-    Search settings (efSearch, nprobe) are stored in the index file, so a loaded index searches
-    as it was measured.
-    """
-    n, dim = vectors.shape
-    kind = kind or choose_index_type(n)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    index: faiss.Index
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    elif kind == "ivf":
-        nlist = max(1, min(int(np.sqrt(n)), n // 40))
-        quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        # k-means on a sample: 40 points a list is enough and keeps training to seconds.
-        rng = np.random.default_rng(seed)
-        sample = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
-        index.train(sample)
-        index.nprobe = min(IVF_NPROBE, nlist)
-    else:
-        raise ValueError(f"unknown index type {kind!r}")
-    index.add(vectors)
-    return index
-
-
-def index_kind(index: faiss.Index) -> str:
-    if isinstance(index, faiss.IndexHNSW):
-        return "hnsw"
-    if isinstance(index, faiss.IndexIVF):
-        return "ivf"
-    return "flat"
-
-
 def sentence_owners(chunks: list[Chunk]) -> list[tuple[int, int]]:
     return [(c.position, j) for c in chunks for j in range(len(c.sentences))]
 
@@ -155,7 +97,7 @@ def build_index(
 ) -> Index:
     """Chunk, embed and write an index for ``files`` into ``directory``, replacing it atomically."""
     started = time.perf_counter()
-    chunks = chunk_corpus(files, settings.chunk_max_chars)
+    chunks = chunk_corpus(files, settings.chunk.max_chars)
     # Positions are global (across files) so that vector row i is chunks[i].
     chunks = [c.model_copy(update={"position": i}) for i, c in enumerate(chunks)]
     if not chunks:
@@ -174,7 +116,7 @@ def build_index(
     vectors = np.ascontiguousarray(embedded[[row_of[t] for t in passage_texts]])
     sentence_vectors = np.ascontiguousarray(embedded[[row_of[t] for t in sentences]])
 
-    vector_index = make_vector_index(vectors)
+    vector_index = make_vector_index(vectors, settings=settings.vectors)
     manifest = expected_manifest(files, settings) | {
         "corpus_files": [{"name": f.name, "sha256": f.sha256} for f in files],
         "n_chunks": len(chunks),

@@ -34,10 +34,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from assistant.core.settings import CheckSettings
+
 META_PREFIX = "The indexed sources do not"
-COVERAGE_MIN = 0.7
-PARAPHRASE_COVERAGE_MIN = 0.5
-SIMILARITY_MIN = 0.8
+_DEFAULTS = CheckSettings()
 
 # cosine similarity of two texts, e.g. from the embedding model
 Similarity = Callable[[str, str], float]
@@ -202,9 +202,13 @@ def _negations(text: str) -> set[str]:
 
 
 def supports(
-    sentence: str, passage: str, similarity: Similarity | None = None
+    sentence: str,
+    passage: str,
+    similarity: Similarity | None = None,
+    settings: CheckSettings | None = None,
 ) -> tuple[bool, float, str]:
     """Whether ``passage`` supports ``sentence``: (verdict, score 0..1, reason if not)."""
+    s = settings or _DEFAULTS
     if not passage.strip():
         return False, 0.0, "no cited passage"
     sent_q, pass_q = _quantities(sentence), _quantities(passage)
@@ -230,14 +234,14 @@ def supports(
     if _negations(passage) - _negations(sentence) and coverage >= 0.9:
         return False, coverage, "the cited passage negates what the sentence states"
     if (
-        coverage < COVERAGE_MIN
+        coverage < s.coverage_min
         and similarity is not None
-        and coverage >= PARAPHRASE_COVERAGE_MIN
+        and coverage >= s.paraphrase_coverage_min
         and max(similarity(sentence, p) for p in _SENTENCE_END.split(passage) if p.strip())
-        >= SIMILARITY_MIN
+        >= s.similarity_min
     ):
         return True, coverage, ""
-    if coverage < COVERAGE_MIN:
+    if coverage < s.coverage_min:
         missing = ", ".join(sorted(words - pwords)[:4])
         return False, coverage, f"not in the cited passage: {missing}"
     return True, coverage, ""

@@ -110,11 +110,15 @@ def message_text(content: Any) -> str:
 class ChatApp:
     """The chat's handlers as plain methods (testable without a browser)."""
 
-    def __init__(self, assistant: Assistant, settings: Settings, refresh_every: float = 5.0):
+    def __init__(
+        self, assistant: Assistant, settings: Settings, refresh_every: float | None = None
+    ):
         self.assistant = assistant
         self.settings = settings
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
-        self.refresh_every = refresh_every
+        self.refresh_every = (
+            settings.chat.refresh_seconds if refresh_every is None else refresh_every
+        )
         self._last_refresh = time.monotonic()
         self._refresh_lock = threading.Lock()
         self._refresh_problem: str | None = None  # shown under answers until a refresh works
