@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install chat test index lint bench browser clean
+.PHONY: install chat test test-fast index lint bench browser clean
 
 install: $(STAMP)
 
@@ -36,8 +36,13 @@ index: install
 chat: install index
 	$(VENV)/bin/imnm chat --host $(HOST) --port $(PORT)
 
+# Every tier: unit (no model, no server), integration (model, index, CLI), e2e (HTTP, browser).
 test: install browser
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q tests/unit tests/integration tests/e2e
+
+# The unit tier alone: well under a minute.
+test-fast: install
+	$(VENV)/bin/pytest -q tests/unit
 
 lint: install
 	$(VENV)/bin/ruff check assistant tests eval bench

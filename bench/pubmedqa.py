@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ingest.chunk import split_sentences
+from assistant.text.sentences import split_sentences
 
 # The data set lies beside the project (../shared/datasets/pubmedqa); IMNM_PUBMEDQA overrides.
 DATASET = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "pubmedqa"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.core.types import Chunk, SourceFile
+from assistant.text.sentences import split_sentences
 
 HEADING_MD = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
@@ -19,49 +20,6 @@ FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:")
 # "ref. [^1]" keeps its number as words; a bare mark is removed with the space before it.
 NAMED_REF = re.compile(r"\b(refs?\.)\s*\[\^?(\d{1,3})\]")
 REF_MARK = re.compile(r"\s*\[\^?(\d{1,3})\](?!\()")
-ABBREVIATIONS = {
-    "e.g.",
-    "i.e.",
-    "ref.",
-    "refs.",
-    "vs.",
-    "etc.",
-    "dr.",
-    "fig.",
-    "al.",
-    "approx.",
-    "no.",
-    "mr.",
-    "mrs.",
-    "st.",
-    "cf.",
-    "ca.",
-    "resp.",
-}
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``; abbreviations such as "e.g." and "ref." do not end one."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    pieces: list[str] = []
-    start = 0
-    for m in SENTENCE_END.finditer(text):
-        piece = text[start : m.start()].strip()
-        last = piece.rsplit(" ", 1)[-1].lower() if piece else ""
-        if last in ABBREVIATIONS:
-            continue
-        if piece:
-            pieces.append(piece)
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return pieces
-
-
 def strip_refs(text: str) -> tuple[str, list[int]]:
     """Display text without reference marks, and the reference numbers in order of first use."""
     refs: list[int] = []

@@ -1,1 +1,1 @@
-"""text"""
+"""Text skills shared by every stage: sentences, numbers and units, negation and antonyms."""

@@ -29,7 +29,7 @@ from assistant.ingest.corpus import load_corpus
 from assistant.store.embed import Embedder
 from assistant.store.index import FILES, ensure_index, expected_manifest, load_index
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
 ALL_FILES = (*FILES, "manifest.json")
 FIRST_LINE_Q = "What is the first-line treatment for IMNM?"

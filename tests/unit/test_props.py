@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from assistant.answering.citing import MARKER, attach_marker, markers_in, renumber
 from assistant.core.errors import InputError
 from assistant.core.types import Citation, SourceFile
-from assistant.ingest.chunk import chunk_source, split_sentences, strip_refs
+from assistant.ingest.chunk import chunk_source, strip_refs
+from assistant.text.sentences import split_sentences
 
 FAST = settings(
     max_examples=100,

@@ -21,7 +21,7 @@ from assistant.evaluation.scoring import (
     regressions,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from assistant.store.embed import Embedder
 from assistant.web.chat import build_app
 
 CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -20,7 +20,7 @@ from assistant.ingest.corpus import load_corpus
 from assistant.quiz.bank import Bank, Item, build_bank
 from assistant.quiz.progress import Progress
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 

@@ -11,7 +11,7 @@ from assistant.core.settings import Settings
 from assistant.store.embed import Embedder
 from assistant.store.index import ensure_index, load_index
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@ from pathlib import Path
 import pytest
 
 from assistant.core.types import Chunk
-from assistant.ingest.chunk import chunk_source, split_sentences, strip_refs
+from assistant.ingest.chunk import chunk_source, strip_refs
 from assistant.ingest.corpus import load_corpus, read_file
+from assistant.text.sentences import split_sentences
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SEED = REPO.parent / "shared" / "source" / "imnm_seed.txt"
 
 

@@ -21,7 +21,7 @@ from assistant.core.types import Answer, Turn
 from assistant.ingest.corpus import MAX_FILE_BYTES, corpus_files, load_corpus
 from assistant.store.embed import Embedder
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
 FIRST_LINE_Q = "What is the first-line treatment for IMNM?"
 # What no displayed text may carry: C0/C1 controls, DEL, bidi overrides and isolates.

@@ -29,7 +29,7 @@ from assistant.core.settings import LLMSettings, Settings
 from assistant.core.types import Answer
 from assistant.verify.check import check_answer
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SECRET = "sk-test-llm-KEY-never-shown-7731"
 FIRST_LINE = "What is the first-line treatment for IMNM?"
 GOOD = ("Inflammatory necrotizing myopathy should be treated with high-dose corticosteroids, such "

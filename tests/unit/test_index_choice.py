@@ -12,7 +12,7 @@ import pytest
 from assistant.store.vectors import choose_index_type, index_kind, make_vector_index
 
 # bench/ is not an installed package: it runs from the repository (python -m bench.run).
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.scaling import recall_vs, synthetic
 
 

@@ -28,7 +28,7 @@ from assistant.core.types import Answer
 from assistant.quiz.progress import Progress
 from assistant.web.feedback import FeedbackStore
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 # A child process that writes rows until told to stop (or until the disk is "full").

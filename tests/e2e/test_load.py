@@ -27,7 +27,7 @@ from assistant.answering.pipeline import Assistant
 from assistant.core.types import Turn
 from assistant.web.chat import escape
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SESSIONS = 16
 USER, PASSWORD = "load", "pw-LOADTEST-not-logged"
 # Short follow-ups ("Tell me more.", "Why?") are answered from the session's own earlier turns:
