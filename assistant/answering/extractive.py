@@ -17,9 +17,16 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.answering.gaps import (
+    DOSE_INTENT,
+    DOSE_VALUE,
+    DURATION_INTENT,
+    DURATION_VALUE,
+    missing_detail,
+)
 from assistant.core.settings import AnswerSettings
-from assistant.core.types import Answer, Chunk, Hit
-from assistant.domain.lexicon import DRUG_CLASS, canonicalize, display, entities, terms
+from assistant.core.types import Answer, Chunk, Hit, Retrieved
+from assistant.domain.lexicon import canonicalize, entities, terms
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 
@@ -43,25 +50,6 @@ QUESTION_WORDS = frozenset(
 TOPIC_REFERENCE = re.compile(
     r"\b(?:this|the|that)\s+(?:myopath(?:y|ies)|diseases?|conditions?|disorders?|illness)\b", re.I
 )
-DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
-FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
-DURATION_INTENT = re.compile(
-    r"\b(how long|duration|for how many (?:days|weeks|months|years)|how soon)\b|^\s*when\b", re.I
-)
-RATE_INTENT = re.compile(
-    r"\b(rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b", re.I
-)
-# A figure: a percentage or a count ("12 of 40"), not a dose.
-FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
-DOSE_VALUE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
-)
-FREQ_VALUE = re.compile(
-    r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
-)
-DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
-
-
 @dataclass
 class Scored:
     chunk: Chunk
@@ -191,14 +179,9 @@ class Answerer:
 
     # --- composing -----------------------------------------------------------------------------
 
-    def answer(
-        self,
-        question: str,
-        standalone: str,
-        qvec: np.ndarray,
-        hits: list[Hit],
-        focus: str | None = None,
-    ) -> Answer:
+    def answer(self, retrieved: Retrieved) -> Answer:
+        reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
+        question, standalone, focus = reading.question, reading.standalone, reading.focus
         scored = self.score_sentences(standalone, qvec, hits, focus=focus)
         best = scored[0] if scored else None
         unknown = self.salient_unknown(focus or standalone)
@@ -215,7 +198,7 @@ class Answerer:
             marker = builder.cite(s.chunk, s.sentence)
             text = s.sentence[0].upper() + s.sentence[1:]
             parts.append(attach_marker(text, marker))
-        gap = self.missing_detail(standalone, [s.sentence for s in chosen])
+        gap = missing_detail(reading, [s.sentence for s in chosen])
         if gap:
             parts.append(gap)
         return Answer(
@@ -242,23 +225,6 @@ class Answerer:
             chosen.append(s)
             words += len(s.sentence.split())
         return chosen
-
-    def missing_detail(self, question: str, sentences: list[str]) -> str | None:
-        """A sentence saying what the sources do not give, when the question asks for it."""
-        named = [e for t, e in entities(question) if t == "drug"]
-        subject = display(named[0]) if named else "this"
-        text = " ".join(sentences)
-        if DOSE_INTENT.search(question) and not any(
-            dose_stated_for(named[0] if named else None, s) for s in sentences
-        ):
-            return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
-        if RATE_INTENT.search(question) and not FIGURE.search(text):
-            return f"{NOT_COVERED_PREFIX} give figures for this."
-        if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
-            return f"{NOT_COVERED_PREFIX} say how often."
-        if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
-            return f"{NOT_COVERED_PREFIX} give a duration."
-        return None
 
     def decline(
         self, question: str, standalone: str, unknown: list[str], hits: list[Hit]
@@ -294,28 +260,6 @@ ASKS_DRUG = re.compile(
     re.I,
 )
 ASKS_ANTIBODY = re.compile(r"\b(which|what)\b.{0,30}\b(antibod\w+|subtypes?|serolog\w*)", re.I)
-
-
-def dose_stated_for(drug: str | None, sentence: str) -> bool:
-    """Whether ``sentence`` gives a dose, and (when ``drug`` is named) gives it for that drug:
-    the drug mentioned closest before the dose must be it ("prednisone at 0.5 to 1 mg/kg")."""
-    for m in DOSE_VALUE.finditer(sentence):
-        if drug is None:
-            return True
-        before = entities_with_positions(sentence[: m.start()])
-        drugs = [e for t, e in before if t == "drug"]
-        if drugs and drug in (drugs[-1], DRUG_CLASS.get(drugs[-1])):
-            return True
-    return False
-
-
-def entities_with_positions(text: str) -> list[tuple[str, str]]:
-    """Entities of ``text`` in order of appearance, repeats kept (the last one is nearest)."""
-    out: list[tuple[str, str]] = []
-    for word in re.findall(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?", text):
-        found = entities(word)
-        out.extend(found[:1])
-    return out
 
 
 def answer_type_bonus(question: str, sentence: str) -> float:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker, renumber
 from assistant.core.errors import InputError
-from assistant.core.types import Answer, Chunk, Hit
+from assistant.core.types import Answer, Chunk, Hit, Retrieved
 from assistant.verify import check
 
 if TYPE_CHECKING:
@@ -132,7 +132,6 @@ class _Checked:
         self.texts = {n: c.text for n, c in enumerate(passages, 1)}
         self.builder = CitationBuilder()
         self.kept: list[str] = []  # sentences shown, with their final markers
-        self.kept_plain: list[str] = []
         self.unsupported: list[str] = []
         self.meta: list[str] = []
         self.seen = 0
@@ -166,7 +165,6 @@ class _Checked:
         new = [self.builder.cite(self.passages[m - 1], quotes[m]) for m in good]
         shown = attach_marker(sentence, sorted(set(new)))
         self.kept.append(shown)
-        self.kept_plain.append(sentence)
         return shown
 
     def _quote(self, sentence: str, marker: int) -> str:
@@ -210,24 +208,7 @@ class LLMGenerator:
 
     # --- one answer ----------------------------------------------------------------------------
 
-    def generate(self, inp: dict[str, Any], extractive: Answer) -> Answer:
-        """The checked LLM answer, or ``extractive`` (with a note saying why)."""
-        if extractive.abstained:
-            return extractive
-        passages = _passages(inp["hits"])
-        try:
-            reply = self.model.invoke(build_messages(inp["standalone"], passages))
-            text = _content_text(reply.content)
-        except Exception as exc:  # any failure: the extractive answer still comes
-            return self._fallback(extractive, exc)
-        checked = _Checked(passages, self.similarity)
-        for sentence, markers in _sentences(text):
-            checked.add(sentence, markers)
-        return self._finish(checked, inp, extractive, text)
-
-    # --- streamed ------------------------------------------------------------------------------
-
-    def stream(self, inp: dict[str, Any], extractive: Answer) -> Iterator[str | Answer]:
+    def stream(self, retrieved: Retrieved, extractive: Answer) -> Iterator[str | Answer]:
         """Checked sentences as they complete (growing text), then the final Answer.
 
         Only sentences that passed the check are ever yielded; the final Answer replaces them
@@ -236,12 +217,12 @@ class LLMGenerator:
         if extractive.abstained:
             yield extractive
             return
-        passages = _passages(inp["hits"])
+        passages = _passages(retrieved.hits)
         checked = _Checked(passages, self.similarity)
         buffer = ""
         done = 0  # sentences of ``buffer`` already checked
         try:
-            for chunk in self.model.stream(build_messages(inp["standalone"], passages)):
+            for chunk in self.model.stream(build_messages(retrieved.reading.standalone, passages)):
                 buffer += _content_text(chunk.content)
                 pieces = _sentences(buffer)
                 # The last piece may still grow, and the one before it gain a marker while the
@@ -259,7 +240,7 @@ class LLMGenerator:
         except Exception as exc:  # any failure: the extractive answer still comes
             yield self._fallback(extractive, exc)
             return
-        yield self._finish(checked, inp, extractive, buffer)
+        yield self._finish(checked, extractive, buffer)
 
     # --- shared --------------------------------------------------------------------------------
 
@@ -269,9 +250,7 @@ class LLMGenerator:
         log.warning("LLM not used (%s; %s)", reason, type(exc).__name__)
         return _with_note(extractive, f"LLM not used: {reason}; {FALLBACK}.")
 
-    def _finish(
-        self, checked: _Checked, inp: dict[str, Any], extractive: Answer, raw: str
-    ) -> Answer:
+    def _finish(self, checked: _Checked, extractive: Answer, raw: str) -> Answer:
         if not raw.strip():
             return _with_note(extractive, f"LLM not used: the LLM endpoint sent an empty reply; "
                                           f"{FALLBACK}.")
@@ -283,12 +262,7 @@ class LLMGenerator:
                 note = f"the LLM found no answer in the passages; {FALLBACK}."
             return _with_note(extractive.model_copy(update={"unsupported": checked.unsupported}),
                               note)
-        parts = list(checked.kept)
-        answerer = inp.get("answerer")
-        gap = answerer.missing_detail(inp["standalone"], checked.kept_plain) if answerer else None
-        if gap:
-            parts.append(gap)
-        text, citations = renumber(" ".join(parts), checked.builder.citations)
+        text, citations = renumber(" ".join(checked.kept), checked.builder.citations)
         notes = []
         if checked.unsupported:
             n = len(checked.unsupported)

@@ -1,6 +1,8 @@
-"""The assistant: the stages composed as a LangChain Runnable chain behind one small API.
+"""The assistant: read → retrieve → compose, one LangChain chain behind ``ask`` and ``stream``.
 
-``Assistant.ask(question, history)`` is what the CLI, the chat app, the quiz and the eval call.
+Each stage takes and returns a typed object (Request → Reading → Retrieved → text and Answer).
+A :class:`Pipeline` holds the stages of one index; ``refresh()`` swaps in a new one, and a
+question runs wholly on the pipeline it started with. ``ask`` is ``stream`` drained: one path.
 """
 
 from __future__ import annotations
@@ -8,53 +10,105 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from assistant.answering.conversation import read_in_context
+from assistant.answering.conversation import Reader
 from assistant.answering.extractive import Answerer
-from assistant.core.errors import InputError
+from assistant.answering.gaps import missing_detail
+from assistant.answering.generative import LLMGenerator, make_generator
 from assistant.core.settings import Settings
-from assistant.core.types import Answer, Hit, Turn
-from assistant.domain.lexicon import expand_abbreviations
-from assistant.retrieval.search import HybridRetriever, Mode, Searcher
+from assistant.core.types import Answer, Backend, Hit, Mode, Reading, Request, Retrieved, Turn
+from assistant.ingest.corpus import load_corpus
+from assistant.retrieval.retriever import HybridRetriever, hits_of
+from assistant.retrieval.search import Searcher
 from assistant.store.embed import Embedder, shared_embedder
 from assistant.store.index import Index, ensure_index, expected_manifest, staleness
+from assistant.text.sentences import split_sentences
 
 Notify = Callable[[str], None]
 
 
-def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
-    """A usable question and notes about what was changed; refuses an empty one."""
-    notes: list[str] = []
-    text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in text)
-    text = " ".join(text.split())
-    if not text:
-        raise InputError("empty question: type a question about IMNM")
-    if len(text) > max_chars:
-        notes.append(f"question cut to its first {max_chars} characters (it had {len(text)})")
-        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
-    return text, notes
+class Pipeline:
+    """The stages over one index, composed as one chain: ``read | retrieve | compose``."""
 
-
-def bounded_history(history: Sequence[Turn], max_chars: int, max_turns: int = 8) -> list[Turn]:
-    """The last ``max_turns`` turns, cleaned and clipped: a chat client sends its history
-    back, so the turns are input like the question (a 1 MB turn took ~25 s to read)."""
-
-    def clip(text: str | None, limit: int) -> str:
-        text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in (text or "")[:limit])
-        return " ".join(text.split())
-
-    return [
-        Turn(
-            question=clip(t.question, max_chars),
-            answer=clip(t.answer, 10 * max_chars),
-            # A chain of follow-ups nests its context: keep the newest part of it.
-            standalone_question=clip(t.standalone_question, 2 * max_chars) or None,
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        settings: Settings,
+        generator: LLMGenerator | None = None,
+    ) -> None:
+        self.index = index
+        self.settings = settings
+        self.embedder = embedder
+        self.reader = Reader(settings.answer, settings.retrieval)
+        self.searcher = Searcher(index, embedder, settings.retrieval)
+        self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval.k)
+        self.answerer = Answerer(index, settings.answer)
+        self.generator = generator
+        self.chain: Runnable[Request, str | Answer] = (
+            RunnableLambda(self.reader.read)
+            | RunnableLambda(self.retrieve)
+            | RunnableGenerator(self.compose)
         )
-        for t in list(history)[-max_turns:]
-    ]
+
+    def retrieve(self, reading: Reading) -> Retrieved:
+        t1 = time.perf_counter()
+        qvec = self.embedder.encode_one(reading.search_text)
+        t2 = time.perf_counter()
+        docs = self.retriever.invoke(
+            reading.standalone,
+            config={"configurable": {}},
+            k=reading.candidates,
+            mode=reading.mode,
+            qvec=qvec,
+        )
+        t3 = time.perf_counter()
+        return Retrieved(
+            reading, qvec, hits_of(docs),
+            {"embed": round((t2 - t1) * 1e3, 2), "search": round((t3 - t2) * 1e3, 2)},
+        )
+
+    def compose(self, inputs: Iterator[Retrieved]) -> Iterator[str | Answer]:
+        """The answer text as it grows, then the final Answer (one per input)."""
+        for retrieved in inputs:
+            t4 = time.perf_counter()
+            extractive = self.answerer.answer(retrieved)
+            if self.generator is None or retrieved.reading.backend == "extractive":
+                text = ""
+                for piece in split_sentences(extractive.answer):
+                    text = f"{text} {piece}".strip()
+                    yield text
+                yield self._finish(retrieved, extractive, t4)
+                continue
+            for item in self.generator.stream(retrieved, extractive):
+                if isinstance(item, Answer):
+                    yield self._finish(retrieved, self._with_gap(retrieved, item), t4)
+                else:
+                    yield item
+
+    def _with_gap(self, retrieved: Retrieved, answer: Answer) -> Answer:
+        """An LLM answer names what its kept sentences do not give, as an extractive one does."""
+        if answer.backend != "llm":
+            return answer
+        gap = missing_detail(retrieved.reading, [c.quote for c in answer.citations])
+        return answer.model_copy(update={"answer": f"{answer.answer} {gap}"}) if gap else answer
+
+    def _finish(self, retrieved: Retrieved, answer: Answer, t4: float) -> Answer:
+        reading = retrieved.reading
+        t5 = time.perf_counter()
+        return answer.model_copy(
+            update={
+                "retrieved": retrieved.hits[: reading.k],
+                "notes": reading.notes + answer.notes,
+                "timings_ms": retrieved.timings_ms
+                | {
+                    "answer": round((t5 - t4) * 1e3, 2),
+                    "total": round((t5 - reading.started) * 1e3, 2),
+                },
+            }
+        )
 
 
 class Assistant:
@@ -72,81 +126,47 @@ class Assistant:
         self.embedder = embedder or shared_embedder()
         self.notify: Notify = notify or (lambda _: None)
         self._rebuild = rebuild
-        self._progress = progress
         self._lock = threading.Lock()
-        # Optional LLM generation (assistant/llm.py); None: the extractive answer is the answer.
-        self.generator: Any = None
+        # Optional LLM generation (answering/generative.py); None: the extractive answer.
+        self.generator: LLMGenerator | None = None
         if self.settings.llm.base_url:
-            from assistant.answering.generative import make_generator
-
             self.generator = make_generator(self.settings, self.embedder)
-        self._load(ensure_index(self.settings, self.embedder, rebuild, progress=progress,
-                                notify=self.notify))
-        self.chain: Runnable[dict[str, Any], Answer] = (
-            RunnableLambda(self._prepare)
-            | RunnableLambda(self._retrieve)
-            | RunnableLambda(self._compose)
+        self.pipeline = self._pipeline(
+            ensure_index(self.settings, self.embedder, rebuild, progress=progress,
+                         notify=self.notify)
         )
 
-    def _load(self, index: Index) -> None:
-        s = self.settings
-        self.index = index
-        self.searcher = Searcher(index, self.embedder, s.retrieval)
-        self.answerer = Answerer(index, s.answer)
-        self.retriever = HybridRetriever(searcher=self.searcher, k=s.retrieval.k)
+    def _pipeline(self, index: Index) -> Pipeline:
+        return Pipeline(index, self.embedder, self.settings, self.generator)
 
-    # --- the chain's steps ---------------------------------------------------------------------
+    @property
+    def index(self) -> Index:
+        return self.pipeline.index
 
-    def _prepare(self, inp: dict[str, Any]) -> dict[str, Any]:
-        t0 = time.perf_counter()
-        question, notes = clean_question(inp["question"], self.settings.answer.max_question_chars)
-        a = self.settings.answer
-        history = bounded_history(inp.get("history") or [], a.max_question_chars, a.history_turns)
-        standalone, focus = read_in_context(question, history)
-        return inp | {"question": question, "standalone": standalone, "focus": focus,
-                      "notes": notes, "t0": t0}
-
-    def _retrieve(self, inp: dict[str, Any]) -> dict[str, Any]:
-        t1 = time.perf_counter()
-        qvec = self.embedder.encode_one(expand_abbreviations(inp["standalone"]))
-        t2 = time.perf_counter()
-        r = self.settings.retrieval
-        k = max(inp.get("k") or r.k, r.answer_candidates)
-        searcher = inp.get("searcher") or self.searcher
-        hits = searcher.search(inp["standalone"], k, inp.get("mode", "hybrid"), qvec=qvec)
-        t3 = time.perf_counter()
-        return inp | {"qvec": qvec, "hits": hits, "embed_ms": (t2 - t1) * 1e3,
-                      "search_ms": (t3 - t2) * 1e3}
-
-    def _compose(self, inp: dict[str, Any]) -> Answer:
-        t4 = time.perf_counter()
-        answer = self._extractive(inp)
-        if self._use_llm(inp):
-            answer = self.generator.generate(inp, extractive=answer)
-        return self._finish(inp, answer, t4)
-
-    def _extractive(self, inp: dict[str, Any]) -> Answer:
-        answerer = inp.get("answerer") or self.answerer
-        return answerer.answer(
-            inp["question"], inp["standalone"], inp["qvec"], inp["hits"], inp["focus"]
-        )
-
-    def _use_llm(self, inp: dict[str, Any]) -> bool:
-        return self.generator is not None and inp.get("backend", "auto") != "extractive"
-
-    def _finish(self, inp: dict[str, Any], answer: Answer, t4: float) -> Answer:
-        answer.retrieved = inp["hits"][: inp.get("k") or self.settings.retrieval.k]
-        t5 = time.perf_counter()
-        answer.notes = inp["notes"] + answer.notes
-        answer.timings_ms = {
-            "embed": round(inp["embed_ms"], 2),
-            "search": round(inp["search_ms"], 2),
-            "answer": round((t5 - t4) * 1e3, 2),
-            "total": round((t5 - inp["t0"]) * 1e3, 2),
-        }
-        return answer
+    @property
+    def searcher(self) -> Searcher:
+        return self.pipeline.searcher
 
     # --- the API -------------------------------------------------------------------------------
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        k: int | None = None,
+        mode: Mode = "hybrid",
+        backend: Backend = "auto",
+    ) -> Iterator[str | Answer]:
+        """The answer text sentence by sentence (growing), then the final Answer.
+
+        With an LLM, only sentences that passed the citation check are yielded, as the model
+        completes them; the final Answer (checked, or the extractive fallback) replaces them.
+        """
+        request = Request(question=question, history=list(history), k=k, mode=mode,
+                          backend=backend)
+        with self._lock:  # one question sees one index, whatever refresh() does meanwhile
+            pipeline = self.pipeline
+        yield from pipeline.chain.stream(request)
 
     def ask(
         self,
@@ -154,58 +174,30 @@ class Assistant:
         history: Sequence[Turn] = (),
         k: int | None = None,
         mode: Mode = "hybrid",
+        backend: Backend = "auto",
     ) -> Answer:
         """A grounded, cited answer to ``question`` read in the context of ``history``."""
-        return self.chain.invoke(self._inputs(question, history, k, mode))
-
-    def _inputs(
-        self, question: str, history: Sequence[Turn], k: int | None, mode: Mode
-    ) -> dict[str, Any]:
-        # One question sees one index: refresh() may swap it in between the chain's steps.
-        with self._lock:
-            searcher, answerer = self.searcher, self.answerer
-        return {"question": question, "history": list(history), "k": k, "mode": mode,
-                "searcher": searcher, "answerer": answerer}
-
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
-        """The answer text sentence by sentence (growing), then the final Answer.
-
-        With an LLM, only sentences that passed the citation check are yielded, as the model
-        completes them; the final Answer (checked, or the extractive fallback) replaces them.
-        """
-        if self.generator is None:
-            answer = self.ask(question, history)
-            text = ""
-            for piece in _sentences_of(answer.answer):
-                text = f"{text} {piece}".strip()
-                yield text
-            yield answer
-            return
-        inp = self._retrieve(self._prepare(self._inputs(question, history, None, "hybrid")))
-        t4 = time.perf_counter()
-        extractive = self._extractive(inp)
-        for item in self.generator.stream(inp, extractive=extractive):
-            yield self._finish(inp, item, t4) if isinstance(item, Answer) else item
+        final: Answer | None = None
+        for item in self.stream(question, history, k, mode, backend):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # compose always ends with an Answer
+        return final
 
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Hit]:
-        query, _ = clean_question(query, self.settings.answer.max_question_chars)
-        qvec = self.embedder.encode_one(expand_abbreviations(query))
-        return self.searcher.search(query, k or self.settings.retrieval.k, mode, qvec=qvec)
+        with self._lock:
+            pipeline = self.pipeline
+        reading = pipeline.reader.read(Request(question=query, k=k, mode=mode))
+        qvec = self.embedder.encode_one(reading.search_text)
+        return pipeline.searcher.search(reading.question, reading.k, mode, qvec=qvec)
 
     def refresh(self) -> bool:
         """Rebuild and swap in the index if the corpus changed since it was loaded."""
-        from assistant.ingest.corpus import load_corpus
-
         files = load_corpus(self.settings.corpus)
         if staleness(self.index.manifest, expected_manifest(files, self.settings)) is None:
             return False
         index = ensure_index(self.settings, self.embedder, self._rebuild, notify=self.notify)
+        pipeline = self._pipeline(index)
         with self._lock:
-            self._load(index)
+            self.pipeline = pipeline
         return True
-
-
-def _sentences_of(text: str) -> list[str]:
-    import re
-
-    return [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if p]

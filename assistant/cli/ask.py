@@ -54,11 +54,7 @@ def ask(
             continue
         if conversation:
             history.append(
-                Turn(
-                    question=answer.question,
-                    answer=answer.answer,
-                    standalone_question=answer.standalone_question,
-                )
+                answer.as_turn()
             )
         if json_out:
             emit_json(answer.to_json_dict())

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
+
+Mode = Literal["hybrid", "dense", "sparse"]
+Backend = Literal["auto", "extractive"]
 
 
 class SourceFile(BaseModel):
@@ -41,6 +46,58 @@ class Hit(BaseModel):
     sparse_score: float | None = None
 
 
+class Turn(BaseModel):
+    """One earlier exchange of a conversation, as structured state (never parsed from text).
+
+    A follow-up is read against it: the question and how it was read (its topic), and what the
+    answer gave (its sentences and passages), so "that one" or "the alternative" can be resolved.
+    """
+
+    question: str
+    answer: str = ""
+    standalone_question: str | None = None
+    quotes: list[str] = Field(default_factory=list)  # the sentences the answer cited
+    chunk_ids: list[str] = Field(default_factory=list)  # the passages they came from
+    abstained: bool = False
+
+
+class Request(BaseModel):
+    """What ``ask`` and ``stream`` are given: the pipeline's input."""
+
+    question: str
+    history: list[Turn] = Field(default_factory=list)
+    k: int | None = None
+    mode: Mode = "hybrid"
+    # "extractive": never the LLM, even when one is set (the chat rebuilding its state).
+    backend: Backend = "auto"
+
+
+class Reading(BaseModel):
+    """How a question is read in its conversation: the first stage's output."""
+
+    question: str  # as asked, cleaned
+    standalone: str  # the question with what it leans on from earlier turns
+    focus: str | None = None  # the words that must weigh most (a follow-up's own), or all
+    search_text: str  # what the dense retriever embeds (abbreviations spelled out)
+    history: list[Turn] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    k: int
+    candidates: int  # passages whose sentences the answerer reads
+    mode: Mode = "hybrid"
+    backend: Backend = "auto"
+    started: float = 0.0  # perf_counter at the start, for timings
+
+
+@dataclass
+class Retrieved:
+    """The retrieval stage's output: the reading, its question vector and the passages found."""
+
+    reading: Reading
+    qvec: np.ndarray
+    hits: list[Hit]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
 class Citation(BaseModel):
     """What an inline marker ``[n]`` points to."""
 
@@ -67,6 +124,17 @@ class Answer(BaseModel):
     retrieved: list[Hit] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
+    def as_turn(self) -> Turn:
+        """This answer as an earlier turn of its conversation."""
+        return Turn(
+            question=self.question,
+            answer=self.answer,
+            standalone_question=self.standalone_question,
+            quotes=[c.quote for c in self.citations],
+            chunk_ids=[c.chunk_id for c in self.citations],
+            abstained=self.abstained,
+        )
+
     def to_json_dict(self, with_retrieved: bool = False) -> dict[str, object]:
         data = self.model_dump(exclude={"retrieved"})
         if with_retrieved:
@@ -75,11 +143,3 @@ class Answer(BaseModel):
                 for h in self.retrieved
             ]
         return data
-
-
-class Turn(BaseModel):
-    """One earlier exchange of a conversation."""
-
-    question: str
-    answer: str = ""
-    standalone_question: str | None = None

@@ -189,8 +189,7 @@ def run_item(
     answer: Answer | None = None
     for question in item.turns or [item.question]:
         answer = assistant.ask(question, history, mode=mode)  # type: ignore[arg-type]
-        history.append(Turn(question=answer.question, answer=answer.answer,
-                            standalone_question=answer.standalone_question))
+        history.append(answer.as_turn())
     assert answer is not None
     return score(
         item, answer.answer, answer.abstained, {c.marker: c.text for c in answer.citations},

@@ -16,19 +16,14 @@ from typing import Literal
 
 import bm25s
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.core.settings import RetrievalSettings
-from assistant.core.types import Hit
+from assistant.core.types import Hit, Mode
 from assistant.domain.lexicon import STOPWORDS, terms
 from assistant.ingest.chunk import embed_text
 from assistant.store.embed import Embedder
 from assistant.store.index import Index
 
-Mode = Literal["hybrid", "dense", "sparse"]
 Fusion = Literal["convex", "rrf"]
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
@@ -142,28 +137,3 @@ class Searcher:
                 # A list of one (or of equal scores) counts fully: it is all that list found.
                 fused[i] = fused.get(i, 0.0) + weight * ((s - lo) / span if span > 0 else 1.0)
         return fused
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain face of :class:`Searcher`: passages as Documents with their metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: Searcher
-    k: int = 5
-    mode: Mode = "hybrid"
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [hit_to_document(h) for h in self.searcher.search(query, self.k, self.mode)]
-
-
-def hit_to_document(hit: Hit) -> Document:
-    meta = hit.chunk.model_dump(exclude={"text"}) | {
-        "rank": hit.rank,
-        "score": hit.score,
-        "dense_score": hit.dense_score,
-        "sparse_score": hit.sparse_score,
-    }
-    return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.chunk_id)

@@ -13,13 +13,12 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, source_label
 from assistant.core.errors import ImnmError, InputError
-from assistant.core.types import Answer, Turn
+from assistant.core.types import Answer
 from assistant.web.feedback import FeedbackStore
 
 if TYPE_CHECKING:
@@ -108,7 +107,13 @@ def message_text(content: Any) -> str:
 
 
 class ChatApp:
-    """The chat's handlers as plain methods (testable without a browser)."""
+    """The chat's handlers as plain methods (testable without a browser).
+
+    A session's conversation is kept as data: the Answer objects of its turns, in a ``gr.State``
+    next to the chat. When that state is missing or does not match the history the browser
+    sends (a reloaded page, another replica, an API client), the earlier questions are asked
+    again to rebuild it: rendered answers are never parsed back.
+    """
 
     def __init__(
         self, assistant: Assistant, settings: Settings, refresh_every: float | None = None
@@ -122,59 +127,30 @@ class ChatApp:
         self._last_refresh = time.monotonic()
         self._refresh_lock = threading.Lock()
         self._refresh_problem: str | None = None  # shown under answers until a refresh works
-        # Rendered message -> its Answer: follow-ups and feedback need the data behind the text.
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
-        self._answers_lock = threading.Lock()
 
-    def remember(self, rendered: str, answer: Answer, key: str | None = None) -> None:
-        with self._answers_lock:
-            self._answers[rendered] = answer
-            if key is not None:
-                self._answers[key] = answer
-            while len(self._answers) > 4000:
-                self._answers.popitem(last=False)
-
-    def recall(self, rendered: str) -> Answer | None:
-        with self._answers_lock:
-            return self._answers.get(rendered)
-
-    @staticmethod
-    def turn_key(before: str, question: str, rendered: str) -> str:
-        """A turn's identity: its whole conversation so far, not its text alone. The same text
-        answers many turns ("Tell me more." repeats a passage, in this session or another)."""
-        import hashlib
-
-        return hashlib.sha256(f"{before}\0{question}\0{rendered}".encode()).hexdigest()
-
-    def turns(self, history: list[Any]) -> list[Turn]:
-        """Earlier turns from Gradio's message history (user message, then the answer)."""
-        return self._turns_and_key(history)[0]
-
-    def _turns_and_key(self, history: list[Any]) -> tuple[list[Turn], str]:
-        turns: list[Turn] = []
-        question: str | None = None
-        key = ""
-        for msg in history or []:
-            role = msg.get("role") if isinstance(msg, dict) else None
-            text = message_text(msg.get("content") if isinstance(msg, dict) else msg)
-            if role == "user":
-                question = text
-            elif role == "assistant" and question is not None:
-                key = self.turn_key(key, question, text)
-                with self._answers_lock:
-                    known = self._answers.get(key)
-                if known is not None:
-                    turns.append(
-                        Turn(
-                            question=known.question,
-                            answer=known.answer,
-                            standalone_question=known.standalone_question,
-                        )
-                    )
-                else:
-                    turns.append(Turn(question=question, answer=text.split(SOURCES_HEADING)[0]))
-                question = None
-        return turns, key
+    def conversation(self, history: list[Any], answers: list[Answer] | None) -> list[Answer]:
+        """The Answers of the earlier turns: the session's own, or rebuilt from its questions."""
+        asked = [
+            message_text(m.get("content"))
+            for m in history or []
+            if isinstance(m, dict) and m.get("role") == "user"
+        ]
+        turns = self.settings.answer.history_turns
+        answers = list(answers or [])
+        if len(answers) == len(asked) and all(
+            _same_question(a.question, q) for a, q in zip(answers, asked, strict=True)
+        ):
+            return answers
+        rebuilt: list[Answer] = []
+        for question in asked[-turns:]:
+            try:
+                rebuilt.append(
+                    self.assistant.ask(question, [a.as_turn() for a in rebuilt],
+                                       backend="extractive")
+                )
+            except InputError:
+                continue
+        return rebuilt
 
     def maybe_refresh(self) -> None:
         """Pick up a changed corpus (rebuilding the index) at most every few seconds."""
@@ -195,30 +171,39 @@ class ChatApp:
         finally:
             self._refresh_lock.release()
 
-    def respond(self, message: Any, history: list[Any]) -> Iterator[str]:
-        """The chat handler: streams the answer text, then the full message with its sources."""
+    def respond(
+        self, message: Any, history: list[Any], answers: list[Answer] | None = None
+    ) -> Iterator[tuple[str, list[Answer]]]:
+        """The chat handler: streams the answer text, then the full message with its sources,
+        each with the session's answers (the last one added when it is complete)."""
+        earlier: list[Answer] = list(answers or [])
         try:
             self.maybe_refresh()
             asked = message_text(message)
-            turns, before = self._turns_and_key(history)
+            earlier = self.conversation(history, answers)
+            turns = [a.as_turn() for a in earlier]
             for item in self.assistant.stream(asked, turns):
                 if isinstance(item, Answer):
                     rendered = render_answer(item)
                     if self._refresh_problem:
                         rendered += f"\n\n_⚠️ {escape(self._refresh_problem)}_"
-                    self.remember(rendered, item, self.turn_key(before, asked, rendered))
-                    yield rendered
+                    # The passages stay with the index; the state keeps what a turn said.
+                    yield rendered, [*earlier, item.model_copy(update={"retrieved": []})]
                 else:
-                    yield escape(item)
+                    yield escape(item), earlier
         except ImnmError as exc:
-            yield f"⚠️ {escape(str(exc))}"
+            yield f"⚠️ {escape(str(exc))}", earlier
         except Exception as exc:  # the chat must answer something, never show a traceback
             log.exception("chat handler failed")
-            yield f"⚠️ Internal error ({escape(type(exc).__name__)}); the question was not answered."
+            yield (
+                f"⚠️ Internal error ({escape(type(exc).__name__)}); the question was not answered.",
+                earlier,
+            )
 
-    def record_feedback(self, rendered: str, liked: bool, session: str = "") -> str:
-        """Store a thumbs-up/down; returns a one-line notice for the page."""
-        answer = self.recall(rendered)
+    def record_feedback(
+        self, answer: Answer | None, liked: bool, session: str = ""
+    ) -> str:
+        """Store a thumbs-up/down on one answer; returns a one-line notice for the page."""
         if answer is None:
             return "Feedback not saved: that answer is no longer in this session."
         try:
@@ -232,6 +217,22 @@ class ChatApp:
         except ImnmError as exc:
             return f"⚠️ {exc}"
         return "Thanks: feedback saved." if liked else "Thanks: feedback saved; we will look at it."
+
+
+def _same_question(kept: str, asked: str) -> bool:
+    """Whether an Answer's (cleaned, possibly cut) question is the one a message asked."""
+    words = " ".join("".join(c if c.isprintable() else " " for c in asked).split())
+    return bool(kept) and words.startswith(kept)
+
+
+def liked_answer(index: Any, answers: list[Answer] | None) -> Answer | None:
+    """The Answer behind the chat message at ``index`` (user and answer messages alternate)."""
+    position = index[0] if isinstance(index, list | tuple) else index
+    if not isinstance(position, int) or position < 0:
+        return None
+    turn = position // 2
+    answers = answers or []
+    return answers[turn] if turn < len(answers) else None
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -260,10 +261,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 elem_id="imnm-chatbot",
                 label="Answers cite the source after every sentence",
             )
+            answers = gr.State([])
             gr.ChatInterface(
                 fn=chat.respond,
                 chatbot=chatbot,
-                examples=EXAMPLES,
+                additional_inputs=[answers],
+                additional_outputs=[answers],
+                examples=[[e, []] for e in EXAMPLES],
                 api_name="chat",
                 api_description="A question in; the cited answer (Markdown with [n]) out.",
                 flagging_mode="never",
@@ -274,15 +278,17 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
             status = gr.Markdown(elem_id="imnm-feedback-status")
 
-            def on_like(data: gr.LikeData, request: gr.Request) -> str:
-                value = data.value
-                text = message_text(value.get("value") if isinstance(value, dict) else value)
+            def on_like(data: gr.LikeData, kept: list[Answer], request: gr.Request) -> str:
                 session = getattr(request, "session_hash", "") or uuid.uuid4().hex[:8]
-                return chat.record_feedback(text, bool(data.liked), session)
+                return chat.record_feedback(
+                    liked_answer(data.index, kept), bool(data.liked), session
+                )
 
             # Gradio finds LikeData/Request by annotation: real classes, not postponed strings.
-            on_like.__annotations__ = {"data": gr.LikeData, "request": gr.Request, "return": str}
-            chatbot.like(on_like, None, status, api_visibility="private")
+            on_like.__annotations__ = {
+                "data": gr.LikeData, "kept": list, "request": gr.Request, "return": str
+            }
+            chatbot.like(on_like, [answers], status, api_visibility="private")
         try:
             from assistant.web.quiz_tab import build_quiz_tab
         except ImportError:

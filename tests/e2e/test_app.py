@@ -12,7 +12,15 @@ import pytest
 from assistant.answering.pipeline import Assistant
 from assistant.core.errors import InputError
 from assistant.core.settings import Settings
-from assistant.web.chat import ChatApp, build_app, escape, highlight, parse_auth, render_answer
+from assistant.web.chat import (
+    ChatApp,
+    build_app,
+    escape,
+    highlight,
+    liked_answer,
+    parse_auth,
+    render_answer,
+)
 
 
 def free_port() -> int:
@@ -71,9 +79,11 @@ def test_feedback_is_stored_with_question_answer_and_citations(
     assistant: Assistant, tmp_path: Path
 ) -> None:
     chat = ChatApp(assistant, assistant.settings.model_copy(update={"data_dir": tmp_path}))
-    rendered = list(chat.respond("What is favored early in anti-SRP IMNM?", []))[-1]
-    assert chat.record_feedback(rendered, liked=True, session="s1").startswith("Thanks")
-    assert chat.record_feedback(rendered, liked=False, session="s1").startswith("Thanks")
+    _, kept = list(chat.respond("What is favored early in anti-SRP IMNM?", []))[-1]
+    answer = liked_answer(1, kept)  # message 1: the answer to the first question
+    assert answer is not None and liked_answer(3, kept) is None
+    assert chat.record_feedback(answer, liked=True, session="s1").startswith("Thanks")
+    assert chat.record_feedback(answer, liked=False, session="s1").startswith("Thanks")
     rows = (
         sqlite3.connect(tmp_path / "feedback.sqlite3")
         .execute("SELECT rating, question, answer, citations FROM feedback ORDER BY id")
@@ -89,7 +99,8 @@ def test_locked_feedback_database_gives_a_notice_and_keeps_rows(
 ) -> None:
     chat = ChatApp(assistant, assistant.settings.model_copy(update={"data_dir": tmp_path}))
     chat.feedback.timeout = 0.2
-    rendered = list(chat.respond("What is a poor prognostic factor?", []))[-1]
+    _, kept = list(chat.respond("What is a poor prognostic factor?", []))[-1]
+    rendered = liked_answer(1, kept)
     chat.record_feedback(rendered, liked=True)
     locker = sqlite3.connect(tmp_path / "feedback.sqlite3")
     locker.execute("BEGIN EXCLUSIVE")

@@ -104,8 +104,7 @@ def expected_answers(assistant: Assistant) -> list[list[str]]:
         texts: list[str] = []
         for q in questions:
             a = assistant.ask(q, history)
-            history.append(Turn(question=a.question, answer=a.answer,
-                                standalone_question=a.standalone_question))
+            history.append(a.as_turn())
             texts.append(a.answer)
         out.append(texts)
     return out
@@ -208,10 +207,16 @@ def test_same_answer_text_in_two_turns_keeps_each_turns_history(
 
     chat = ChatApp(assistant, assistant.settings.model_copy(update={"data_dir": tmp_path}))
     expected = expected_answers(assistant)
-    for questions, want in zip(CONVERSATIONS, expected, strict=True):
-        history: list[dict[str, str]] = []
-        for q, text in zip(questions, want, strict=True):
-            reply = list(chat.respond(q, history))[-1]
-            assert reply.startswith(escape(text)), (q, reply[:100])
-            history += [{"role": "user", "content": q}, {"role": "assistant", "content": reply}]
+    # With the session's state, and without it (a reloaded page, another replica): the same.
+    for keep_state in (True, False):
+        for questions, want in zip(CONVERSATIONS, expected, strict=True):
+            history: list[dict[str, str]] = []
+            answers: list[Answer] = []
+            for q, text in zip(questions, want, strict=True):
+                reply, kept = list(chat.respond(q, history, answers))[-1]
+                assert reply.startswith(escape(text)), (q, reply[:100])
+                assert kept[-1].answer == text and len(kept) == len(history) // 2 + 1
+                answers = kept if keep_state else []
+                history += [{"role": "user", "content": q},
+                            {"role": "assistant", "content": reply}]
     assert expected[3][0] == expected[3][1]  # the case above: two turns, one text

@@ -232,7 +232,8 @@ def test_good_cited_answer_keeps_its_sentences_and_citations(
     # The real client spoke to the fake: one chat completion, the key sent as a bearer token.
     (request,) = fake.requests
     assert request["path"] == "/v1/chat/completions"
-    assert request["body"]["model"] == "fake-model" and request["body"]["stream"] is False
+    # ask() is stream() drained: one path, so the client streams (SSE) here too.
+    assert request["body"]["model"] == "fake-model" and request["body"]["stream"] is True
     assert request["headers"]["authorization"] == f"Bearer {SECRET}"
 
 
@@ -724,7 +725,7 @@ def test_chat_streams_only_checked_sentences(
 
     fake.script = script
     chat = ChatApp(llm, llm.settings.model_copy(update={"data_dir": tmp_path}))
-    shown = list(chat.respond(FIRST_LINE, []))
+    shown = [text for text, _ in chat.respond(FIRST_LINE, [])]
     assert len(shown) >= 2 and all("vitamin" not in s for s in shown)
     assert "prednisone" in shown[-1] and "**Sources**" in shown[-1] and "<mark>" in shown[-1]
     assert "left out" in shown[-1]

@@ -475,7 +475,7 @@ def test_chat_picks_up_a_changed_corpus(work: Settings, embedder: Embedder, tmp_
     settings = work.model_copy(update={"data_dir": tmp_path / "data"})
     chat = ChatApp(Assistant(settings, embedder=embedder), settings, refresh_every=0)
     (work.corpus / "extra.md").write_text(STATIN_FACT)
-    reply = list(chat.respond(STATIN_Q, []))[-1]
+    reply, _ = list(chat.respond(STATIN_Q, []))[-1]
     assert "statin exposure" in reply and "extra.md" in reply
     assert "⚠️" not in reply
 
@@ -487,8 +487,8 @@ def test_chat_never_serves_a_stale_index_silently(
 
     settings = work.model_copy(update={"data_dir": tmp_path / "data"})
     chat = ChatApp(Assistant(settings, embedder=embedder, rebuild=False), settings, refresh_every=0)
-    assert "⚠️" not in list(chat.respond(FIRST_LINE_Q, []))[-1]
+    assert "⚠️" not in list(chat.respond(FIRST_LINE_Q, []))[-1][0]
     (work.corpus / "extra.md").write_text(STATIN_FACT)  # and this index may not be rebuilt
-    reply = list(chat.respond(FIRST_LINE_Q, []))[-1]
+    reply, _ = list(chat.respond(FIRST_LINE_Q, []))[-1]
     assert "prednisone" in reply  # still answered, from the index it has...
     assert "⚠️" in reply and "stale" in reply  # ...and it says the index is out of date
