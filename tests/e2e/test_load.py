@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.core.types import Turn
+from assistant.core.types import Answer, Turn
 from assistant.web.chat import escape
 
 REPO = Path(__file__).resolve().parents[2]
