@@ -26,30 +26,11 @@ from assistant.answering.gaps import (
 )
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Answer, Chunk, Hit, Retrieved
-from assistant.domain.lexicon import canonicalize, entities, terms
+from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 
-# Words a question may use without their being part of its topic.
-QUESTION_WORDS = frozenset(
-    terms(
-        """recommend recommended recommendation advise advised suggest suggested option options
-        approach approaches manage managing management treat treated treating treatment
-        therapy therapies drug drugs medication medications medicine medicines agent agents
-        patient patients person people doctor doctors clinician clinicians use used using
-        role first start started starting initial best main key important help helps useful
-        effective work works happen happens know known considered consider condition disease
-        disorder illness case cases mean means meaning define definition characteristic
-        characterise characterize typical feature features finding findings choice choose
-        chosen prefer preferred favour favor favoured favored should would could need needed
-        needs require required requires level levels way ways thing things much many often
-        likely good better worse regimen regimens infusion infusions course courses goal"""
-    )
-)
-# "this myopathy" names the corpus's own topic: it tells no sentence from another.
-TOPIC_REFERENCE = re.compile(
-    r"\b(?:this|the|that)\s+(?:myopath(?:y|ies)|diseases?|conditions?|disorders?|illness)\b", re.I
-)
+
 @dataclass
 class Scored:
     chunk: Chunk
@@ -64,8 +45,18 @@ class Scored:
 class Answerer:
     """Composes cited answers from one index's sentences."""
 
-    def __init__(self, index: Index, settings: AnswerSettings | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        settings: AnswerSettings | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> None:
         self.settings = s = settings or AnswerSettings()
+        self.vocab = vocab = vocab or general_vocabulary()
+        terms = vocab.terms
+        # "this myopathy" names the corpus's own subject: it tells no sentence from another.
+        nouns = "|".join(re.escape(n) for n in vocab.subject_nouns) or "(?!)"
+        self.topic_reference = re.compile(rf"\b(?:this|the|that)\s+(?:{nouns})\b", re.I)
         self.index = index
         self.max_words = s.max_words
         self.min_evidence = s.min_evidence
@@ -83,9 +74,9 @@ class Answerer:
         n = max(len(index.chunks), 1)
         self.idf = {t: math.log(1 + n / (1 + d)) for t, d in df.items()}
         self.max_idf = math.log(1 + n)
-        self.vocab = set(df)
+        self.corpus_terms = set(df)
         self._by_prefix: dict[str, list[str]] = {}
-        for v in self.vocab:
+        for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)
 
     # --- scoring -------------------------------------------------------------------------------
@@ -96,7 +87,7 @@ class Answerer:
     def known(self, term: str) -> str | None:
         """The corpus term ``term`` stands for: itself, or one sharing a long prefix
         ("diagnosi" ~ "diagnost"), since stemming leaves such pairs apart."""
-        if term in self.vocab:
+        if term in self.corpus_terms:
             return term
         if len(term) >= 6 and not term[0].isdigit():
             for v in self._by_prefix.get(term[:5], ()):
@@ -113,8 +104,8 @@ class Answerer:
         from wordfreq import zipf_frequency
 
         out = []
-        for word in re.findall(r"[^\W\d_][\w-]*", canonicalize(question)):
-            stems = [t for t in terms(word) if t not in QUESTION_WORDS]
+        for word in re.findall(r"[^\W\d_][\w-]*", self.vocab.canonicalize(question)):
+            stems = [t for t in self.vocab.terms(word) if t not in self.vocab.question_words]
             if not stems or all(self.known(t) for t in stems):
                 continue
             lower = word.lower()
@@ -124,23 +115,24 @@ class Answerer:
         return out
 
     def matched_terms(self, question: str) -> list[str]:
-        return list(dict.fromkeys(self.known(t) or t for t in terms(question)))
+        return list(dict.fromkeys(self.known(t) or t for t in self.vocab.terms(question)))
 
     def score_sentences(
         self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
     ) -> list[Scored]:
         """Sentences of ``hits`` by score; ``focus`` terms (the follow-up itself) count double."""
-        question = TOPIC_REFERENCE.sub(" ", question)
-        focus = TOPIC_REFERENCE.sub(" ", focus) if focus else focus
+        question = self.topic_reference.sub(" ", question)
+        focus = self.topic_reference.sub(" ", focus) if focus else focus
+        qwords = self.vocab.question_words
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
         q_pairs = [
             p for p in pairwise(self.matched_terms(question))
-            if not (p[0] in QUESTION_WORDS and p[1] in QUESTION_WORDS)
+            if not (p[0] in qwords and p[1] in qwords)
         ]
         # Generic question words help rank but weigh less than the topic words.
         boost = {
-            t: (1.0 if t in focus_terms else 0.5) * (0.5 if t in QUESTION_WORDS else 1.0)
+            t: (1.0 if t in focus_terms else 0.5) * (0.5 if t in qwords else 1.0)
             for t in q_terms
         }
         q_weight = sum(self.weight(t) * boost[t] for t in q_terms) or 1.0
@@ -171,7 +163,7 @@ class Answerer:
                 self.settings.dense_weight * float(dense)
                 + (1 - self.settings.dense_weight) * lex
                 + phrase
-                + answer_type_bonus(question, c.sentences[j])
+                + answer_type_bonus(question, c.sentences[j], self.vocab)
             )
             scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
         scored.sort(key=lambda s: -s.score)
@@ -198,7 +190,7 @@ class Answerer:
             marker = builder.cite(s.chunk, s.sentence)
             text = s.sentence[0].upper() + s.sentence[1:]
             parts.append(attach_marker(text, marker))
-        gap = missing_detail(reading, [s.sentence for s in chosen])
+        gap = missing_detail(reading, [s.sentence for s in chosen], self.vocab)
         if gap:
             parts.append(gap)
         return Answer(
@@ -262,15 +254,16 @@ ASKS_DRUG = re.compile(
 ASKS_ANTIBODY = re.compile(r"\b(which|what)\b.{0,30}\b(antibod\w+|subtypes?|serolog\w*)", re.I)
 
 
-def answer_type_bonus(question: str, sentence: str) -> float:
+def answer_type_bonus(question: str, sentence: str, vocab: Vocabulary) -> float:
     """A sentence holding the kind of thing the question asks for (a dose, a drug) ranks higher."""
     bonus = 0.0
     if DOSE_INTENT.search(question) and DOSE_VALUE.search(sentence):
         bonus += 0.1
     if DURATION_INTENT.search(question) and DURATION_VALUE.search(sentence):
         bonus += 0.15
-    if ASKS_DRUG.search(question) and len([1 for t, _ in entities(sentence) if t == "drug"]) >= 2:
+    drugs = [1 for t, _ in vocab.entities(sentence) if t == "drug"]
+    if ASKS_DRUG.search(question) and len(drugs) >= 2:
         bonus += 0.08
-    if ASKS_ANTIBODY.search(question) and any(t == "antibody" for t, _ in entities(sentence)):
+    if ASKS_ANTIBODY.search(question) and any(t == "antibody" for t, _ in vocab.entities(sentence)):
         bonus += 0.05
     return bonus

@@ -10,7 +10,7 @@ import re
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.core.types import Reading
-from assistant.domain.lexicon import DRUG_CLASS, display, entities
+from assistant.domain.vocabulary import Vocabulary
 
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
@@ -31,14 +31,14 @@ FREQ_VALUE = re.compile(
 DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
 
 
-def missing_detail(reading: Reading, sentences: list[str]) -> str | None:
+def missing_detail(reading: Reading, sentences: list[str], vocab: Vocabulary) -> str | None:
     """A sentence saying what the sources do not give, when the question asks for it."""
     question = reading.standalone
-    named = [e for t, e in entities(question) if t == "drug"]
-    subject = display(named[0]) if named else "this"
+    named = [e for t, e in vocab.entities(question) if t == "drug"]
+    subject = vocab.display(named[0]) if named else "this"
     text = " ".join(sentences)
     if DOSE_INTENT.search(question) and not any(
-        dose_stated_for(named[0] if named else None, s) for s in sentences
+        dose_stated_for(named[0] if named else None, s, vocab) for s in sentences
     ):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
     if RATE_INTENT.search(question) and not FIGURE.search(text):
@@ -50,23 +50,23 @@ def missing_detail(reading: Reading, sentences: list[str]) -> str | None:
     return None
 
 
-def dose_stated_for(drug: str | None, sentence: str) -> bool:
+def dose_stated_for(drug: str | None, sentence: str, vocab: Vocabulary) -> bool:
     """Whether ``sentence`` gives a dose, and (when ``drug`` is named) gives it for that drug:
     the drug mentioned closest before the dose must be it ("prednisone at 0.5 to 1 mg/kg")."""
     for m in DOSE_VALUE.finditer(sentence):
         if drug is None:
             return True
-        before = entities_with_positions(sentence[: m.start()])
+        before = entities_with_positions(sentence[: m.start()], vocab)
         drugs = [e for t, e in before if t == "drug"]
-        if drugs and drug in (drugs[-1], DRUG_CLASS.get(drugs[-1])):
+        if drugs and drug in (drugs[-1], vocab.drug_class(drugs[-1])):
             return True
     return False
 
 
-def entities_with_positions(text: str) -> list[tuple[str, str]]:
+def entities_with_positions(text: str, vocab: Vocabulary) -> list[tuple[str, str]]:
     """Entities of ``text`` in order of appearance, repeats kept (the last one is nearest)."""
     out: list[tuple[str, str]] = []
     for word in re.findall(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?", text):
-        found = entities(word)
+        found = vocab.entities(word)
         out.extend(found[:1])
     return out

@@ -34,6 +34,7 @@ from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, atta
 from assistant.core.errors import InputError
 from assistant.core.types import Answer, Chunk, Hit, Retrieved
 from assistant.verify import check
+from assistant.verify.vocabulary import Equivalents
 
 if TYPE_CHECKING:
     from assistant.core.settings import Settings
@@ -126,9 +127,15 @@ def _content_text(content: Any) -> str:
 class _Checked:
     """Turns generated sentences into a checked, cited answer, one sentence at a time."""
 
-    def __init__(self, passages: list[Chunk], similarity: check.Similarity | None = None) -> None:
+    def __init__(
+        self,
+        passages: list[Chunk],
+        similarity: check.Similarity | None = None,
+        equivalents: Equivalents | None = None,
+    ) -> None:
         self.passages = passages
         self.similarity = similarity
+        self.equivalents = equivalents
         self.texts = {n: c.text for n, c in enumerate(passages, 1)}
         self.builder = CitationBuilder()
         self.kept: list[str] = []  # sentences shown, with their final markers
@@ -145,7 +152,8 @@ class _Checked:
             self.meta.append(sentence)
             return None
         result = check.check_answer(attach_marker(sentence, markers) if markers else sentence,
-                                    self.texts, similarity=self.similarity)
+                                    self.texts, similarity=self.similarity,
+                                    equivalents=self.equivalents)
         verdict = result.sentences[0] if result.sentences else None
         if verdict is None or not verdict.supported:
             self.unsupported.append(sentence)
@@ -157,7 +165,8 @@ class _Checked:
         statements = [m for m in good if not INSTRUCTION.search(quotes[m])]
         if statements != good and statements:  # what is left must support it on its own
             rest = " ".join(self.texts[m] for m in statements)
-            statements = statements if check.supports(sentence, rest, self.similarity)[0] else []
+            kept = check.supports(sentence, rest, self.similarity, equivalents=self.equivalents)[0]
+            statements = statements if kept else []
         good = statements
         if not good:
             self.unsupported.append(sentence)
@@ -172,7 +181,7 @@ class _Checked:
         chunk = self.passages[marker - 1]
         best, best_score = chunk.sentences[0] if chunk.sentences else chunk.text, -1.0
         for s in chunk.sentences:
-            score = check.supports(sentence, s, self.similarity)[1]
+            score = check.supports(sentence, s, self.similarity, equivalents=self.equivalents)[1]
             if score > best_score:
                 best, best_score = s, score
         return best
@@ -208,7 +217,12 @@ class LLMGenerator:
 
     # --- one answer ----------------------------------------------------------------------------
 
-    def stream(self, retrieved: Retrieved, extractive: Answer) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        retrieved: Retrieved,
+        extractive: Answer,
+        equivalents: Equivalents | None = None,
+    ) -> Iterator[str | Answer]:
         """Checked sentences as they complete (growing text), then the final Answer.
 
         Only sentences that passed the check are ever yielded; the final Answer replaces them
@@ -218,7 +232,7 @@ class LLMGenerator:
             yield extractive
             return
         passages = _passages(retrieved.hits)
-        checked = _Checked(passages, self.similarity)
+        checked = _Checked(passages, self.similarity, equivalents)
         buffer = ""
         done = 0  # sentences of ``buffer`` already checked
         try:

@@ -19,12 +19,14 @@ from assistant.answering.gaps import missing_detail
 from assistant.answering.generative import LLMGenerator, make_generator
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Backend, Hit, Mode, Reading, Request, Retrieved, Turn
+from assistant.domain.vocabulary import vocabulary_for
 from assistant.ingest.corpus import load_corpus
 from assistant.retrieval.retriever import HybridRetriever, hits_of
 from assistant.retrieval.search import Searcher
 from assistant.store.embed import Embedder, shared_embedder
 from assistant.store.index import Index, ensure_index, expected_manifest, staleness
 from assistant.text.sentences import split_sentences
+from assistant.verify.vocabulary import Equivalents
 
 Notify = Callable[[str], None]
 
@@ -42,10 +44,13 @@ class Pipeline:
         self.index = index
         self.settings = settings
         self.embedder = embedder
-        self.reader = Reader(settings.answer, settings.retrieval)
-        self.searcher = Searcher(index, embedder, settings.retrieval)
+        self.vocab = vocabulary_for(settings.corpus)
+        self.reader = Reader(settings.answer, settings.retrieval, self.vocab)
+        self.searcher = Searcher(index, embedder, settings.retrieval, self.vocab)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval.k)
-        self.answerer = Answerer(index, settings.answer)
+        self.answerer = Answerer(index, settings.answer, self.vocab)
+        # The checker's own reading of this corpus: its defined abbreviations, nothing more.
+        self.equivalents = Equivalents.for_corpus(self.vocab.abbreviations)
         self.generator = generator
         self.chain: Runnable[Request, str | Answer] = (
             RunnableLambda(self.reader.read)
@@ -82,7 +87,7 @@ class Pipeline:
                     yield text
                 yield self._finish(retrieved, extractive, t4)
                 continue
-            for item in self.generator.stream(retrieved, extractive):
+            for item in self.generator.stream(retrieved, extractive, self.equivalents):
                 if isinstance(item, Answer):
                     yield self._finish(retrieved, self._with_gap(retrieved, item), t4)
                 else:
@@ -92,7 +97,7 @@ class Pipeline:
         """An LLM answer names what its kept sentences do not give, as an extractive one does."""
         if answer.backend != "llm":
             return answer
-        gap = missing_detail(retrieved.reading, [c.quote for c in answer.citations])
+        gap = missing_detail(retrieved.reading, [c.quote for c in answer.citations], self.vocab)
         return answer.model_copy(update={"answer": f"{answer.answer} {gap}"}) if gap else answer
 
     def _finish(self, retrieved: Retrieved, answer: Answer, t4: float) -> Answer:
@@ -101,6 +106,7 @@ class Pipeline:
         return answer.model_copy(
             update={
                 "retrieved": retrieved.hits[: reading.k],
+                "topic": reading.topic,
                 "notes": reading.notes + answer.notes,
                 "timings_ms": retrieved.timings_ms
                 | {

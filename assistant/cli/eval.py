@@ -29,23 +29,21 @@ def eval_cmd(
     """Evaluate answers and citations against the gold question-answer pairs."""
     import json
 
-    from assistant.cli.common import err, make_assistant
-    from assistant.evaluation.scoring import (
-        DEFAULT_GOLD,
-        METRICS,
-        evaluate,
-        evaluate_answers,
-        load_gold,
-        regressions,
-        write_report,
-    )
+    from assistant.cli.common import err, make_assistant, settings_for
+    from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.scoring import METRICS, evaluate, evaluate_answers, regressions
 
     items = load_gold(gold or DEFAULT_GOLD)
     abl = None
     if answers is not None:
+        from assistant.domain.vocabulary import vocabulary_for
         from assistant.store.embed import shared_embedder
+        from assistant.verify.vocabulary import Equivalents
 
-        summary = evaluate_answers(answers, items, shared_embedder().similarity())
+        corpus_dir = settings_for(corpus, index).corpus
+        equivalents = Equivalents.for_corpus(vocabulary_for(corpus_dir).abbreviations)
+        summary = evaluate_answers(answers, items, shared_embedder().similarity(), equivalents)
     else:
         assistant = make_assistant(corpus, index)
         summary = evaluate(assistant, items)

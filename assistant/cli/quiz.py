@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from assistant.quiz.bank import Grade, Item
+    from assistant.quiz.items import Grade, Item
 
 CorpusOpt = Annotated[
     Path | None, typer.Option("--corpus", help="Folder of .md/.txt files to quiz on.")
@@ -75,7 +75,7 @@ def _read_answer(interactive: bool) -> str | None:
 def run_session(learner: str, n: int, topic: str | None, settings: Any) -> dict[str, int]:
     """Ask up to ``n`` items, grade and save each answer as it is given."""
     from assistant.core.errors import InputError
-    from assistant.quiz.bank import grade_item, load_bank
+    from assistant.quiz.bank import load_bank
     from assistant.quiz.progress import INTERVALS, Progress, summary_text, validate_learner
 
     name, _ = validate_learner(learner)
@@ -114,7 +114,7 @@ def run_session(learner: str, n: int, topic: str | None, settings: Any) -> dict[
             _emit("skipped (not recorded).")
             continue
         try:
-            grade = grade_item(item, answer)
+            grade = bank.grade(item, answer)
         except InputError as exc:
             _emit(f"not graded: {exc}")
             continue
@@ -175,7 +175,8 @@ def grade(
 ) -> None:
     """Grade one answer: against the bank's item, else against the assistant's own answer."""
     from assistant.core.errors import InputError
-    from assistant.quiz.bank import grade_free, grade_item, load_bank
+    from assistant.quiz.bank import load_bank
+    from assistant.quiz.grading import grade_free
 
     if not answer.strip():
         raise InputError("empty answer: give --answer TEXT")
@@ -185,7 +186,7 @@ def grade(
     if item and found is None:
         raise InputError(f"no quiz item with id {item!r} (see `imnm quiz items`)")
     if found is not None:
-        result = grade_item(found, answer)
+        result = bank.grade(found, answer)
     else:
         if not (question or "").strip():
             raise InputError("give --question TEXT (or --item ID)")

@@ -59,6 +59,8 @@ class Turn(BaseModel):
     quotes: list[str] = Field(default_factory=list)  # the sentences the answer cited
     chunk_ids: list[str] = Field(default_factory=list)  # the passages they came from
     abstained: bool = False
+    # The question this turn's conversation is about (a follow-up carries its topic on).
+    topic: str | None = None
 
 
 class Request(BaseModel):
@@ -78,6 +80,7 @@ class Reading(BaseModel):
     question: str  # as asked, cleaned
     standalone: str  # the question with what it leans on from earlier turns
     focus: str | None = None  # the words that must weigh most (a follow-up's own), or all
+    topic: str = ""  # the question the conversation is about from this turn on
     search_text: str  # what the dense retriever embeds (abbreviations spelled out)
     history: list[Turn] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -118,6 +121,7 @@ class Answer(BaseModel):
     abstained: bool
     citations: list[Citation]
     standalone_question: str | None = None  # the follow-up, read in its conversation
+    topic: str | None = None  # what the conversation is about from this turn on
     notes: list[str] = Field(default_factory=list)
     unsupported: list[str] = Field(default_factory=list)
     backend: str = "extractive"
@@ -133,6 +137,7 @@ class Answer(BaseModel):
             quotes=[c.quote for c in self.citations],
             chunk_ids=[c.chunk_id for c in self.citations],
             abstained=self.abstained,
+            topic=self.topic,
         )
 
     def to_json_dict(self, with_retrieved: bool = False) -> dict[str, object]:

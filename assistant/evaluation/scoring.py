@@ -14,39 +14,23 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel
 
 from assistant.core.errors import InputError
-from assistant.core.settings import REPO_ROOT
+from assistant.evaluation.gold import GoldItem
 from assistant.verify.check import META_PREFIX, Similarity, check_answer
+from assistant.verify.vocabulary import Equivalents
 
 if TYPE_CHECKING:
     from assistant.answering.pipeline import Assistant
     from assistant.core.types import Answer
 
-DEFAULT_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
 METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "retrieval_recall@5",
            "abstention_accuracy")
 THRESHOLDS = {"answer_accuracy": 0.95, "citation_precision": 0.95, "citation_recall": 0.95,
               "abstention_accuracy": 0.9}
-
-
-class Fact(BaseModel):
-    fact: str
-    accept: list[str]
-
-
-class GoldItem(BaseModel):
-    id: str
-    question: str
-    answer: str = ""
-    facts: list[Fact] = Field(default_factory=list)
-    support: list[str] = Field(default_factory=list)
-    category: str
-    kind: Literal["answerable", "unanswerable"]
-    turns: list[str] | None = None
 
 
 class ItemResult(BaseModel):
@@ -81,24 +65,6 @@ class ItemResult(BaseModel):
         return out
 
 
-def load_gold(path: Path = DEFAULT_GOLD) -> list[GoldItem]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read the gold file {path}: {exc.strerror}") from exc
-    items = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(GoldItem.model_validate_json(line))
-        except ValidationError as exc:
-            raise InputError(f"{path}:{n}: not a gold item ({exc.errors()[0]['msg']})") from exc
-    if not items:
-        raise InputError(f"the gold file {path} has no items")
-    return items
-
-
 _DASHES = str.maketrans("\u2013\u2011\u2010", "---")
 
 
@@ -120,14 +86,20 @@ def score(
     retrieved: list[str] | None,
     latency_ms: float | None = None,
     similarity: Similarity | None = None,
+    equivalents: Equivalents | None = None,
 ) -> ItemResult:
     """One item scored from what an answerer returned (any answerer: this trusts none)."""
-    check = None if abstained else check_answer(text, citations, similarity=similarity)
+    check = (
+        None
+        if abstained
+        else check_answer(text, citations, similarity=similarity, equivalents=equivalents)
+    )
     answerable = item.kind == "answerable"
     missing = missing_facts(item, text) if answerable else []
     hit = None
-    if answerable and retrieved is not None and item.support:
-        hit = all(any(span in passage for passage in retrieved[:5]) for span in item.support)
+    spans = item.support_spans()
+    if answerable and retrieved is not None and spans:
+        hit = all(any(span in passage for passage in retrieved[:5]) for span in spans)
     return ItemResult(
         id=item.id, category=item.category, kind=item.kind, question=item.question, answer=text,
         abstained=abstained, facts_missing=missing,
@@ -195,6 +167,7 @@ def run_item(
         item, answer.answer, answer.abstained, {c.marker: c.text for c in answer.citations},
         [h.chunk.text for h in answer.retrieved], answer.timings_ms.get("total"),
         similarity or assistant.embedder.similarity(),
+        assistant.pipeline.equivalents,
     )
 
 
@@ -206,7 +179,10 @@ def evaluate(
 
 
 def evaluate_answers(
-    path: Path, gold: list[GoldItem], similarity: Similarity | None = None
+    path: Path,
+    gold: list[GoldItem],
+    similarity: Similarity | None = None,
+    equivalents: Equivalents | None = None,
 ) -> dict[str, Any]:
     """Score answers produced elsewhere: JSON lines as ``imnm ask --json`` prints them."""
     by_question: dict[str, dict[str, Any]] = {}
@@ -238,7 +214,7 @@ def evaluate_answers(
         )
         results.append(score(item, str(data.get("answer", "")), bool(data.get("abstained")),
                              citations, texts, (data.get("timings_ms") or {}).get("total"),
-                             similarity))
+                             similarity, equivalents))
     if not results:
         raise InputError(f"no answer in {path} matches a gold question")
     return summarise(results)
@@ -255,67 +231,6 @@ def regressions(summary: dict[str, Any], thresholds: dict[str, float] = THRESHOL
         detail = "; ".join(f"{i['id']}: {i['answer'][:120]!r}" for i in failing[:8])
         lines.append(f"{name} = {value:.3f} < {minimum} — failing items: {detail}")
     return lines
-
-
-def write_report(summary: dict[str, Any], folder: Path,
-                 ablation: dict[str, dict[str, Any]] | None = None) -> Path:
-    """REPORT.md, metrics.json and a chart of the metrics by category."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    folder.mkdir(parents=True, exist_ok=True)
-    cats = list(summary["by_category"])
-    names = [m for m in METRICS if m != "retrieval_recall@5"] + ["retrieval_recall@5"]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    width = 0.8 / len(names)
-    for i, name in enumerate(names):
-        vals = [summary["by_category"][c].get(name) or 0.0 for c in cats]
-        ax.bar([x + i * width for x in range(len(cats))], vals, width, label=name)
-    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(cats))], cats)
-    ax.set_ylim(0, 1.05)
-    ax.set_title(f"imnm eval: metrics by category (n={summary['n']})")
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(folder / "metrics_by_category.png", dpi=100)
-    plt.close(fig)
-
-    def fmt(v: float | None) -> str:
-        return "—" if v is None else f"{v:.3f}"
-
-    md = ["# imnm evaluation", "", f"Gold items: {summary['n']}", "",
-          "| metric | value | threshold |", "| --- | --- | --- |"]
-    md += [f"| {m} | {fmt(summary['metrics'][m])} | {THRESHOLDS.get(m, '—')} |" for m in METRICS]
-    if summary.get("latency"):
-        md += ["", f"Latency per answer: p50 {summary['latency']['p50_ms']} ms, "
-               f"p95 {summary['latency']['p95_ms']} ms."]
-    md += ["", "## By category", "", "| category | n | " + " | ".join(METRICS) + " |",
-           "| --- | --- |" + " --- |" * len(METRICS)]
-    for c, m in summary["by_category"].items():
-        md.append(f"| {c} | {m['n']} | " + " | ".join(fmt(m[k]) for k in METRICS) + " |")
-    md += ["", "![metrics by category](metrics_by_category.png)"]
-    if ablation:
-        md += ["", "## Ablation: retrieval mode", "", "| mode | " + " | ".join(METRICS) + " |",
-               "| --- |" + " --- |" * len(METRICS)]
-        for mode, s in ablation.items():
-            md.append(f"| {mode} | " + " | ".join(fmt(s['metrics'][k]) for k in METRICS) + " |")
-    failing = [i for i in summary["items"] if i["failed"]]
-    md += ["", f"## Failing items ({len(failing)})", ""]
-    for i in failing:
-        md += [f"### {i['id']} ({i['category']}, {i['kind']}): {', '.join(i['failed'])}", "",
-               f"**Q:** {i['question']}", "", f"**A:** {i['answer']}", ""]
-        if i["facts_missing"]:
-            md.append(f"Missing facts: {', '.join(i['facts_missing'])}")
-        if i["unsupported"]:
-            md.append(f"Unsupported sentences: {i['unsupported']}")
-        md.append("")
-    (folder / "REPORT.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    (folder / "metrics.json").write_text(
-        json.dumps({k: v for k, v in summary.items() if k != "items"} | {"ablation": {
-            m: s["metrics"] for m, s in (ablation or {}).items()}}, indent=2) + "\n",
-        encoding="utf-8")
-    return folder / "REPORT.md"
 
 
 def _compact(text: str) -> str:

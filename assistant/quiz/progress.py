@@ -29,7 +29,7 @@ from assistant.core.errors import InputError, StorageError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from assistant.quiz.bank import Grade, Item
+    from assistant.quiz.items import Grade, Item
 
 DB_NAME = "quiz.sqlite3"
 MAX_NAME = 40

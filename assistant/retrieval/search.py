@@ -19,10 +19,11 @@ import numpy as np
 
 from assistant.core.settings import RetrievalSettings
 from assistant.core.types import Hit, Mode
-from assistant.domain.lexicon import STOPWORDS, terms
+from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.embed import Embedder
 from assistant.store.index import Index
+from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
@@ -53,8 +54,10 @@ class Searcher:
         index: Index,
         embedder: Embedder,
         settings: RetrievalSettings | None = None,
+        vocab: Vocabulary | None = None,
     ) -> None:
         s = settings or RetrievalSettings()
+        self.vocab = vocab or general_vocabulary()
         self.index = index
         self.embedder = embedder
         self.fusion: Fusion = s.fusion
@@ -64,9 +67,9 @@ class Searcher:
         self.dense_share = s.dense_share
         self.chunks = index.chunks
         self.bm25 = bm25s.BM25()
-        corpus_terms = [terms(embed_text(c)) or ["\0"] for c in self.chunks]
+        corpus_terms = [self.vocab.terms(embed_text(c)) or ["\0"] for c in self.chunks]
         self.bm25.index(corpus_terms, show_progress=False)
-        self.vocab = {t for ts in corpus_terms for t in ts}
+        self.known = {t for ts in corpus_terms for t in ts}
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode_one(query)
@@ -77,8 +80,8 @@ class Searcher:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
-        q = [t for t in terms(query) if t in self.vocab]
-        q += [a for a in dict.fromkeys(initialisms(query)) if a in self.vocab and a not in q]
+        q = [t for t in self.vocab.terms(query) if t in self.known]
+        q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
         if not q:
             return []
         depth = min(depth, len(self.chunks))

@@ -27,6 +27,7 @@ import numpy as np
 from assistant.core.errors import IndexStateError
 from assistant.core.settings import Settings
 from assistant.core.types import Chunk, SourceFile
+from assistant.domain.pack import packs_hash
 from assistant.ingest.chunk import chunk_corpus, embed_text
 from assistant.ingest.corpus import corpus_hash, load_corpus
 from assistant.store.embed import Embedder, model_id
@@ -72,6 +73,7 @@ def expected_manifest(files: list[SourceFile], settings: Settings) -> dict[str, 
         "corpus_hash": corpus_hash(files),
         "model": model_id(),
         "chunking": chunking_settings(settings),
+        "domain": packs_hash(settings.corpus),
     }
 
 
@@ -189,6 +191,7 @@ def staleness(manifest: dict[str, Any], expected: dict[str, Any]) -> str | None:
         "model": "embedding model changed",
         "chunking": "chunking settings changed",
         "corpus_hash": "corpus changed",
+        "domain": "domain pack changed",
     }
     for key, why in reasons.items():
         if manifest.get(key) != expected[key]:

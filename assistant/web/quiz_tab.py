@@ -13,7 +13,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.errors import ImnmError
-from assistant.quiz.bank import Bank, Grade, Item, grade_item, load_bank
+from assistant.quiz.bank import Bank, load_bank
+from assistant.quiz.items import Grade, Item
 from assistant.quiz.progress import Progress, progress_figure, validate_learner
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class QuizTab:
             return "**Press “Next item” first.**", state, summary, fig, answer
         try:
             name, _ = validate_learner(learner)
-            grade = grade_item(item, answer)
+            grade = self.bank.grade(item, answer)
             saved = self.progress.record(name, item, grade, answer, state["session"])
         except ImnmError as exc:
             summary, fig = self.progress_view(learner)

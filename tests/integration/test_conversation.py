@@ -2,20 +2,18 @@
 
 import re
 
-from assistant.answering.conversation import is_followup, read_in_context
+from assistant.answering.conversation import Conversation
 from assistant.answering.pipeline import Assistant
+from assistant.core.settings import DEFAULT_CORPUS
 from assistant.core.types import Turn
+from assistant.domain.vocabulary import vocabulary_for
+
+READER = Conversation(vocabulary_for(DEFAULT_CORPUS))
 
 
 def turn(assistant: Assistant, question: str, history: list[Turn]) -> str:
     answer = assistant.ask(question, history)
-    history.append(
-        Turn(
-            question=answer.question,
-            answer=answer.answer,
-            standalone_question=answer.standalone_question,
-        )
-    )
+    history.append(answer.as_turn())
     return answer.answer
 
 
@@ -47,12 +45,12 @@ def test_which_of_them_refers_to_the_last_answer(assistant: Assistant) -> None:
 def test_standalone_questions_are_left_alone() -> None:
     history = [Turn(question="What is the first-line treatment?", answer="prednisone [1].")]
     question = "Which antibodies define the subtypes of IMNM?"
-    assert not is_followup(question)
-    assert read_in_context(question, history) == (question, None)
+    assert not READER.is_followup(question)
+    assert READER.read(question, history) == (question, None, question)
 
 
 def test_no_history_no_rewrite() -> None:
-    assert read_in_context("What dose?", []) == ("What dose?", None)
+    assert READER.read("What dose?", []) == ("What dose?", None, "What dose?")
 
 
 def test_a_follow_up_naming_its_own_topic_is_read_on_its_own(assistant: Assistant) -> None:

@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.evaluation.scoring import (
-    DEFAULT_GOLD,
-    THRESHOLDS,
-    evaluate,
-    load_gold,
-    regressions,
-    write_report,
-)
+from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
+from assistant.evaluation.report import write_report
+from assistant.evaluation.scoring import THRESHOLDS, evaluate, regressions
 
 
 @pytest.fixture(scope="module")

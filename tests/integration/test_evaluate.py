@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.evaluation.scoring import (
-    DEFAULT_GOLD,
-    METRICS,
-    GoldItem,
-    evaluate_answers,
-    load_gold,
-    regressions,
-)
+from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold
+from assistant.evaluation.scoring import METRICS, evaluate_answers, regressions
 
 REPO = Path(__file__).resolve().parents[2]
 

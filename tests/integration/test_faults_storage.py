@@ -38,7 +38,7 @@ from pathlib import Path
 from assistant.core.errors import StorageError
 from assistant.web.feedback import FeedbackStore
 from assistant.quiz.progress import Progress
-from assistant.quiz.bank import Grade, Item, Fact
+from assistant.quiz.items import Fact, Grade, Item
 
 kind, path, limit = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 
@@ -160,7 +160,7 @@ def test_many_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         ids = list(pool.map(rate, range(200)))
     assert len(set(ids)) == 200 and len(feedback.rows()) == 200
 
-    from assistant.quiz.bank import Fact, Grade, Item
+    from assistant.quiz.items import Fact, Grade, Item
 
     progress = Progress(tmp_path / "quiz.sqlite3", timeout=30)
     grade = Grade(correct=True, score=1.0, verdict="correct", reference="IVIG", citations=[])

@@ -19,6 +19,7 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     shutil.copy(REPO / "corpus" / "imnm.md", folder / "imnm.md")
+    shutil.copy(REPO / "corpus" / "domain.toml", folder / "domain.toml")
     return folder
 
 

@@ -622,7 +622,8 @@ def test_cli_with_the_endpoint_failing_still_answers(fake: FakeOpenAI, tmp_path:
 
 
 def test_eval_with_a_faithful_llm(llm: Assistant, fake: FakeOpenAI, tmp_path: Path) -> None:
-    from assistant.evaluation.scoring import DEFAULT_GOLD, evaluate, load_gold
+    from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
+    from assistant.evaluation.scoring import evaluate
 
     gold = load_gold(DEFAULT_GOLD)
     summary = evaluate(llm, gold)
@@ -654,7 +655,7 @@ def test_adversarial_llm_over_the_gold_set(llm: Assistant, fake: FakeOpenAI) -> 
     negated, number-changed and wrongly cited ones: none of the bad ones may be shown."""
     from collections import Counter
 
-    from assistant.evaluation.scoring import DEFAULT_GOLD, load_gold
+    from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
 
     written: list[tuple[str, str]] = []  # (kind, sentence) of the current question
 

@@ -15,13 +15,16 @@ from typing import IO
 import pytest
 
 from assistant.core.settings import DEFAULT_CORPUS
+from assistant.domain.vocabulary import vocabulary_for
 from assistant.ingest.chunk import chunk_corpus
 from assistant.ingest.corpus import load_corpus
-from assistant.quiz.bank import Bank, Item, build_bank
+from assistant.quiz.bank import Bank, build_bank
+from assistant.quiz.items import Item
 from assistant.quiz.progress import Progress
 
 REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
+PACK = vocabulary_for(DEFAULT_CORPUS)
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
@@ -49,11 +52,12 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     shutil.copy(DEFAULT_CORPUS / "imnm.md", folder / "imnm.md")
+    shutil.copy(DEFAULT_CORPUS / "domain.toml", folder / "domain.toml")
     return folder
 
 
 def test_killed_quiz_resumes_with_its_history(tmp_path: Path, corpus: Path) -> None:
-    bank: Bank = build_bank(chunk_corpus(load_corpus(corpus)))
+    bank: Bank = build_bank(chunk_corpus(load_corpus(corpus)), vocab=vocabulary_for(corpus))
     args = ["quiz", "--learner", "Kim", "--n", "6", "--corpus", str(corpus)]
     child = subprocess.Popen(
         IMNM + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -106,7 +110,7 @@ def test_killed_quiz_resumes_with_its_history(tmp_path: Path, corpus: Path) -> N
 
 
 def test_grade_json_subprocess(tmp_path: Path) -> None:
-    bank = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)))
+    bank = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)), vocab=PACK)
     item = next(i for i in bank.items if "is a ____ prognostic" in i.question)
     result = subprocess.run(
         [*IMNM, "quiz", "grade", "--question", item.question, "--answer", "a better one", "--json"],
@@ -167,7 +171,7 @@ def test_cli_errors_are_one_line(
 def test_cli_session_progress_and_items_in_process(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bank = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)))
+    bank = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)), vocab=PACK)
     code, out, _ = run_main(["quiz", "items", "--json", "--topic", "prognosis"], monkeypatch,
                             capsys)  # fmt: skip
     rows = [json.loads(line) for line in out.splitlines()]

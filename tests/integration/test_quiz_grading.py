@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from assistant.answering.pipeline import Assistant
 from assistant.core.errors import InputError
 from assistant.core.settings import DEFAULT_CORPUS, Settings
 from assistant.core.types import Chunk
+from assistant.domain.vocabulary import vocabulary_for
+from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem
 from assistant.ingest.chunk import chunk_corpus
 from assistant.ingest.corpus import load_corpus
-from assistant.quiz.bank import (
-    DEFAULT_GOLD,
-    Bank,
-    Item,
-    build_bank,
-    grade_free,
-    grade_item,
-    load_bank,
-)
+from assistant.quiz.bank import Bank, build_bank, load_bank
+from assistant.quiz.grading import Grader, grade_free
+from assistant.quiz.items import Item
+
+PACK = vocabulary_for(DEFAULT_CORPUS)
+grade_item = Grader(PACK).grade_item
 
 # Gold items in the format of eval/gold.jsonl (written here so the table does not depend on it).
 GOLD = [
@@ -81,7 +82,12 @@ def chunks() -> list[Chunk]:
 
 @pytest.fixture(scope="module")
 def bank(chunks: list[Chunk]) -> Bank:
-    return build_bank(chunks, GOLD)
+    # The quiz skips gold rows it cannot read (one here has turns written as objects).
+    rows = []
+    for r in GOLD:
+        with contextlib.suppress(ValidationError):
+            rows.append(GoldItem.model_validate(r))
+    return build_bank(chunks, rows, PACK)
 
 
 def generated(bank: Bank, text: str, kind: str = "cloze") -> Item:
@@ -227,9 +233,9 @@ def test_empty_answer_is_refused(bank: Bank) -> None:
 def test_generation_is_deterministic_and_tied_to_passages(
     chunks: list[Chunk], assistant: Assistant
 ) -> None:
-    first = build_bank(chunks)
-    again = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)))
-    from_index = build_bank(assistant.index.chunks)
+    first = build_bank(chunks, vocab=PACK)
+    again = build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)), vocab=PACK)
+    from_index = build_bank(assistant.index.chunks, vocab=PACK)
     dump = [i.model_dump() for i in first.items]
     assert dump == [i.model_dump() for i in again.items]
     assert dump == [i.model_dump() for i in from_index.items]
@@ -254,8 +260,8 @@ def test_an_edit_changes_only_the_items_of_the_edited_sentence(tmp_path: Path) -
     edited = text.replace("early rituximab is commonly favored", "early rituximab is favored")
     assert edited != text
     (tmp_path / "imnm.md").write_text(edited)
-    before = {i.id for i in build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS))).items}
-    after = {i.id for i in build_bank(chunk_corpus(load_corpus(tmp_path))).items}
+    before = {i.id for i in build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)), vocab=PACK).items}
+    after = {i.id for i in build_bank(chunk_corpus(load_corpus(tmp_path)), vocab=PACK).items}
     assert 0 < len(before - after) <= 3 and len(after - before) == len(before - after)
 
 

@@ -41,6 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
     root = tmp_path_factory.mktemp("built")
     (root / "corpus").mkdir()
     shutil.copy(REPO / "corpus" / "imnm.md", root / "corpus" / "imnm.md")
+    shutil.copy(REPO / "corpus" / "domain.toml", root / "corpus" / "domain.toml")
     ensure_index(Settings(corpus=root / "corpus", index=root / "idx"), embedder)
     return root
 

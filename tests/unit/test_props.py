@@ -170,11 +170,13 @@ def test_renumber_gives_1_to_n_in_order_of_appearance(
 
 @cache
 def quiz_items() -> list[object]:
-    from assistant.core.settings import DEFAULT_INDEX
-    from assistant.quiz.bank import generate_items
+    from assistant.core.settings import DEFAULT_CORPUS, DEFAULT_INDEX
+    from assistant.domain.vocabulary import vocabulary_for
+    from assistant.quiz.generate import ItemMaker
     from assistant.store.index import load_index
 
-    return list(generate_items(load_index(DEFAULT_INDEX).chunks))
+    chunks = load_index(DEFAULT_INDEX).chunks
+    return list(ItemMaker(vocabulary_for(DEFAULT_CORPUS)).generate(chunks))
 
 
 ANSWERS = st.one_of(
@@ -193,7 +195,11 @@ ANSWERS = st.one_of(
 @given(data=st.data(), answer=ANSWERS)
 def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer: str) -> None:
     pytest.importorskip("assistant.quiz.bank")
-    from assistant.quiz.bank import grade_item
+    from assistant.core.settings import DEFAULT_CORPUS
+    from assistant.domain.vocabulary import vocabulary_for
+    from assistant.quiz.grading import Grader
+
+    grade_item = Grader(vocabulary_for(DEFAULT_CORPUS)).grade_item
 
     items = quiz_items()
     assert items
@@ -213,7 +219,11 @@ def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer
 @given(data=st.data())
 def test_each_items_own_reference_answer_is_graded_correct(data: st.DataObject) -> None:
     pytest.importorskip("assistant.quiz.bank")
-    from assistant.quiz.bank import grade_item
+    from assistant.core.settings import DEFAULT_CORPUS
+    from assistant.domain.vocabulary import vocabulary_for
+    from assistant.quiz.grading import Grader
+
+    grade_item = Grader(vocabulary_for(DEFAULT_CORPUS)).grade_item
 
     item = data.draw(st.sampled_from(quiz_items()))
     grade = grade_item(item, item.answer)  # type: ignore[arg-type, attr-defined]

@@ -11,9 +11,12 @@ import pytest
 from assistant.core.errors import InputError, StorageError
 from assistant.core.settings import DEFAULT_CORPUS
 from assistant.core.types import SourceFile
+from assistant.domain.vocabulary import vocabulary_for
 from assistant.ingest.chunk import chunk_corpus
 from assistant.ingest.corpus import load_corpus
-from assistant.quiz.bank import Bank, Item, build_bank, grade_item
+from assistant.quiz.bank import Bank, build_bank
+from assistant.quiz.grading import Grader
+from assistant.quiz.items import Item
 from assistant.quiz.progress import (
     DAY,
     Progress,
@@ -28,9 +31,13 @@ from assistant.web.quiz_tab import QuizTab, md_escape, render_item
 T0 = 1_800_000_000.0
 
 
+PACK = vocabulary_for(DEFAULT_CORPUS)
+grade_item = Grader(PACK).grade_item
+
+
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)))
+    return build_bank(chunk_corpus(load_corpus(DEFAULT_CORPUS)), vocab=PACK)
 
 
 @pytest.fixture
@@ -203,7 +210,7 @@ def test_corpus_text_is_escaped() -> None:
         "helps the *patients* a lot.\n",
         sha256="0",
     )
-    items = build_bank(chunk_corpus([source])).items
+    items = build_bank(chunk_corpus([source]), vocab=PACK).items
     assert items
     for item in items:
         shown = render_item(item, 1)

@@ -1,0 +1,243 @@
+"""A corpus's vocabulary: its domain packs compiled for matching.
+
+Variants are rewritten to one canonical term before matching, so two spellings of one drug
+match each other. This is the answerer's and the quiz's vocabulary; the citation checker keeps
+its own (verify/), which fails closed on synonyms it does not know.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.core.errors import CorpusError
+from assistant.domain.pack import (
+    GENERAL_PACK,
+    DomainPack,
+    Term,
+    hash_of,
+    pack_paths,
+    packs_hash,
+    read_pack,
+)
+from assistant.text.tokens import STOPWORDS, TOKEN, stem
+
+# Units: an all-capitals abbreviation spelled like one ("MG", "ML") is matched in capitals only.
+UNITS = frozenset(
+    ["mg", "g", "kg", "mcg", "ug", "ml", "l", "dl", "mmol", "iu", "mm", "cm", "m", "h", "hr", "min"]
+)
+# ... as is one spelled like a common English word ("AM", "ALL", "US"): Zipf frequency.
+COMMON_WORD_ZIPF = 4.5
+_BETWEEN = r"(?:\s+|\s*[-\u2010\u2011]\s*)"
+
+
+def _ambiguous(abbreviation: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    low = abbreviation.lower()
+    return low in UNITS or zipf_frequency(low, "en") >= COMMON_WORD_ZIPF
+
+
+def _word_pattern(word: str, last: bool) -> str:
+    out = re.escape(word)
+    # British and American spellings: -ise/-ize, -our/-or, ae/e, oe/e.
+    out = re.sub(r"i[sz](?=e|ing|ation|ed)", "i[sz]", out)
+    out = re.sub(r"our$", "ou?r", out)
+    out = re.sub(r"(?<=[a-z])ae(?=[a-z])|^ae", "a?e", out)
+    out = re.sub(r"(?<=[a-z])oe(?=[a-z])|^oe", "o?e", out)
+    if last and word.isalpha():
+        if re.search(r"[^aeiou]y$", word):
+            out = out[:-1] + "(?:y|ies)"
+        elif word.endswith("sis"):
+            out = out[:-3] + "s[ie]s"
+        elif word.endswith(("s", "x", "sh", "ch")):
+            out += "(?:es)?"
+        else:
+            out += "s?"
+    return out
+
+
+def phrase_pattern(variant: str) -> str:
+    """The regular expression of one variant (see the module docstring of domain/pack.py)."""
+    if variant.startswith("re:"):
+        return variant[3:]
+    words = [w for w in re.split(r"[\s\-\u2010\u2011]+", variant.strip()) if w]
+    pattern = _BETWEEN.join(_word_pattern(w, i == len(words) - 1) for i, w in enumerate(words))
+    if len(words) == 1 and variant.isupper() and len(variant) <= 4 and _ambiguous(variant):
+        return f"(?-i:{pattern})"
+    return pattern
+
+
+@dataclass
+class Vocabulary:
+    """The merged packs of one corpus, compiled."""
+
+    terms_by_id: dict[str, Term]
+    abbreviations: dict[str, str]
+    subject_name: str = "the indexed sources"
+    title: str | None = None
+    examples: list[str] = field(default_factory=list)
+    subject_words: frozenset[str] = frozenset()
+    subject_nouns: list[str] = field(default_factory=list)
+    question_words: frozenset[str] = frozenset()
+    topics: dict[str, list[str]] = field(default_factory=dict)
+    descriptors: list[tuple[str, list[str]]] = field(default_factory=list)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        variants = sorted(
+            (
+                (t.id, phrase_pattern(v))
+                for t in self.terms_by_id.values()
+                for v in t.variants
+            ),
+            key=lambda cv: -len(cv[1]),
+        )
+        self._canon_of_group = [c for c, _ in variants]
+        self._any = re.compile(
+            "|".join(f"(?P<g{i}>\\b(?:{p})\\b)" for i, (_, p) in enumerate(variants)) or "(?!)",
+            re.IGNORECASE,
+        )
+        self.types = {t.id: t.type for t in self.terms_by_id.values() if t.type}
+        abbrevs = sorted(self.abbreviations, key=len, reverse=True)
+        self._abbrev = re.compile(
+            r"\b("
+            + "|".join(
+                f"(?-i:{re.escape(a)})" if _ambiguous(a) else re.escape(a) for a in abbrevs
+            )
+            + r")\b"
+            if abbrevs
+            else "(?!)",
+            re.IGNORECASE,
+        )
+        self._long_of = {a.lower(): long for a, long in self.abbreviations.items()}
+        self._terms_cache: dict[tuple[str, bool], list[str]] = {}
+        self._lock = threading.Lock()
+
+    # --- matching --------------------------------------------------------------------------------
+
+    def canonical_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term id) of every variant found in ``text``."""
+        out = []
+        for m in self._any.finditer(text):
+            if m.lastgroup is not None:
+                out.append((m.start(), m.end(), self._canon_of_group[int(m.lastgroup[1:])]))
+        return out
+
+    def canonicalize(self, text: str) -> str:
+        """``text`` with every known variant replaced by its term id."""
+
+        def repl(m: re.Match[str]) -> str:
+            assert m.lastgroup is not None
+            return f" {self._canon_of_group[int(m.lastgroup[1:])]} "
+
+        return self._any.sub(repl, text)
+
+    def terms(self, text: str, keep_stopwords: bool = False) -> list[str]:
+        """Lowercased, canonicalised, stemmed word tokens (numbers kept) for lexical matching."""
+        key = (text, keep_stopwords)
+        cached = self._terms_cache.get(key)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+        for tok in TOKEN.findall(self.canonicalize(text).lower()):
+            if not keep_stopwords and (tok in STOPWORDS or (len(tok) == 1 and not tok.isdigit())):
+                continue
+            out.append(tok if tok in self.terms_by_id or tok[0].isdigit() else stem(tok))
+        if len(self._terms_cache) > 50_000:
+            self._terms_cache.clear()
+        self._terms_cache[key] = out
+        return out
+
+    def entities(self, text: str) -> list[tuple[str, str]]:
+        """(type, term id) of each typed term in ``text``, in order, without repeats."""
+        found: list[tuple[str, str]] = []
+        for tok in re.findall(r"[a-z][a-z0-9-]*", self.canonicalize(text).lower()):
+            kind = self.types.get(tok)
+            if kind and (kind, tok) not in found:
+                found.append((kind, tok))
+        return found
+
+    def display(self, term: str) -> str:
+        t = self.terms_by_id.get(term)
+        return (t.display if t and t.display else None) or term
+
+    def drug_class(self, term: str) -> str | None:
+        t = self.terms_by_id.get(term)
+        return t.drug_class if t else None
+
+    def expand_abbreviations(self, text: str) -> str:
+        """``text`` with known abbreviations followed by their long form (for dense retrieval)."""
+        return self._abbrev.sub(
+            lambda m: f"{m.group(0)} ({self._long_of[m.group(0).lower()]})", text
+        )
+
+    def variant_patterns(self, term: str) -> list[str]:
+        t = self.terms_by_id.get(term)
+        return [phrase_pattern(v) for v in t.variants] if t else [re.escape(term)]
+
+
+def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
+    """One vocabulary from packs in order (a later pack's term of the same id replaces it)."""
+    terms: dict[str, Term] = {}
+    abbreviations: dict[str, str] = {}
+    topics: dict[str, list[str]] = {}
+    descriptors: dict[str, list[str]] = {}
+    question_words: set[str] = set()
+    subject_words: set[str] = set()
+    nouns: list[str] = []
+    name, title = "the indexed sources", None
+    examples: list[str] = []
+    for _, pack in packs:
+        terms.update({t.id: t for t in pack.terms})
+        abbreviations.update(pack.abbreviations)
+        for topic in pack.topics:
+            topics.setdefault(topic.name, []).extend(topic.words)
+        for d in pack.descriptors:
+            descriptors[d.word] = [d.word, *d.accept]
+        question_words.update(pack.question_words)
+        if pack.subject is not None:
+            name = pack.subject.name
+            title = pack.subject.title or title
+            examples = pack.subject.examples or examples
+            subject_words.update(pack.subject.words)
+            nouns.extend(pack.subject.nouns)
+    for t in terms.values():
+        if t.drug_class and t.drug_class not in terms:
+            where = next((str(p) for p, k in packs if t in k.terms), "a domain pack")
+            raise CorpusError(
+                f"domain pack {where}: terms ({t.id}).class: {t.drug_class!r} is not a term id"
+            )
+    vocab = Vocabulary(
+        terms_by_id=terms,
+        abbreviations=abbreviations,
+        subject_name=name,
+        title=title,
+        examples=examples,
+        topics=topics,
+        descriptors=list(descriptors.items()),
+        subject_nouns=nouns,
+        digest=digest,
+    )
+    # Word lists are compared as stems after canonicalisation ("patients" → "patient").
+    vocab.question_words = frozenset(t for w in question_words for t in vocab.terms(w))
+    vocab.subject_words = frozenset(t for w in subject_words for t in vocab.terms(w))
+    return vocab
+
+
+@lru_cache(maxsize=32)
+def _load(paths: tuple[Path, ...], digest: str) -> Vocabulary:
+    return merge([(p, read_pack(p)) for p in paths], digest)
+
+
+def vocabulary_for(corpus: Path) -> Vocabulary:
+    """The vocabulary of the corpus folder ``corpus`` (cached until a pack changes)."""
+    return _load(tuple(pack_paths(corpus)), packs_hash(corpus))
+
+
+def general_vocabulary() -> Vocabulary:
+    """The general pack alone: for text that belongs to no corpus."""
+    return _load((GENERAL_PACK,), hash_of([GENERAL_PACK]))

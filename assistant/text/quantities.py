@@ -1,0 +1,122 @@
+"""Numbers, ranges and units: one reader for the answerer, the checker and the quiz.
+
+"0.5-1 mg/kg", "0.5 to 1 mg/kg" and "half to one mg per kg" hold the same numbers; "four to six
+weeks" is "4 to 6 weeks"; "2-4 wks" is weeks. Digits inside a name ("3-hydroxy-3-methylglutaryl")
+are not quantities of anything, but are still numbers a sentence must not change.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "mg/kg/day": "mg/kg", "mg/kg/d": "mg/kg", "mg/kg": "mg/kg", "g/kg": "g/kg",
+    "mg/m2": "mg/m2", "mg/m²": "mg/m2", "mg": "mg", "milligram": "mg", "milligrams": "mg",
+    "g": "g", "gram": "g", "grams": "g", "mcg": "mcg", "µg": "mcg", "ug": "mcg", "ml": "ml",
+    "kg": "kg", "iu": "iu", "units": "iu", "%": "%", "percent": "%", "per cent": "%",
+    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "day": "day", "days": "day",
+    "month": "month", "months": "month", "mo": "month", "mos": "month", "year": "year",
+    "years": "year", "yr": "year", "yrs": "year", "hour": "hour", "hours": "hour", "hr": "hour",
+    "hrs": "hour", "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
+    "mm/h": "mm/h", "mm/hr": "mm/h", "mg/l": "mg/l", "mg/dl": "mg/dl",
+}  # fmt: skip
+UNIT_PATTERN = "|".join(
+    re.escape(u) for u in sorted(_UNITS, key=len, reverse=True) if u not in ("%",)
+)
+NUMBER = r"\d+(?:\.\d+)?"
+# A number, an optional second end of a range, an optional unit.
+QUANTITY = re.compile(
+    rf"(?<![\w.])({NUMBER})(?:\s*(?:-|–|‑|to)\s*({NUMBER}))?"
+    rf"(?:\s*(%|(?:{UNIT_PATTERN})\b))?",
+    re.IGNORECASE,
+)
+NUMBERS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?|(?<![\w\d])\.\d+")
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_WORD_NUMBER = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(k for k in _SMALL if k != "zero")
+    + r"))?|(" + "|".join(_SMALL) + r")|(a\s+hundred|one\s+hundred|hundred))\b",
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(rf"\s*(?:%|(?:{UNIT_PATTERN})\b)", re.IGNORECASE)
+_RANGE_NEAR = re.compile(r"\s*(?:-|–|to)\s*\d", re.IGNORECASE)
+_HALF = re.compile(r"\bhalf(?=\s*(?:-|–|to)\s*(?:\d|one\b))", re.IGNORECASE)
+
+
+def spell_numbers(text: str) -> str:
+    """``text`` with numbers written in words as digits: "four to six weeks" → "4 to 6 weeks".
+
+    "one" becomes 1 only beside another number or before a unit ("one to two years", "one
+    week"), so "one of the drugs" stays as it is; "half" only in a range ("half to one").
+    """
+    text = _HALF.sub("0.5", text)
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group(1):
+            units = _SMALL[m.group(2).lower()] if m.group(2) else 0
+            return str(_TENS[m.group(1).lower()] + units)
+        if m.group(4):
+            return "100"
+        word = m.group(3).lower()
+        if word == "one":
+            after = text[m.end():]
+            before = text[: m.start()]
+            near = (
+                _UNIT_AFTER.match(after)
+                or _RANGE_NEAR.match(after)
+                or re.search(r"\d\s*(?:-|–|to)\s*$", before)
+            )
+            if not near:
+                return m.group(0)
+        return str(_SMALL[word])
+
+    return _WORD_NUMBER.sub(repl, text)
+
+
+def unit_name(unit: str | None) -> str:
+    """The one spelling of a unit ("wks" → "week", "percent" → "%"); "" for none."""
+    if not unit:
+        return ""
+    return _UNITS.get(" ".join(unit.lower().split()), unit.lower())
+
+
+def _value(number: str) -> float:
+    return float(number)
+
+
+def quantities(text: str) -> set[tuple[float, str]]:
+    """(value, unit) pairs of ``text``; a range gives both ends with the range's unit, a bare
+    number an empty unit. Numbers in words count."""
+    found: set[tuple[float, str]] = set()
+    for m in QUANTITY.finditer(spell_numbers(text)):
+        unit = unit_name(m.group(3))
+        for n in (m.group(1), m.group(2)):
+            if n is not None:
+                found.add((_value(n), unit))
+    return found
+
+
+def numbers(text: str) -> list[float]:
+    """Every number of ``text`` (numbers in words included), in order."""
+    return [float(n) for n in NUMBERS.findall(spell_numbers(text))]
+
+
+# What a sentence gives when a question asks for a dose, a duration, a frequency or a figure.
+DOSE_VALUE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
+)
+DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
+FREQ_VALUE = re.compile(
+    r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
+)
+# A figure: a percentage or a count ("12 of 40"), not a dose.
+FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
