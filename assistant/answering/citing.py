@@ -69,7 +69,7 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
 
 
 def source_label(c: Citation) -> str:
-    """ "imnm.md — From the Research > Treatment Strategies for IMNM (ref. 2, 3)"."""
+    """ "notes.md — From the Research > Treatment Strategies (ref. 2, 3)"."""
     refs = f" (ref. {', '.join(map(str, c.refs))})" if c.refs else ""
     section = f" — {c.section}" if c.section else ""
     return f"{c.source}{section}{refs}"

@@ -1,4 +1,4 @@
-"""Follow-ups: read a short question ("What dose?", "And in anti-SRP disease?") in its conversation.
+"""Follow-ups: read a short question ("What dose?", "And in anti-Y disease?") in its conversation.
 
 The result is a standalone question used for retrieval and answering; it is returned with the
 answer so a user can see how the follow-up was understood.
@@ -42,7 +42,7 @@ class Conversation:
         if PRONOUN.search(question):
             return True
         v = self.vocab
-        # Naming another antibody or drug ("And in anti-SRP disease?") is a follow-up.
+        # Naming another antibody or drug ("And in anti-Y disease?") is a follow-up.
         topic = [
             t
             for t in v.terms(_strip_ellipsis(question))
@@ -55,7 +55,7 @@ class Conversation:
         topic the conversation carries on with.
 
         "What dose?" keeps its own words in focus, the earlier question only adding context;
-        "And in anti-SRP disease?" becomes a whole new question, with no narrower focus.
+        "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
         if not history or not self.is_followup(question):
             return question, None, question
@@ -65,7 +65,7 @@ class Conversation:
         new_entities = v.entities(question)
         old_entities = v.entities(previous)
         new_types = {t for t, _ in new_entities}
-        # "And in anti-SRP disease?" after anti-HMGCR: swap the entity, keep the rest.
+        # "And in anti-Y disease?" after anti-X: swap the entity, keep the rest.
         swapped = previous
         replaced = False
         for etype, old in old_entities:

@@ -54,7 +54,7 @@ class Answerer:
         self.settings = s = settings or AnswerSettings()
         self.vocab = vocab = vocab or general_vocabulary()
         terms = vocab.terms
-        # "this myopathy" names the corpus's own subject: it tells no sentence from another.
+        # "this disease" names the corpus's own subject: it tells no sentence from another.
         nouns = "|".join(re.escape(n) for n in vocab.subject_nouns) or "(?!)"
         self.topic_reference = re.compile(rf"\b(?:this|the|that)\s+(?:{nouns})\b", re.I)
         self.index = index

@@ -52,7 +52,7 @@ def missing_detail(reading: Reading, sentences: list[str], vocab: Vocabulary) ->
 
 def dose_stated_for(drug: str | None, sentence: str, vocab: Vocabulary) -> bool:
     """Whether ``sentence`` gives a dose, and (when ``drug`` is named) gives it for that drug:
-    the drug mentioned closest before the dose must be it ("prednisone at 0.5 to 1 mg/kg")."""
+    the drug mentioned closest before the dose must be it ("drug A at 0.5 to 1 mg/kg")."""
     for m in DOSE_VALUE.finditer(sentence):
         if drug is None:
             return True

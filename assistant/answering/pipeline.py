@@ -87,7 +87,10 @@ class Pipeline:
                     yield text
                 yield self._finish(retrieved, extractive, t4)
                 continue
-            for item in self.generator.stream(retrieved, extractive, self.equivalents):
+            stream = self.generator.stream(
+                retrieved, extractive, self.equivalents, self.vocab.subject_name
+            )
+            for item in stream:
                 if isinstance(item, Answer):
                     yield self._finish(retrieved, self._with_gap(retrieved, item), t4)
                 else:

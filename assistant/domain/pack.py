@@ -38,7 +38,7 @@ class Term(_Strict):
     # drug, antibody, test, disease, ... ; None for a plain word group ("outlook" = prognosis)
     type: str | None = None
     display: str | None = None  # how it is written back into a question or an option
-    drug_class: str | None = Field(default=None, alias="class")  # a term id: prednisone → steroid
+    drug_class: str | None = Field(default=None, alias="class")  # a term id: a drug → its class
     short: list[str] = Field(default_factory=list)  # short names a quiz blank accepts
 
     @field_validator("id")
@@ -72,7 +72,7 @@ class Subject(_Strict):
     examples: list[str] = Field(default_factory=list)
     # Words naming the subject or its patients: never a new topic in a follow-up.
     words: list[str] = Field(default_factory=list)
-    # Nouns a question may use for the subject ("this myopathy"): they tell no sentence apart.
+    # Nouns a question may use for the subject ("this disease"): they tell no sentence apart.
     nouns: list[str] = Field(default_factory=list)
 
 

@@ -93,7 +93,7 @@ class ItemMaker:
         from wordfreq import zipf_frequency
 
         best: tuple[float, int, int, re.Match[str]] | None = None
-        # Words inside a known name ("necrotizing" of a disease's name) make poor blanks.
+        # Words inside a known name (a word of a disease's full name) make poor blanks.
         named = [(s, e) for s, e, _ in self.vocab.canonical_spans(sentence)]
         for m in re.finditer(r"[A-Za-z][A-Za-z-]{5,}", sentence):
             ts = self.vocab.terms(m.group(0))

@@ -22,7 +22,7 @@ _YES_NO = re.compile(r"^\s*(?:yes|no)\b[,.;:!]?\s*", re.I)
 _PER_DAY = re.compile(r"\bdaily\b|\ba\s+day\b|/d\b|/day\b", re.I)
 # "a steroid-sparing agent" is not a steroid.
 _SPARING = re.compile(r"\s*-?\s*sparing\b", re.I)
-# Words that carry no fact in an answer ("anti-HMGCR" and "HMGCR" name the same antibody).
+# Words that carry no fact in an answer ("anti-X" and "X" name the same antibody).
 GRADING_NOISE = frozenset(["anti", "patient", "therapi", "treatment", "use", "given", "give"])
 
 

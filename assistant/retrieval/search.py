@@ -5,7 +5,7 @@ Fusion is a weighted sum of the two scores, each min-max normalised over its own
 question's abstract first 98% of the time where plain reciprocal rank fusion found 97.1% (dense
 alone 97.3%, BM25 alone 95.3%): RRF throws away how far ahead the best passage is. Dense gets
 the larger share (``RetrievalSettings.dense_share``), the best split measured there; the 50
-IMNM gold answers are the same as with reciprocal rank fusion.
+gold answers are the same as with reciprocal rank fusion.
 Reciprocal rank fusion stays available (``fusion="rrf"``).
 """
 

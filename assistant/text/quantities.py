@@ -48,7 +48,9 @@ _WORD_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(rf"\s*(?:%|(?:{UNIT_PATTERN})\b)", re.IGNORECASE)
-_RANGE_NEAR = re.compile(r"\s*(?:-|–|to)\s*\d", re.IGNORECASE)
+_RANGE_NEAR = re.compile(
+    r"\s*(?:-|–|to)\s*(?:\d|(?:" + "|".join([*_SMALL, *_TENS]) + r")\b)", re.IGNORECASE
+)
 _HALF = re.compile(r"\bhalf(?=\s*(?:-|–|to)\s*(?:\d|one\b))", re.IGNORECASE)
 
 

@@ -3,8 +3,8 @@
 Only spellings listed in ``equivalents.toml`` (general) and abbreviations defined for the
 corpus (its domain pack's ``[abbreviations]``, and "long form (SHORT)" definitions in the cited
 passage itself) count as the same word. It never borrows the answerer's synonym merges, so a
-blind spot of the answerer is not a blind spot of the checker: "serum immunoglobulin" is not
-"IVIG" here unless a text defines it so.
+blind spot of the answerer is not a blind spot of the checker: a lab test is not the drug of
+the same name here unless a text defines it so.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _compile(
     out: list[tuple[str, str]] = []
     for short, long in abbreviations:
         token = "abbr" + re.sub(r"[^a-z0-9]", "", short.lower())
-        # The long form first: "intravenous immunoglobulin (IVIG)" is one thing, said twice.
+        # The long form first: "long form (SHORT)" is one thing, said twice.
         paren = r"(?:\s*\(\s*(?-i:" + re.escape(short) + r")\s*\))?"
         out.append(("(?i:" + _phrase(long) + ")" + paren, token))
         out.append(("(?-i:" + _phrase(short) + ")", token))

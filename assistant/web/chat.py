@@ -34,17 +34,17 @@ NOTICE = (
     "numbered citation after every sentence; check the cited passage before acting on it. "
     "This tool does not know your patient and is no substitute for clinical judgement."
 )
+# Shown when a corpus's domain pack gives no example questions of its own.
 EXAMPLES = [
-    "What is the first-line treatment for IMNM?",
-    "Which patients respond well to IVIG?",
-    "What is favored early in anti-SRP IMNM?",
-    "What is a poor prognostic factor?",
+    "What is the first-line treatment?",
+    "How is the diagnosis made?",
+    "What is the prognosis?",
     "How is the treatment response monitored?",
 ]
 SOURCES_HEADING = "**Sources**"
 NOT_COVERED_HINT = (
-    "Nothing here is guessed: ask about the treatment, diagnosis, prognosis or monitoring of "
-    "IMNM, or rephrase the question."
+    "Nothing here is guessed: ask about the treatment, diagnosis, prognosis or monitoring "
+    "covered by the sources, or rephrase the question."
 )
 _MD_SPECIAL = re.compile(r"([\\`*_{}#+!|~>])")
 
@@ -248,8 +248,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     import gradio as gr
 
     chat = ChatApp(assistant, settings)
-    with gr.Blocks(title="imnm — IMNM assistant", analytics_enabled=False) as demo:
-        gr.Markdown("# imnm — inflammatory necrotizing myopathy assistant")
+    vocab = assistant.pipeline.vocab
+    title = vocab.title or f"imnm — an assistant for {vocab.subject_name}"
+    examples = vocab.examples or EXAMPLES
+    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {escape(title)}")
         gr.Markdown(f"⚕️ {NOTICE}", elem_id="imnm-notice")
         with gr.Tab("Chat"):
             chatbot = gr.Chatbot(
@@ -267,7 +270,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 chatbot=chatbot,
                 additional_inputs=[answers],
                 additional_outputs=[answers],
-                examples=[[e, []] for e in EXAMPLES],
+                examples=[[e, []] for e in examples],
                 api_name="chat",
                 api_description="A question in; the cited answer (Markdown with [n]) out.",
                 flagging_mode="never",
