@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker, renumber
-from assistant.core.errors import InputError
+from assistant.core.errors import InputError, LLMError
 from assistant.core.types import Answer, Chunk, Hit, Retrieved
 from assistant.verify import check
 from assistant.verify.vocabulary import Equivalents
@@ -74,10 +74,6 @@ _HAS_WORD = re.compile(r"[^\W\d_]")
 FALLBACK = "the answer below is made of source sentences"
 
 
-class LLMFailure(Exception):
-    """A failed generation; the message is ours (one line, no key, no server text)."""
-
-
 def _passages(hits: list[Hit]) -> list[Chunk]:
     return [h.chunk for h in hits]
 
@@ -111,7 +107,7 @@ def _describe(exc: BaseException, timeout: float) -> str:
         return f"the LLM endpoint returned HTTP {exc.status_code}"
     if isinstance(exc, openai.APIConnectionError):
         return "the LLM endpoint could not be reached"
-    if isinstance(exc, LLMFailure):
+    if isinstance(exc, LLMError):
         return str(exc)
     return f"the LLM endpoint's reply could not be read ({type(exc).__name__})"
 
@@ -125,7 +121,7 @@ def _content_text(content: Any) -> str:
             p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else ""
             for p in content
         )
-    raise LLMFailure("the LLM endpoint's reply had no text")
+    raise LLMError("the LLM endpoint's reply had no text")
 
 
 class _Checked:

@@ -25,9 +25,22 @@ def eval_cmd(
     ] = False,
     corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
     index: Annotated[Path | None, typer.Option("--index")] = None,
+    suites: Annotated[
+        bool, typer.Option("--suites", help="Run every question set of eval/suites.toml.")
+    ] = False,
+    suite: Annotated[
+        list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Only this half of the sets: dev or test.")
+    ] = None,
 ) -> None:
     """Evaluate answers and citations against the gold question-answer pairs."""
     import json
+
+    if suites or suite:
+        run_sets(suite or [], split, json_out, gate)
+        return
 
     from assistant.cli.common import err, make_assistant, settings_for
     from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
@@ -63,6 +76,50 @@ def eval_cmd(
             lat = summary["latency"]
             typer.echo(f"  latency p50/p95 ms     {lat['p50_ms']} / {lat['p95_ms']}")
     failed = regressions(summary)
+    for line in failed:
+        err(f"regression: {line}")
+    if gate and failed:
+        raise typer.Exit(1)
+
+
+def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) -> None:
+    """The question sets on their corpora: metrics per set and per half."""
+    import json
+
+    from assistant.cli.common import err
+    from assistant.core.errors import InputError
+    from assistant.evaluation.suites import load_suites, run_suite, suite_regressions
+
+    if split not in (None, "dev", "test"):
+        raise InputError(f"unknown --split {split!r}: use dev or test")
+    chosen = load_suites()
+    if names:
+        unknown = sorted(set(names) - {s.name for s in chosen})
+        if unknown:
+            raise InputError(f"no suite named {unknown[0]!r} in eval/suites.toml")
+        chosen = [s for s in chosen if s.name in names]
+    failed: list[str] = []
+    reports = []
+    for s in chosen:
+        report = run_suite(s, split)
+        reports.append(report)
+        failed += suite_regressions(report, s)
+        if json_out:
+            continue
+        for half in ("all", "dev", "test"):
+            if half not in report or (half == "all" and ("dev" in report or "test" in report)):
+                continue
+            m = report[half]["metrics"]
+            shown = "  ".join(
+                f"{k} {'—' if m.get(k) is None else format(m[k], '.3f')}"
+                for k in ("grounded_accuracy", "missing_named", "followup_accuracy",
+                          "abstention_accuracy", "citation_precision")
+            )
+            flat = m.get("flat_declines")
+            typer.echo(f"{s.name:<16} {half:<4} n={report[half]['n']:<3} {shown}  flat "
+                       f"{'—' if flat is None else f'{flat:g}'}")
+    if json_out:
+        typer.echo(json.dumps(reports, ensure_ascii=False))
     for line in failed:
         err(f"regression: {line}")
     if gate and failed:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "retrieval_recall@5",
            "abstention_accuracy")
+# The question sets in clinicians' phrasing add: the right facts with the right passage cited,
+# asked-but-missing details named, follow-up conversations right, answerable ones declined.
+SET_METRICS = ("grounded_accuracy", "missing_named", "followup_accuracy", "flat_declines")
 THRESHOLDS = {"answer_accuracy": 0.95, "citation_precision": 0.95, "citation_recall": 0.95,
               "abstention_accuracy": 0.9}
 
@@ -37,6 +40,13 @@ class ItemResult(BaseModel):
     id: str
     category: str
     kind: str
+    split: str | None = None
+    style: list[str] = []
+    followup: bool = False
+    # answerable: the facts, and each support span inside a passage the answer cites
+    grounded_correct: bool | None = None
+    # missing: a "The indexed sources do not ..." sentence names the asked detail
+    missing_named: bool | None = None
     question: str
     answer: str
     abstained: bool
@@ -62,6 +72,10 @@ class ItemResult(BaseModel):
             out.append("retrieval_recall@5")
         if not self.abstention_correct:
             out.append("abstention_accuracy")
+        if self.grounded_correct is False:
+            out.append("grounded_accuracy")
+        if self.missing_named is False:
+            out.append("missing_named")
         return out
 
 
@@ -71,6 +85,13 @@ _DASHES = str.maketrans("\u2013\u2011\u2010", "---")
 def _norm(text: str) -> str:
     text = text.translate(_DASHES)
     return " ".join(text.lower().split())
+
+
+def names_missing_detail(item: GoldItem, text: str) -> bool:
+    """Whether a sentence saying what the sources do not give names the asked detail."""
+    said = [s for s in re.split(r"(?<=[.!?])\s+", text) if META_PREFIX.lower() in s.lower()]
+    words = [_norm(w) for w in item.missing] or [""]
+    return any(w in _norm(s) for s in said for w in words)
 
 
 def missing_facts(item: GoldItem, text: str) -> list[str]:
@@ -97,12 +118,20 @@ def score(
     answerable = item.kind == "answerable"
     missing = missing_facts(item, text) if answerable else []
     hit = None
-    spans = item.support_spans()
+    spans = [_norm(s) for s in item.support_spans()]
     if answerable and retrieved is not None and spans:
-        hit = all(any(span in passage for passage in retrieved[:5]) for span in spans)
+        passages = [_norm(p) for p in retrieved[:5]]
+        hit = all(any(span in passage for passage in passages) for span in spans)
+    cited = [_norm(c) for c in citations.values()]
+    grounded = (
+        not abstained and not missing and all(any(sp in c for c in cited) for sp in spans)
+        if answerable else None
+    )  # fmt: skip
     return ItemResult(
-        id=item.id, category=item.category, kind=item.kind, question=item.question, answer=text,
-        abstained=abstained, facts_missing=missing,
+        id=item.id, category=item.category, kind=item.kind, split=item.split, style=item.style,
+        followup=bool(item.turns), grounded_correct=grounded,
+        missing_named=names_missing_detail(item, text) if item.kind == "missing" else None,
+        question=item.question, answer=text, abstained=abstained, facts_missing=missing,
         answer_correct=(not abstained and not missing) if answerable else None,
         # an unanswerable item is right when declined or when it names what is missing
         abstention_correct=not abstained if answerable else abstained or META_PREFIX in text,
@@ -123,7 +152,12 @@ def _mean(values: Iterable[float | bool | None]) -> float | None:
 
 
 def metrics_of(results: list[ItemResult]) -> dict[str, float | None]:
+    answerable = [r for r in results if r.kind == "answerable"]
     return {
+        "grounded_accuracy": _mean(r.grounded_correct for r in results),
+        "missing_named": _mean(r.missing_named for r in results),
+        "followup_accuracy": _mean(r.grounded_correct for r in results if r.followup),
+        "flat_declines": float(sum(r.abstained for r in answerable)) if answerable else None,
         "answer_accuracy": _mean(r.answer_correct for r in results),
         "citation_precision": _mean(r.citation_precision for r in results),
         "citation_recall": _mean(r.citation_recall for r in results),

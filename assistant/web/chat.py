@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answering.citing import NOT_COVERED_PREFIX, source_label
 from assistant.core.errors import ImnmError, InputError
 from assistant.core.types import Answer
+from assistant.text.sentences import split_sentences
 from assistant.web.feedback import FeedbackStore
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def escape(text: str) -> str:
 def highlight(passage: str, quote: str) -> str:
     """The passage, escaped, with each cited sentence wrapped in ``<mark>``."""
     out = html.escape(passage, quote=True)
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", quote):
+    for sentence in split_sentences(quote):
         sentence = sentence.strip()
         if sentence:
             safe = html.escape(sentence, quote=True)

@@ -316,7 +316,6 @@ def silent_server() -> Iterator[int]:
 
 
 def test_hanging_llm_endpoint_still_gets_the_extractive_answer(assistant: Assistant) -> None:
-    pytest.importorskip("assistant.answering.generative")
 
     secret = "sk-test-NEVER-SHOWN-42"
     with silent_server() as port:

@@ -121,7 +121,11 @@ def test_control_characters_are_removed(assistant: Assistant) -> None:
 
 def test_lone_surrogates_do_not_break_answer_or_json(assistant: Assistant) -> None:
     answer = assistant.ask("What treats IMNM \ud800\udfff?")
-    json.dumps(answer.to_json_dict()).encode("utf-8")  # must not raise
+    data = json.loads(json.dumps(answer.to_json_dict(), ensure_ascii=False).encode(
+        "utf-8", errors="replace"))
+    assert data["question"].startswith("What treats IMNM")
+    assert not any("\ud800" <= c <= "\udfff" for c in data["question"] + data["answer"])
+    assert answer.abstained or answer.citations
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -194,7 +193,6 @@ ANSWERS = st.one_of(
 @FAST
 @given(data=st.data(), answer=ANSWERS)
 def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer: str) -> None:
-    pytest.importorskip("assistant.quiz.bank")
     from assistant.core.settings import DEFAULT_CORPUS
     from assistant.domain.vocabulary import vocabulary_for
     from assistant.quiz.grading import Grader
@@ -218,7 +216,6 @@ def test_quiz_grader_never_crashes_and_scores_in_0_1(data: st.DataObject, answer
 @FAST
 @given(data=st.data())
 def test_each_items_own_reference_answer_is_graded_correct(data: st.DataObject) -> None:
-    pytest.importorskip("assistant.quiz.bank")
     from assistant.core.settings import DEFAULT_CORPUS
     from assistant.domain.vocabulary import vocabulary_for
     from assistant.quiz.grading import Grader
@@ -233,7 +230,6 @@ def test_each_items_own_reference_answer_is_graded_correct(data: st.DataObject) 
 @FAST
 @given(name=st.text(max_size=60))
 def test_learner_names_are_refused_or_safe(name: str) -> None:
-    pytest.importorskip("assistant.quiz.progress")
     from assistant.quiz.progress import validate_learner
 
     try:
