@@ -7,12 +7,9 @@ answer so a user can see how the follow-up was understood.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Sequence
 
-from assistant.core.errors import InputError
-from assistant.core.settings import AnswerSettings, RetrievalSettings
-from assistant.core.types import Reading, Request, Turn
+from assistant.core.types import Turn
 from assistant.domain.vocabulary import Vocabulary
 
 # "the disease" is not on the list: it names the corpus's own subject, which needs no context.
@@ -104,74 +101,3 @@ def topic_of(history: Sequence[Turn]) -> str:
 
 def _strip_ellipsis(question: str) -> str:
     return ELLIPSIS_START.sub("", question).strip(" ?.,")
-
-
-def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
-    """A usable question and notes about what was changed; refuses an empty one."""
-    notes: list[str] = []
-    text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in text)
-    text = " ".join(text.split())
-    if not text:
-        raise InputError("empty question: type a question about the sources")
-    if len(text) > max_chars:
-        notes.append(f"question cut to its first {max_chars} characters (it had {len(text)})")
-        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
-    return text, notes
-
-
-def bounded_history(history: Sequence[Turn], max_chars: int, max_turns: int = 8) -> list[Turn]:
-    """The last ``max_turns`` turns, cleaned and clipped: a chat client sends its history
-    back, so the turns are input like the question (a 1 MB turn took ~25 s to read)."""
-
-    def clip(text: str | None, limit: int) -> str:
-        text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in (text or "")[:limit])
-        return " ".join(text.split())
-
-    return [
-        Turn(
-            question=clip(t.question, max_chars),
-            answer=clip(t.answer, 10 * max_chars),
-            # A chain of follow-ups nests its context: keep the newest part of it.
-            standalone_question=clip(t.standalone_question, 2 * max_chars) or None,
-            quotes=[clip(q, 10 * max_chars) for q in t.quotes[:20]],
-            chunk_ids=[clip(c, 200) for c in t.chunk_ids[:20]],
-            abstained=t.abstained,
-            topic=clip(t.topic, 2 * max_chars) or None,
-        )
-        for t in list(history)[-max_turns:]
-    ]
-
-
-class Reader:
-    """The first stage: a request read as a standalone question in its conversation."""
-
-    def __init__(
-        self, answer: AnswerSettings, retrieval: RetrievalSettings, vocab: Vocabulary
-    ) -> None:
-        self.answer = answer
-        self.retrieval = retrieval
-        self.vocab = vocab
-        self.conversation = Conversation(vocab)
-
-    def read(self, request: Request) -> Reading:
-        started = time.perf_counter()
-        question, notes = clean_question(request.question, self.answer.max_question_chars)
-        history = bounded_history(
-            request.history, self.answer.max_question_chars, self.answer.history_turns
-        )
-        standalone, focus, topic = self.conversation.read(question, history)
-        k = request.k or self.retrieval.k
-        return Reading(
-            question=question,
-            standalone=standalone,
-            focus=focus,
-            topic=topic,
-            search_text=self.vocab.expand_abbreviations(standalone),
-            history=history,
-            notes=notes,
-            k=k,
-            candidates=max(k, self.retrieval.answer_candidates),
-            mode=request.mode,
-            backend=request.backend,
-            started=started,
-        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -25,10 +26,11 @@ from assistant.answering.gaps import (
     missing_detail,
 )
 from assistant.core.settings import AnswerSettings
-from assistant.core.types import Answer, Chunk, Hit, Retrieved
+from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
+from assistant.text.tokens import STOPWORDS
 
 
 @dataclass
@@ -50,8 +52,11 @@ class Answerer:
         index: Index,
         settings: AnswerSettings | None = None,
         vocab: Vocabulary | None = None,
+        similar: Callable[[str, str], float] | None = None,
     ) -> None:
         self.settings = s = settings or AnswerSettings()
+        # Cosine of two short texts' embeddings (words here); None: no paraphrase check.
+        self.similar = similar
         self.vocab = vocab = vocab or general_vocabulary()
         terms = vocab.terms
         # "this disease" names the corpus's own subject: it tells no sentence from another.
@@ -95,24 +100,66 @@ class Answerer:
                     return v
         return None
 
-    def salient_unknown(self, question: str) -> list[str]:
-        """Words of the question the corpus never uses and that are not everyday English.
+    def unmentioned(self, question: str) -> tuple[list[str], int]:
+        """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
+        and how many topic words the question has (question and subject words aside).
 
-        "insulin", "migraine" or "statins" in a question about something else mean the
-        sources cannot answer it; "agreement" or "follow" say nothing about the topic.
+        A known term counts as one word ("blood pressure"); everyday words ("want") and verb
+        forms ("followed") are the question's frame, not a detail it asks for: never named.
         """
         from wordfreq import zipf_frequency
 
-        out = []
-        for word in re.findall(r"[^\W\d_][\w-]*", self.vocab.canonicalize(question)):
-            stems = [t for t in self.vocab.terms(word) if t not in self.vocab.question_words]
-            if not stems or all(self.known(t) for t in stems):
+        v = self.vocab
+        spans = v.canonical_spans(question)
+        units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
+        pos = 0
+        for m in re.finditer(r"[^\W\d_][\w'-]*", question):
+            if m.start() < pos:
                 continue
-            lower = word.lower()
+            span = next(((s, e, t) for s, e, t in spans if s < m.end() and m.start() < e), None)
+            if span is not None:
+                units.append((question[span[0] : span[1]], [span[2]]))
+                pos = max(span[1], m.end())
+            else:
+                units.append((m.group(0), v.terms(m.group(0))))
+        groups: list[list[str]] = []
+        topic = 0
+        last = -2
+        for i, (typed, stems) in enumerate(units):
+            stems = [t for t in stems if t not in v.question_words and t not in v.subject_words]
+            if not stems:
+                continue
+            topic += 1
+            if all(self.known(t) for t in stems):
+                continue
+            lower = typed.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}
-            if max(zipf_frequency(f, "en") for f in forms) < self.settings.rare_word_zipf:
-                out.append(word)
-        return out
+            if lower.endswith("ed") or (
+                max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
+            ):
+                continue
+            if groups and last == i - 1:
+                groups[-1].append(typed)
+            else:
+                groups.append([typed])
+            last = i
+        return [" ".join(g) for g in groups], topic
+
+    def not_paraphrased(self, words: list[str], sentences: list[str]) -> list[str]:
+        """``words`` less those a word of ``sentences`` says in other words ("kids" for
+        "children", "imaging" for "MRI"): by embedding similarity of the single words."""
+        if not words or self.similar is None:
+            return words
+        own = {
+            w for s in sentences for w in re.findall(r"[A-Za-z][\w-]{2,}", s)
+            if w.lower() not in STOPWORDS
+        }
+        kept = []
+        for word in words:
+            best = max((self.similar(word, w) for w in own), default=0.0)
+            if best < self.settings.paraphrase_min:
+                kept.append(word)
+        return kept
 
     def matched_terms(self, question: str) -> list[str]:
         return list(dict.fromkeys(self.known(t) or t for t in self.vocab.terms(question)))
@@ -176,13 +223,12 @@ class Answerer:
         question, standalone, focus = reading.question, reading.standalone, reading.focus
         scored = self.score_sentences(standalone, qvec, hits, focus=focus)
         best = scored[0] if scored else None
-        unknown = self.salient_unknown(focus or standalone)
-        if (
-            best is None
-            or best.score < self.min_evidence
-            or (unknown and best.score < self.settings.strong_evidence)
-        ):
-            return self.decline(question, standalone, unknown, hits)
+        unmentioned, topic = self.unmentioned(focus or standalone)
+        off_topic = topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic
+        if best is None or off_topic:
+            return self.decline(reading, unmentioned, hits, closest=False)
+        if best.score < self.min_evidence:
+            return self.decline(reading, unmentioned, hits, closest=True)
         chosen = self.select(scored)
         builder = CitationBuilder()
         parts = []
@@ -190,7 +236,8 @@ class Answerer:
             marker = builder.cite(s.chunk, s.sentence)
             text = s.sentence[0].upper() + s.sentence[1:]
             parts.append(attach_marker(text, marker))
-        gap = missing_detail(reading, [s.sentence for s in chosen], self.vocab)
+        unmentioned = self.not_paraphrased(unmentioned, [s.sentence for s in chosen])
+        gap = missing_detail(reading, [s.sentence for s in chosen], self.vocab, unmentioned)
         if gap:
             parts.append(gap)
         return Answer(
@@ -219,22 +266,30 @@ class Answerer:
         return chosen
 
     def decline(
-        self, question: str, standalone: str, unknown: list[str], hits: list[Hit]
+        self, reading: Reading, unmentioned: list[str], hits: list[Hit], closest: bool
     ) -> Answer:
-        what = f" {_join(unknown)}" if unknown else " this question"
+        """The sources do not answer: say so, naming what they never mention, and (when some
+        passage is near) show the closest passages, labelled as closest, not as an answer."""
+        if unmentioned and len(unmentioned) <= 2:
+            said = f"{NOT_COVERED_PREFIX} mention {' or '.join(unmentioned)}."
+        else:
+            said = f"{NOT_COVERED_PREFIX} answer this question."
+        near = []
+        if closest:
+            builder = CitationBuilder()
+            for h in hits[:2]:
+                builder.cite(h.chunk, h.chunk.sentences[0] if h.chunk.sentences else h.chunk.text)
+            near = builder.citations
+        question, standalone = reading.question, reading.standalone
         return Answer(
             question=question,
-            answer=f"{NOT_COVERED_PREFIX} cover{what}.",
+            answer=said,
             abstained=True,
             citations=[],
+            closest=near,
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
-
-
-def _join(words: list[str]) -> str:
-    words = list(dict.fromkeys(words))[:4]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -1,25 +1,39 @@
-"""What a question asks for that the chosen sentences do not give: a dose, figures, a duration.
+"""What a question asks for that the chosen sentences do not give, named in plain words.
 
-Shared by both answering backends: an extractive or a generated answer names the missing detail
-in a sentence that starts "The indexed sources do not" and carries no citation marker.
+Two kinds: a kind of value the question asks for (a dose, a percentage, how often, how long)
+that no chosen sentence states; and a thing the question names that the corpus never mentions
+("alcohol", "pregnancy", "driving"). Shared by both answering backends: the answer names the
+missing detail in a sentence that starts "The indexed sources do not" and carries no marker.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.quantities import spell_numbers
 
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 DURATION_INTENT = re.compile(
-    r"\b(how long|duration|for how many (?:days|weeks|months|years)|how soon)\b|^\s*when\b", re.I
+    r"\b(how long|duration|(?:for )?how many (?:minutes|hours|days|weeks|months|years)|how soon)"
+    r"\b|^\s*when\b",
+    re.I,
 )
 RATE_INTENT = re.compile(
-    r"\b(rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b", re.I
+    r"(%|\b(?:rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b)",
+    re.I,
 )
+# How a rate question's detail is named: the question's own word for it.
+RATE_NAMES = {
+    "%": "a percentage", "percent": "a percentage", "percentage": "a percentage",
+    "percentages": "percentages", "rate": "a rate", "rates": "rates",
+    "proportion": "a proportion", "how many": "a number", "prevalence": "the prevalence",
+    "incidence": "the incidence", "odds": "the odds",
+}  # fmt: skip
 # A figure: a percentage or a count ("12 of 40"), not a dose.
 FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
 DOSE_VALUE = re.compile(
@@ -31,23 +45,37 @@ FREQ_VALUE = re.compile(
 DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
 
 
-def missing_detail(reading: Reading, sentences: list[str], vocab: Vocabulary) -> str | None:
-    """A sentence saying what the sources do not give, when the question asks for it."""
-    question = reading.standalone
+def missing_detail(
+    reading: Reading, sentences: list[str], vocab: Vocabulary, unmentioned: Sequence[str] = ()
+) -> str | None:
+    """A sentence saying what the sources do not give, when the question asks for it.
+
+    ``unmentioned``: words of the question the corpus never uses (answering/wording.py).
+    """
+    question = reading.focus or reading.standalone
     named = [e for t, e in vocab.entities(question) if t == "drug"]
     subject = vocab.display(named[0]) if named else "this"
-    text = " ".join(sentences)
+    text = spell_numbers(" ".join(sentences))
+    if unmentioned:
+        return f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}."
     if DOSE_INTENT.search(question) and not any(
         dose_stated_for(named[0] if named else None, s, vocab) for s in sentences
     ):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
-    if RATE_INTENT.search(question) and not FIGURE.search(text):
-        return f"{NOT_COVERED_PREFIX} give figures for this."
+    rate = RATE_INTENT.search(question)
+    if rate and not FIGURE.search(text):
+        name = RATE_NAMES.get(rate.group(1).lower(), "figures")
+        return f"{NOT_COVERED_PREFIX} give {name} for this."
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how often."
     if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
-        return f"{NOT_COVERED_PREFIX} give a duration."
+        return f"{NOT_COVERED_PREFIX} say how long (no duration is given)."
     return None
+
+
+def _join(phrases: Sequence[str]) -> str:
+    phrases = list(dict.fromkeys(phrases))[:3]
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
 def dose_stated_for(drug: str | None, sentence: str, vocab: Vocabulary) -> bool:

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from assistant.answering.conversation import Reader
 from assistant.answering.extractive import Answerer
 from assistant.answering.gaps import missing_detail
 from assistant.answering.generative import LLMGenerator, make_generator
+from assistant.answering.reading import Reader
 from assistant.core.settings import Settings
 from assistant.core.types import Answer, Backend, Hit, Mode, Reading, Request, Retrieved, Turn
+from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import vocabulary_for
 from assistant.ingest.corpus import load_corpus
 from assistant.retrieval.retriever import HybridRetriever, hits_of
@@ -44,11 +45,13 @@ class Pipeline:
         self.index = index
         self.settings = settings
         self.embedder = embedder
-        self.vocab = vocabulary_for(settings.corpus)
-        self.reader = Reader(settings.answer, settings.retrieval, self.vocab)
+        # The corpus's own words and abbreviations, learnt from its passages.
+        self.words = CorpusWords.learn(c.text for c in index.chunks)
+        self.vocab = vocabulary_for(settings.corpus).with_abbreviations(self.words.abbreviations)
+        self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
         self.searcher = Searcher(index, embedder, settings.retrieval, self.vocab)
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval.k)
-        self.answerer = Answerer(index, settings.answer, self.vocab)
+        self.answerer = Answerer(index, settings.answer, self.vocab, embedder.similarity())
         # The checker's own reading of this corpus: its defined abbreviations, nothing more.
         self.equivalents = Equivalents.for_corpus(self.vocab.abbreviations)
         self.generator = generator

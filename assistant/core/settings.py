@@ -83,8 +83,11 @@ class AnswerSettings(BaseSettings):
     dense_weight: float = 0.6
     # Added per phrase (two adjacent terms) a sentence shares with the question, at most twice.
     phrase_bonus: float = 0.04
-    # Words rarer than this (Zipf scale) that the corpus never uses name a topic it lacks.
-    rare_word_zipf: float = 4.0
+    # A question word at least this common in English (Zipf scale) is part of its frame, not a
+    # detail it asks for ("safe", "want"): never named as missing from the sources.
+    everyday_zipf: float = 5.2
+    # ... nor is one this similar (embedding cosine) to a word of the answer ("kids": children).
+    paraphrase_min: float = 0.6
     # Another sentence joins the answer when it scores at least this share of the best one.
     companion_ratio: float = 0.85
     # ... and is less similar than this to every sentence already chosen.

@@ -82,6 +82,7 @@ class Reading(BaseModel):
     focus: str | None = None  # the words that must weigh most (a follow-up's own), or all
     topic: str = ""  # the question the conversation is about from this turn on
     search_text: str  # what the dense retriever embeds (abbreviations spelled out)
+    rewrites: list[tuple[str, str]] = Field(default_factory=list)  # (typed, read as)
     history: list[Turn] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     k: int
@@ -120,6 +121,8 @@ class Answer(BaseModel):
     answer: str
     abstained: bool
     citations: list[Citation]
+    # When the sources do not answer: the nearest passages, shown as such, never as an answer.
+    closest: list[Citation] = Field(default_factory=list)
     standalone_question: str | None = None  # the follow-up, read in its conversation
     topic: str | None = None  # what the conversation is about from this turn on
     notes: list[str] = Field(default_factory=list)

@@ -6,6 +6,11 @@ shorthand that hold for any clinical text); a corpus folder may add its own ``do
 A corpus without a pack works: the general pack alone applies. Packs are validated here, with
 errors naming the file, the key and what is wrong; their hash is part of the index manifest.
 
+The general packs are every ``*.toml`` of ``assistant/domain/packs/`` (``general.toml`` first:
+words and topics; ``shorthand.toml``: clinical shorthand; ``drugs.toml``: brand names). A pack's
+``rewrites`` turn what clinicians type into what texts write ("tx" → "treatment", a brand →
+its generic name) before a question is read.
+
 A term's ``variants`` are plain phrases, matched case-insensitively on word boundaries, with
 hyphen or space between words, British or American spelling and a plural ending; a variant
 starting ``re:`` is a regular expression. An all-capitals variant of at most four letters that
@@ -22,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.core.errors import CorpusError
 
-GENERAL_PACK = Path(__file__).with_name("general.toml")
+PACKS = Path(__file__).with_name("packs")
+GENERAL_PACK = PACKS / "general.toml"
 PACK_NAME = "domain.toml"
 
 
@@ -97,6 +103,9 @@ class DomainPack(_Strict):
     question_words: list[str] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     descriptors: list[Descriptor] = Field(default_factory=list)
+    # What clinicians type → what texts write, whole words: any case, or this case only.
+    rewrites: dict[str, str] = Field(default_factory=dict)
+    rewrites_exact: dict[str, str] = Field(default_factory=dict)
 
 
 def _where(loc: tuple[int | str, ...], data: object) -> str:
@@ -138,10 +147,15 @@ def read_pack(path: Path) -> DomainPack:
     return pack
 
 
+def general_paths() -> list[Path]:
+    """The packs shipped with the package, ``general.toml`` first."""
+    return sorted(PACKS.glob("*.toml"), key=lambda p: (p != GENERAL_PACK, p.name))
+
+
 def pack_paths(corpus: Path) -> list[Path]:
-    """The packs that apply to ``corpus``: the general one, then the corpus's own if any."""
+    """The packs that apply to ``corpus``: the general ones, then the corpus's own if any."""
     own = corpus / PACK_NAME
-    return [GENERAL_PACK, own] if own.is_file() else [GENERAL_PACK]
+    return [*general_paths(), own] if own.is_file() else general_paths()
 
 
 def packs_hash(corpus: Path) -> str:

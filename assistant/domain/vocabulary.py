@@ -15,9 +15,9 @@ from pathlib import Path
 
 from assistant.core.errors import CorpusError
 from assistant.domain.pack import (
-    GENERAL_PACK,
     DomainPack,
     Term,
+    general_paths,
     hash_of,
     pack_paths,
     packs_hash,
@@ -85,6 +85,8 @@ class Vocabulary:
     question_words: frozenset[str] = frozenset()
     topics: dict[str, list[str]] = field(default_factory=dict)
     descriptors: list[tuple[str, list[str]]] = field(default_factory=list)
+    rewrites: dict[str, str] = field(default_factory=dict)  # lower-case key: any case
+    rewrites_exact: dict[str, str] = field(default_factory=dict)
     digest: str = ""
 
     def __post_init__(self) -> None:
@@ -114,6 +116,7 @@ class Vocabulary:
             re.IGNORECASE,
         )
         self._long_of = {a.lower(): long for a, long in self.abbreviations.items()}
+        self._rewrite = _rewrite_pattern(self.rewrites, self.rewrites_exact)
         self._terms_cache: dict[tuple[str, bool], list[str]] = {}
         self._lock = threading.Lock()
 
@@ -175,9 +178,73 @@ class Vocabulary:
             lambda m: f"{m.group(0)} ({self._long_of[m.group(0).lower()]})", text
         )
 
+    def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """``text`` with shorthand and brand names written as texts write them, and the
+        (typed, read as) pairs changed: "w/ Tylenol" → "with acetaminophen"."""
+        changes: list[tuple[str, str]] = []
+
+        def repl(m: re.Match[str]) -> str:
+            typed = m.group(0)
+            key = " ".join(typed.split())
+            new = self.rewrites_exact.get(key) or self.rewrites.get(key.lower())
+            if new is None:
+                return typed
+            if (typed, new) not in changes:
+                changes.append((typed, new))
+            return new
+
+        return self._rewrite.sub(repl, text), changes
+
+    def with_abbreviations(self, learned: dict[str, str]) -> Vocabulary:
+        """This vocabulary plus abbreviations a corpus defines ("long form (SHORT)"), each a
+        term whose variants are its short and long forms, unless a pack already knows it."""
+        known = {a.lower() for a in self.abbreviations}
+        terms = dict(self.terms_by_id)
+        added: dict[str, str] = {}
+        for short, long in learned.items():
+            if short.lower() in known or self.canonical_spans(short) or self.canonical_spans(long):
+                continue
+            tid = re.sub(r"[^a-z0-9]", "", short.lower())
+            if not tid or tid in terms or tid in STOPWORDS:
+                continue
+            terms[tid] = Term(id=tid, variants=[short, long])
+            added[short] = long
+        if not added:
+            return self
+        return Vocabulary(
+            terms_by_id=terms,
+            abbreviations=self.abbreviations | added,
+            subject_name=self.subject_name,
+            title=self.title,
+            examples=self.examples,
+            subject_words=self.subject_words,
+            subject_nouns=self.subject_nouns,
+            question_words=self.question_words,
+            topics=self.topics,
+            descriptors=self.descriptors,
+            rewrites=self.rewrites,
+            rewrites_exact=self.rewrites_exact,
+            digest=self.digest,
+        )
+
     def variant_patterns(self, term: str) -> list[str]:
         t = self.terms_by_id.get(term)
         return [phrase_pattern(v) for v in t.variants] if t else [re.escape(term)]
+
+
+def _rewrite_pattern(rewrites: dict[str, str], exact: dict[str, str]) -> re.Pattern[str]:
+    keys = sorted({*rewrites, *exact}, key=len, reverse=True)
+    if not keys:
+        return re.compile("(?!)")
+
+    def one(key: str) -> str:
+        body = r"\s+".join(re.escape(w) for w in key.split())
+        return f"(?-i:{body})" if key in exact and key.lower() not in rewrites else body
+
+    # Whole words: "w/" and "f/u" end in a slash, so the edges are not \b.
+    return re.compile(
+        r"(?<![\w/'’-])(?:" + "|".join(one(k) for k in keys) + r")(?![\w/'’-])", re.IGNORECASE
+    )
 
 
 def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
@@ -188,6 +255,8 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
     descriptors: dict[str, list[str]] = {}
     question_words: set[str] = set()
     subject_words: set[str] = set()
+    rewrites: dict[str, str] = {}
+    rewrites_exact: dict[str, str] = {}
     nouns: list[str] = []
     name, title = "the indexed sources", None
     examples: list[str] = []
@@ -199,6 +268,8 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         for d in pack.descriptors:
             descriptors[d.word] = [d.word, *d.accept]
         question_words.update(pack.question_words)
+        rewrites.update({k.lower(): v for k, v in pack.rewrites.items()})
+        rewrites_exact.update(pack.rewrites_exact)
         if pack.subject is not None:
             name = pack.subject.name
             title = pack.subject.title or title
@@ -220,6 +291,8 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         topics=topics,
         descriptors=list(descriptors.items()),
         subject_nouns=nouns,
+        rewrites=rewrites,
+        rewrites_exact=rewrites_exact,
         digest=digest,
     )
     # Word lists are compared as stems after canonicalisation ("patients" → "patient").
@@ -240,4 +313,5 @@ def vocabulary_for(corpus: Path) -> Vocabulary:
 
 def general_vocabulary() -> Vocabulary:
     """The general pack alone: for text that belongs to no corpus."""
-    return _load((GENERAL_PACK,), hash_of([GENERAL_PACK]))
+    paths = general_paths()
+    return _load(tuple(paths), hash_of(paths))

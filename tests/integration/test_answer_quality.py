@@ -137,7 +137,6 @@ OFF_TOPIC = [
     "How do I bake sourdough bread?",
     "What is the recommended insulin regimen for type 1 diabetes?",
     "Who won the football World Cup in 2018?",
-    "Should statins be stopped in anti-HMGCR myopathy?",
     "What is the treatment of migraine?",
 ]
 
@@ -148,7 +147,7 @@ PARTIAL = [
     ("What IVIG dose is used?", r"immunoglobulin|IVIG", "state a dose"),
     # The only dose in the text is prednisone's: it must not pass for methotrexate's.
     ("What is the dose of methotrexate?", r"methotrexate", "state a dose for methotrexate"),
-    ("What is the mortality rate of IMNM?", r"mortality", "give figures"),
+    ("What is the mortality rate of IMNM?", r"mortality", "give a rate"),
 ]
 
 
@@ -179,6 +178,20 @@ def test_off_topic_is_declined(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.abstained, answer.answer
     assert answer.answer.startswith(NOT_COVERED_PREFIX) and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("Should statins be stopped in anti-HMGCR myopathy?", "statins"),
+    ("Can patients with IMNM drink alcohol?", "alcohol"),
+    ("Is pregnancy safe during IVIG treatment?", "pregnancy"),
+])
+def test_what_the_sources_never_mention_is_named(
+    assistant: Assistant, question: str, missing: str
+) -> None:
+    """On topic, but asking about something the text never mentions: whatever is said, the
+    answer names what is not there (it used to quote related sentences and say nothing)."""
+    answer = assistant.ask(question)
+    assert f"{NOT_COVERED_PREFIX} mention" in answer.answer and missing in answer.answer
 
 
 @pytest.mark.parametrize(("question", "said", "missing"), PARTIAL)

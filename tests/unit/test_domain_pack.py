@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.errors import CorpusError
-from assistant.domain.pack import GENERAL_PACK, PACK_NAME, packs_hash, read_pack
+from assistant.domain.pack import GENERAL_PACK, PACK_NAME, general_paths, packs_hash, read_pack
 from assistant.domain.vocabulary import general_vocabulary, phrase_pattern, vocabulary_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,6 +43,7 @@ def test_a_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, text: str, s
 
 def test_the_shipped_packs_are_valid() -> None:
     assert read_pack(GENERAL_PACK).terms
+    assert all(read_pack(p) for p in general_paths())
     assert read_pack(REPO / "corpus" / PACK_NAME).subject is not None
 
 

@@ -1,0 +1,123 @@
+"""The first stage: a request read as a standalone question in its conversation.
+
+The question is cleaned (controls out, bounded), then read in the words the corpus uses:
+shorthand and brand names written out (the domain packs' rewrites), misspelt words matched to
+the corpus's own words, numbers in words as digits. A follow-up is then read against the earlier
+turns (answering/conversation.py). What was changed is kept, so a user sees how the question was
+read ("Read as: ...").
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+
+from assistant.answering.conversation import Conversation
+from assistant.core.errors import InputError
+from assistant.core.settings import AnswerSettings, RetrievalSettings
+from assistant.core.types import Reading, Request, Turn
+from assistant.domain.learned import CorpusWords
+from assistant.domain.vocabulary import Vocabulary
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
+# A word known to English at least this much (Zipf scale; misspellings score 0, a rare real
+# word such as "immunosuppressants" about 2) is never "corrected" to a corpus word.
+COMMON_WORD_ZIPF = 1.5
+
+
+def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
+    """A usable question and notes about what was changed; refuses an empty one."""
+    notes: list[str] = []
+    text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in text)
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("empty question: type a question about the sources")
+    if len(text) > max_chars:
+        notes.append(f"question cut to its first {max_chars} characters (it had {len(text)})")
+        text = text[:max_chars].rsplit(" ", 1)[0] or text[:max_chars]
+    return text, notes
+
+
+def bounded_history(history: Sequence[Turn], max_chars: int, max_turns: int = 8) -> list[Turn]:
+    """The last ``max_turns`` turns, cleaned and clipped: a chat client sends its history
+    back, so the turns are input like the question (a 1 MB turn took ~25 s to read)."""
+
+    def clip(text: str | None, limit: int) -> str:
+        text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in (text or "")[:limit])
+        return " ".join(text.split())
+
+    return [
+        Turn(
+            question=clip(t.question, max_chars),
+            answer=clip(t.answer, 10 * max_chars),
+            # A chain of follow-ups nests its context: keep the newest part of it.
+            standalone_question=clip(t.standalone_question, 2 * max_chars) or None,
+            quotes=[clip(q, 10 * max_chars) for q in t.quotes[:20]],
+            chunk_ids=[clip(c, 200) for c in t.chunk_ids[:20]],
+            abstained=t.abstained,
+            topic=clip(t.topic, 2 * max_chars) or None,
+        )
+        for t in list(history)[-max_turns:]
+    ]
+
+
+class Reader:
+    """The first stage: a request read as a standalone question in its conversation."""
+
+    def __init__(
+        self,
+        answer: AnswerSettings,
+        retrieval: RetrievalSettings,
+        vocab: Vocabulary,
+        words: CorpusWords | None = None,
+    ) -> None:
+        self.answer = answer
+        self.retrieval = retrieval
+        self.vocab = vocab
+        self.words = words or CorpusWords()
+        self.conversation = Conversation(vocab)
+
+    def wording(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """``question`` in the corpus's words, and the (typed, read as) changes."""
+        from wordfreq import zipf_frequency
+
+        text, changes = self.vocab.rewrite(question.translate(_QUOTES))
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if word in self.words or zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF:
+                return word
+            right = self.words.correct(word)
+            if right is None:
+                return word
+            changes.append((word, right))
+            return right
+
+        return _WORD.sub(fix, text), changes
+
+    def read(self, request: Request) -> Reading:
+        started = time.perf_counter()
+        question, notes = clean_question(request.question, self.answer.max_question_chars)
+        history = bounded_history(
+            request.history, self.answer.max_question_chars, self.answer.history_turns
+        )
+        worded, changes = self.wording(question)
+        standalone, focus, topic = self.conversation.read(worded, history)
+        k = request.k or self.retrieval.k
+        return Reading(
+            question=question,
+            standalone=standalone,
+            focus=focus,
+            topic=topic,
+            search_text=self.vocab.expand_abbreviations(standalone),
+            history=history,
+            notes=notes,
+            rewrites=changes,
+            k=k,
+            candidates=max(k, self.retrieval.answer_candidates),
+            mode=request.mode,
+            backend=request.backend,
+            started=started,
+        )
