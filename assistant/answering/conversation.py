@@ -1,15 +1,22 @@
-"""Follow-ups: read a short question ("What dose?", "And in anti-Y disease?") in its conversation.
+"""Follow-ups: a short question ("What dose?", "how is that one monitored?", "and if it fails?")
+read against the structured state of the turns before it.
 
-The result is a standalone question used for retrieval and answering; it is returned with the
-answer so a user can see how the follow-up was understood.
+The state of a turn is data (core/types.py ``Turn``): its question, the topic it carried on
+with, the sentences its answer cited. A follow-up's pronoun ("it", "that one", "the IV one",
+"the second one") is resolved to a term of the previous question or answer; naming another
+term of the same type ("and in anti-Y disease?") swaps it into the topic; asking for an
+alternative ("what else?", "if that fails?") excludes what was already given. The result is a
+standalone question for retrieval and answering, returned with the answer ("Read as: ...").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from assistant.core.types import Turn
+from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
 
 # "the disease" is not on the list: it names the corpus's own subject, which needs no context.
@@ -18,17 +25,47 @@ PRONOUN = re.compile(
     r"the same)\b",
     re.IGNORECASE,
 )
+# A referring phrase to resolve: "that one", "the IV one", "the second one", "it", "this drug".
+REFERENCE = re.compile(
+    r"\b(?:(?:the|that|this)\s+(?:(first|second|third|last|other)\s+)?(?:([a-z][\w-]*)\s+)?"
+    r"(?:one|drug|agent|test|option|treatment)|(?:it|its|they|them|this|that)(?=\s|$|[?.,!-]))\b",
+    re.IGNORECASE,
+)
+ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
 ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
     re.IGNORECASE,
 )
+# Asking for something other than what was given: what was given is not given again.
+ALTERNATIVE = re.compile(
+    r"\b(alternatives?|else|other (?:options?|drugs?|treatments?|choices?)|instead|next|"
+    r"second[- ]line|if (?:it|that|this|they) (?:fails?|does not work|do not work)|"
+    r"(?:does not|do not|did not) (?:work|respond)|fails?|failed|refractory)\b",
+    re.IGNORECASE,
+)
+# A word used in more than this share of passages names the corpus's subject, not a referent.
+SUBJECT_SHARE = 0.3
+# A corpus word rarer than this in English (Zipf scale) is a domain term a pronoun can mean.
+DOMAIN_ZIPF = 3.5
+
+
+@dataclass
+class FollowUp:
+    """How a question was read in its conversation."""
+
+    standalone: str
+    focus: str | None = None  # the follow-up's own words, which weigh most (None: all)
+    topic: str = ""  # what the conversation is about from this turn on
+    exclude: list[str] = field(default_factory=list)  # sentences not to give again
+    referent: str | None = None  # what "it" / "that one" was read as
 
 
 class Conversation:
-    """Reads a follow-up against the earlier turns, with one corpus's vocabulary."""
+    """Reads a follow-up against the earlier turns, with one corpus's vocabulary and words."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, words: CorpusWords | None = None) -> None:
         self.vocab = vocab
+        self.words = words or CorpusWords()
 
     def is_followup(self, question: str) -> bool:
         """A question that leans on the earlier turns rather than standing alone.
@@ -48,18 +85,24 @@ class Conversation:
         return len(topic) <= 1 if ELLIPSIS_START.match(question) else len(v.terms(question)) <= 1
 
     def read(self, question: str, history: Sequence[Turn]) -> tuple[str, str | None, str]:
-        """The standalone question, the words that must weigh most (None: all of it), and the
-        topic the conversation carries on with.
+        """(standalone question, focus, topic): see :meth:`follow`."""
+        f = self.follow(question, history)
+        return f.standalone, f.focus, f.topic
+
+    def follow(self, question: str, history: Sequence[Turn]) -> FollowUp:
+        """The follow-up read against the earlier turns (unchanged when it stands alone).
 
         "What dose?" keeps its own words in focus, the earlier question only adding context;
         "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
         if not history or not self.is_followup(question):
-            return question, None, question
+            return FollowUp(question, None, question)
         v = self.vocab
         last = history[-1]
         previous = topic_of(history)
-        new_entities = v.entities(question)
+        exclude = list(last.quotes) if ALTERNATIVE.search(question) else []
+        resolved, referent = self.resolve(question, last)
+        new_entities = v.entities(resolved)
         old_entities = v.entities(previous)
         new_types = {t for t, _ in new_entities}
         # "And in anti-Y disease?" after anti-X: swap the entity, keep the rest.
@@ -71,17 +114,91 @@ class Conversation:
                 if new != old:
                     swapped = self._replace_entity(swapped, old, v.display(new))
                     replaced = True
-        if replaced:
-            rest = _strip_ellipsis(question)
+        if replaced and referent is None:
+            rest = _strip_ellipsis(resolved)
             extra = [t for t in v.terms(rest) if t not in v.terms(swapped)]
             standalone = swapped if not extra else f"{swapped} ({rest})"
-            return standalone, None, standalone
+            return FollowUp(standalone, None, standalone, exclude)
         # "What dose?" / "Which of them ...": the new question, with what the last turn was about.
         about = [v.display(e) for t, e in v.entities(last.answer) if (t, e) not in new_entities][:4]
         context = previous.rstrip("?. ")
-        # Only a pronoun ("Which of them ...") points back at what the last answer named.
-        tail = f"; about {', '.join(about)}" if about and PRONOUN.search(question) else ""
-        return f"{question.rstrip()} (context: {context}{tail})", question, previous
+        # Only a pronoun left unresolved ("Which of them ...") points at the whole last answer.
+        tail = (
+            f"; about {', '.join(about)}"
+            if about and referent is None and PRONOUN.search(resolved)
+            else ""
+        )
+        standalone = f"{resolved.rstrip()} (context: {context}{tail})"
+        return FollowUp(standalone, resolved, previous, exclude, referent)
+
+    # --- what "it" and "that one" mean ----------------------------------------------------------
+
+    def resolve(self, question: str, last: Turn) -> tuple[str, str | None]:
+        """``question`` with its referring phrase replaced by what it refers to, and that."""
+        m = REFERENCE.search(question)
+        if m is None or re.match(r"which of", question[max(0, m.start() - 9) : m.end()], re.I):
+            return question, None
+        ordinal, modifier = m.group(1), m.group(2)
+        asked = self.terms_in(last.standalone_question or last.question)
+        answered = [t for q in last.quotes for t in self.terms_in(q)]
+        candidates = list(dict.fromkeys(asked + answered))
+        if not candidates:
+            return question, None
+        referent: str | None = None
+        if modifier and self.terms_in(modifier):  # "the ABC one": the term itself
+            referent = self.terms_in(modifier)[0]
+        elif modifier:  # "the IV one": a term of the last turn that the word comes with
+            referent = self._with_modifier(modifier, last)
+        elif ordinal:
+            pool = list(dict.fromkeys(answered)) or candidates
+            index = ORDINALS.get(ordinal.lower())
+            if index is not None and (index < len(pool) or index == -1):
+                referent = pool[index]
+        else:
+            referent = (asked or answered)[0] if (asked or answered) else None
+        if not referent:
+            return question, None
+        return question[: m.start()] + referent + question[m.end() :], referent
+
+    def _with_modifier(self, modifier: str, last: Turn) -> str | None:
+        words = {modifier.lower(), *(w.lower() for w in self.vocab.rewrite(modifier)[0].split())}
+        for text in [last.standalone_question or last.question, *last.quotes]:
+            for m in re.finditer(r"\b([\w-]+)\s+([\w-]+(?:\s+[\w-]+)?)", text):
+                if m.group(1).lower() in words and self.terms_in(m.group(2)):
+                    return f"{m.group(1)} {self.terms_in(m.group(2))[0]}"
+        return None
+
+    def terms_in(self, text: str) -> list[str]:
+        """Domain terms of ``text`` in order, as written: typed terms of the packs, the corpus's
+        abbreviations, and its words rare in English; never its subject's words."""
+        from wordfreq import zipf_frequency
+
+        v = self.vocab
+        found: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for s, e, term in v.canonical_spans(text):
+            if term in v.types and term not in v.subject_words and not self._subject(term):
+                found.append((s, text[s:e]))
+                taken.append((s, e))
+        for m in re.finditer(r"[A-Za-z][\w-]*[A-Za-z0-9]", text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            word = m.group(0)
+            low = word.lower()
+            if low not in self.words.counts or self._subject(low):
+                continue
+            if word in self.words.abbreviations or (
+                len(word) >= 5 and zipf_frequency(low, "en") < DOMAIN_ZIPF
+            ):
+                found.append((m.start(), word))
+        return [w for _, w in sorted(found)]
+
+    def _subject(self, word: str) -> bool:
+        """Whether ``word`` names the corpus's subject (used in many of its passages)."""
+        if word in self.vocab.subject_words:
+            return True
+        n = self.words.passages
+        return n >= 5 and self.words.counts.get(word.lower(), 0) > SUBJECT_SHARE * n
 
     def _replace_entity(self, text: str, entity: str, replacement: str) -> str:
         variants = self.vocab.variant_patterns(entity)

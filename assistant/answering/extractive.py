@@ -18,13 +18,9 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
-from assistant.answering.gaps import (
-    DOSE_INTENT,
-    DOSE_VALUE,
-    DURATION_INTENT,
-    DURATION_VALUE,
-    missing_detail,
-)
+from assistant.answering.features import FEATURES, Asks, is_fragment
+from assistant.answering.gaps import missing_detail
+from assistant.answering.scorer import load_scorer
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
@@ -41,7 +37,8 @@ class Scored:
     row: int  # row in the sentence-vector matrix
     dense: float
     lexical: float
-    score: float
+    score: float  # the probability that it answers the question
+    features: np.ndarray | None = None
 
 
 class Answerer:
@@ -55,6 +52,7 @@ class Answerer:
         similar: Callable[[str, str], float] | None = None,
     ) -> None:
         self.settings = s = settings or AnswerSettings()
+        self.scorer = load_scorer()
         # Cosine of two short texts' embeddings (words here); None: no paraphrase check.
         self.similar = similar
         self.vocab = vocab = vocab or general_vocabulary()
@@ -64,7 +62,6 @@ class Answerer:
         self.topic_reference = re.compile(rf"\b(?:this|the|that)\s+(?:{nouns})\b", re.I)
         self.index = index
         self.max_words = s.max_words
-        self.min_evidence = s.min_evidence
         self.row_of = {owner: row for row, owner in enumerate(index.sentence_owner)}
         self.sentence_terms = [
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
@@ -165,9 +162,34 @@ class Answerer:
         return list(dict.fromkeys(self.known(t) or t for t in self.vocab.terms(question)))
 
     def score_sentences(
-        self, question: str, qvec: np.ndarray, hits: list[Hit], focus: str | None = None
+        self,
+        question: str,
+        qvec: np.ndarray,
+        hits: list[Hit],
+        focus: str | None = None,
+        said: str = "",
     ) -> list[Scored]:
-        """Sentences of ``hits`` by score; ``focus`` terms (the follow-up itself) count double."""
+        """Sentences of ``hits``, most likely to answer first (probability from the scorer)."""
+        rows, feats = self.features(question, qvec, hits, focus, said)
+        if not rows:
+            return []
+        probs = self.scorer.probability(feats)
+        scored = [
+            Scored(c, j, c.sentences[j], r, float(f[0]), float(f[4]), float(p), f)
+            for (c, j, r), f, p in zip(rows, feats, probs, strict=True)
+        ]
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def features(
+        self,
+        question: str,
+        qvec: np.ndarray,
+        hits: list[Hit],
+        focus: str | None = None,
+        said: str = "",
+    ) -> tuple[list[tuple[Chunk, int, int]], np.ndarray]:
+        """The candidate sentences of ``hits`` and their feature rows (answering/features.py)."""
         question = self.topic_reference.sub(" ", question)
         focus = self.topic_reference.sub(" ", focus) if focus else focus
         qwords = self.vocab.question_words
@@ -183,51 +205,75 @@ class Answerer:
             for t in q_terms
         }
         q_weight = sum(self.weight(t) * boost[t] for t in q_terms) or 1.0
+        f_terms = [t for t in focus_terms if t not in qwords] or list(focus_terms)
+        f_weight = sum(self.weight(t) for t in f_terms) or 1.0
+        asks = Asks.of(focus or question)
         rows: list[tuple[Chunk, int, int]] = []
+        hit_of: list[Hit] = []
         for hit in hits:
             c = hit.chunk
             for j in range(len(c.sentences)):
                 rows.append((c, j, self.row_of[(c.position, j)]))
+                hit_of.append(hit)
         if not rows:
-            return []
-        sims = self.index.sentence_vectors[[r for _, _, r in rows]] @ qvec
-        scored = []
-        for (c, j, r), dense in zip(rows, sims, strict=True):
+            return [], np.zeros((0, len(FEATURES)))
+        vecs = self.index.sentence_vectors
+        sims = vecs[[r for _, _, r in rows]] @ qvec
+        passage_sim: dict[int, float] = {}
+        out = np.zeros((len(rows), len(FEATURES)))
+        for n, ((c, j, r), dense, hit) in enumerate(zip(rows, sims, hit_of, strict=True)):
+            if c.position not in passage_sim:
+                mean = vecs[[self.row_of[(c.position, k)] for k in range(len(c.sentences))]]
+                mean = mean.mean(axis=0)
+                passage_sim[c.position] = float(mean @ qvec / (np.linalg.norm(mean) or 1.0))
             own = self.sentence_terms[r]
             ctx = self.context_terms[c.position]
-            lex = (
-                sum(
-                    self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
-                    for t in q_terms
-                )
-                / q_weight
-            )
+            lex = sum(
+                self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
+                for t in q_terms
+            ) / q_weight
+            lex_own = sum(self.weight(t) * boost[t] for t in q_terms if t in own) / q_weight
+            focus_own = sum(self.weight(t) for t in f_terms if t in own) / f_weight
             # The question's own phrase ("immunosuppressive therapy") in the sentence says
             # more than its words scattered over it.
-            shared = sum(p in self.sentence_pairs[r] for p in q_pairs)
-            phrase = self.settings.phrase_bonus * min(2, shared)
-            score = (
-                self.settings.dense_weight * float(dense)
-                + (1 - self.settings.dense_weight) * lex
-                + phrase
-                + answer_type_bonus(question, c.sentences[j], self.vocab)
+            shared = min(2, sum(p in self.sentence_pairs[r] for p in q_pairs)) / 2
+            sentence = c.sentences[j]
+            has, lacks = asks.fit(sentence)
+            drugs = len([1 for t, _ in self.vocab.entities(sentence) if t in ("drug", "test")])
+            out[n] = (
+                float(dense),
+                passage_sim[c.position],
+                hit.score,
+                1.0 / hit.rank,
+                lex,
+                lex_own,
+                focus_own,
+                shared,
+                has,
+                lacks,
+                1.0 if asks.listing and drugs >= 2 else 0.0,
+                1.0 if is_fragment(sentence) else 0.0,
+                1.0 if j == 0 else 0.0,
+                min(len(sentence.split()), 60) / 60,
+                1.0 if said and sentence in said else 0.0,
             )
-            scored.append(Scored(c, j, c.sentences[j], r, float(dense), lex, score))
-        scored.sort(key=lambda s: -s.score)
-        return scored
+        return rows, out
 
     # --- composing -----------------------------------------------------------------------------
 
     def answer(self, retrieved: Retrieved) -> Answer:
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
-        scored = self.score_sentences(standalone, qvec, hits, focus=focus)
+        said = " ".join(reading.history[-1].quotes) if focus and reading.history else ""
+        scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
+        if reading.exclude:
+            scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned(focus or standalone)
         off_topic = topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic
         if best is None or off_topic:
             return self.decline(reading, unmentioned, hits, closest=False)
-        if best.score < self.min_evidence:
+        if best.score < self.scorer.answer_min:
             return self.decline(reading, unmentioned, hits, closest=True)
         chosen = self.select(scored)
         builder = CitationBuilder()
@@ -253,12 +299,13 @@ class Answerer:
         best = scored[0]
         chosen = [best]
         words = len(best.sentence.split())
+        floor = max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)
+        vecs = self.index.sentence_vectors
         for s in scored[1:4]:
-            if s.score < max(self.min_evidence, self.settings.companion_ratio * best.score):
+            if s.score < floor:
                 break
             if words + len(s.sentence.split()) > self.max_words:
                 continue
-            vecs = self.index.sentence_vectors
             if any(float(vecs[s.row] @ vecs[c.row]) > self.settings.redundancy_max for c in chosen):
                 continue
             chosen.append(s)
@@ -299,26 +346,3 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
-
-
-ASKS_DRUG = re.compile(
-    r"\b(which|what)\b.{0,30}\b(drugs?|medications?|medicines?|agents?|immunosuppressants?|"
-    r"options?|treatments?|therap(?:y|ies))\b",
-    re.I,
-)
-ASKS_ANTIBODY = re.compile(r"\b(which|what)\b.{0,30}\b(antibod\w+|subtypes?|serolog\w*)", re.I)
-
-
-def answer_type_bonus(question: str, sentence: str, vocab: Vocabulary) -> float:
-    """A sentence holding the kind of thing the question asks for (a dose, a drug) ranks higher."""
-    bonus = 0.0
-    if DOSE_INTENT.search(question) and DOSE_VALUE.search(sentence):
-        bonus += 0.1
-    if DURATION_INTENT.search(question) and DURATION_VALUE.search(sentence):
-        bonus += 0.15
-    drugs = [1 for t, _ in vocab.entities(sentence) if t == "drug"]
-    if ASKS_DRUG.search(question) and len(drugs) >= 2:
-        bonus += 0.08
-    if ASKS_ANTIBODY.search(question) and any(t == "antibody" for t, _ in vocab.entities(sentence)):
-        bonus += 0.05
-    return bonus

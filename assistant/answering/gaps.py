@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
-from assistant.text.quantities import spell_numbers
+from assistant.text.quantities import (
+    DOSE_VALUE,
+    DURATION_VALUE,
+    FIGURE,
+    FREQ_VALUE,
+    spell_numbers,
+)
 
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
@@ -34,17 +40,6 @@ RATE_NAMES = {
     "proportion": "a proportion", "how many": "a number", "prevalence": "the prevalence",
     "incidence": "the incidence", "odds": "the odds",
 }  # fmt: skip
-# A figure: a percentage or a count ("12 of 40"), not a dose.
-FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
-DOSE_VALUE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
-)
-FREQ_VALUE = re.compile(
-    r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
-)
-DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
-
-
 def missing_detail(
     reading: Reading, sentences: list[str], vocab: Vocabulary, unmentioned: Sequence[str] = ()
 ) -> str | None:
@@ -53,7 +48,10 @@ def missing_detail(
     ``unmentioned``: words of the question the corpus never uses (answering/wording.py).
     """
     question = reading.focus or reading.standalone
-    named = [e for t, e in vocab.entities(question) if t == "drug"]
+    # "Dose?" after a question about one drug asks for that drug's dose.
+    named = [e for t, e in vocab.entities(question) if t == "drug"] or [
+        e for t, e in vocab.entities(reading.standalone) if t == "drug"
+    ]
     subject = vocab.display(named[0]) if named else "this"
     text = spell_numbers(" ".join(sentences))
     if unmentioned:
@@ -65,12 +63,19 @@ def missing_detail(
     rate = RATE_INTENT.search(question)
     if rate and not FIGURE.search(text):
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
+        before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
+        if name.startswith("a ") and before and before[0].lower() not in _FRAME:
+            name = f"a {before[0].lower()} {name[2:]}"  # "a mortality rate"
         return f"{NOT_COVERED_PREFIX} give {name} for this."
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how often."
     if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how long (no duration is given)."
     return None
+
+
+# Words before "rate" that name no kind of rate ("what rate", "the rate").
+_FRAME = frozenset(["what", "which", "the", "this", "that", "overall", "average", "usual"])
 
 
 def _join(phrases: Sequence[str]) -> str:

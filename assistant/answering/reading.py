@@ -77,7 +77,7 @@ class Reader:
         self.retrieval = retrieval
         self.vocab = vocab
         self.words = words or CorpusWords()
-        self.conversation = Conversation(vocab)
+        self.conversation = Conversation(vocab, self.words)
 
     def wording(self, question: str) -> tuple[str, list[tuple[str, str]]]:
         """``question`` in the corpus's words, and the (typed, read as) changes."""
@@ -104,7 +104,8 @@ class Reader:
             request.history, self.answer.max_question_chars, self.answer.history_turns
         )
         worded, changes = self.wording(question)
-        standalone, focus, topic = self.conversation.read(worded, history)
+        followed = self.conversation.follow(worded, history)
+        standalone, focus, topic = followed.standalone, followed.focus, followed.topic
         k = request.k or self.retrieval.k
         return Reading(
             question=question,
@@ -114,7 +115,9 @@ class Reader:
             search_text=self.vocab.expand_abbreviations(standalone),
             history=history,
             notes=notes,
-            rewrites=changes,
+            rewrites=[(a, b) for a, b in changes if "'" not in a],
+            exclude=followed.exclude,
+            referent=followed.referent,
             k=k,
             candidates=max(k, self.retrieval.answer_candidates),
             mode=request.mode,

@@ -75,22 +75,14 @@ class AnswerSettings(BaseSettings):
 
     max_question_chars: int = Field(default=1000, ge=10)
     max_words: int = 60
-    # A question whose best sentence scores below this is declined.
-    min_evidence: float = 0.3
-    # Evidence this strong answers even a question naming a word the corpus lacks.
-    strong_evidence: float = 0.55
-    # How much a sentence score leans on embedding similarity rather than shared terms.
-    dense_weight: float = 0.6
-    # Added per phrase (two adjacent terms) a sentence shares with the question, at most twice.
-    phrase_bonus: float = 0.04
+    # How sentences are scored, and the evidence an answer needs, are fitted, not set here:
+    # answering/scorer.json (written by eval/fit_scorer.py).
     # A question word at least this common in English (Zipf scale) is part of its frame, not a
     # detail it asks for ("safe", "want"): never named as missing from the sources.
     everyday_zipf: float = 5.2
     # ... nor is one this similar (embedding cosine) to a word of the answer ("kids": children).
     paraphrase_min: float = 0.6
-    # Another sentence joins the answer when it scores at least this share of the best one.
-    companion_ratio: float = 0.85
-    # ... and is less similar than this to every sentence already chosen.
+    # A sentence joins an answer only when less similar than this to every one already chosen.
     redundancy_max: float = 0.8
     # Only the last turns matter to a follow-up (a client sends its history back: bounded).
     history_turns: int = 8

@@ -83,6 +83,8 @@ class Reading(BaseModel):
     topic: str = ""  # the question the conversation is about from this turn on
     search_text: str  # what the dense retriever embeds (abbreviations spelled out)
     rewrites: list[tuple[str, str]] = Field(default_factory=list)  # (typed, read as)
+    exclude: list[str] = Field(default_factory=list)  # sentences a follow-up must not repeat
+    referent: str | None = None  # what a follow-up's "it" / "that one" was read as
     history: list[Turn] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     k: int

@@ -29,16 +29,19 @@ class CorpusWords:
 
     counts: Counter[str] = field(default_factory=Counter)  # lower-cased word → passages
     abbreviations: dict[str, str] = field(default_factory=dict)
+    passages: int = 0
 
     @staticmethod
     def learn(texts: Iterable[str]) -> CorpusWords:
         counts: Counter[str] = Counter()
         abbreviations: dict[str, str] = {}
+        n = 0
         for text in texts:
+            n += 1
             counts.update({w.lower() for w in _WORD.findall(text)})
             for short, long in definitions(text).items():
                 abbreviations.setdefault(short, long)
-        return CorpusWords(counts, abbreviations)
+        return CorpusWords(counts, abbreviations, n)
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.counts

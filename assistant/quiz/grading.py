@@ -20,6 +20,7 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.text.quantities import spell_numbers
+from assistant.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     from assistant.answering.pipeline import Assistant
@@ -197,12 +198,13 @@ class Grader:
 
 def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     """Grade an answer to a question that is not in the bank against the assistant's own
-    grounded answer: the sentences it cites (read as data) are the reference."""
+    grounded answer: the sentence it cites first, the one most likely to answer (read as data;
+    the answer's further sentences add context, not facts a learner must state)."""
     if not " ".join(answer.split()):
         raise InputError("empty answer: type an answer")
-    grounded = assistant.ask(question)
+    grounded = assistant.ask(question, backend="extractive")
     quotes = [c.quote for c in grounded.citations if not c.quote.startswith(NOT_COVERED_PREFIX)]
-    reference = " ".join(dict.fromkeys(quotes)).strip()
+    reference = split_sentences(quotes[0])[0] if quotes else ""
     if grounded.abstained or not reference:
         return Grade(
             correct=False,

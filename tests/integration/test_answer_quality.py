@@ -147,7 +147,7 @@ PARTIAL = [
     ("What IVIG dose is used?", r"immunoglobulin|IVIG", "state a dose"),
     # The only dose in the text is prednisone's: it must not pass for methotrexate's.
     ("What is the dose of methotrexate?", r"methotrexate", "state a dose for methotrexate"),
-    ("What is the mortality rate of IMNM?", r"mortality", "give a rate"),
+    ("What is the mortality rate of IMNM?", r"\[1\]", "give a mortality rate"),
 ]
 
 

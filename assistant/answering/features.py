@@ -1,0 +1,86 @@
+"""What the extractive answerer knows about a candidate sentence, as numbers.
+
+Each sentence of the retrieved passages gets the features below; a logistic model fitted on
+the development questions (answering/scorer.py, weights in scorer.json, fitted by
+eval/fit_scorer.py) turns them into the probability that the sentence answers the question.
+Nothing here is tuned by hand: what a feature is worth is in the weights.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answering.gaps import DOSE_INTENT, DURATION_INTENT, FREQ_INTENT, RATE_INTENT
+from assistant.text.quantities import (
+    DOSE_VALUE,
+    DURATION_VALUE,
+    FIGURE,
+    FREQ_VALUE,
+    spell_numbers,
+)
+
+FEATURES = (
+    "dense",  # cosine of the sentence and the question
+    "dense_passage",  # cosine of the passage (its sentences' mean) and the question
+    "fused",  # the passage's fused retrieval score (0..1)
+    "rank_inv",  # 1 / the passage's retrieval rank
+    "lex",  # weighted share of the question's terms in the sentence (or its context, half)
+    "lex_own",  # weighted share of the question's terms in the sentence itself
+    "focus_own",  # share of a follow-up's own terms in the sentence (all terms otherwise)
+    "phrase",  # the question's two-word phrases in the sentence (0, 0.5, 1)
+    "type_has",  # kinds of value the question asks for that the sentence gives
+    "type_lacks",  # kinds of value the question asks for that it does not give
+    "list_fit",  # the question asks which drug/test; the sentence names two or more such
+    "fragment",  # a heading, a list lead ("... include:") or a sentence of under 5 words
+    "first",  # the passage's first sentence
+    "length",  # words, up to 60, / 60
+    "repeat",  # the last answer of the conversation gave this sentence
+)
+ASKS_LIST = re.compile(
+    r"\b(which|what|name|list)\b.{0,30}\b(drugs?|medications?|medicines?|agents?|"
+    r"immunosuppressants?|options?|treatments?|therap(?:y|ies)|tests?|antibod\w+|subtypes?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Asks:
+    """The kinds of value a question asks for."""
+
+    dose: bool
+    duration: bool
+    frequency: bool
+    figure: bool
+    listing: bool
+
+    @staticmethod
+    def of(question: str) -> Asks:
+        return Asks(
+            dose=bool(DOSE_INTENT.search(question)),
+            duration=bool(DURATION_INTENT.search(question)),
+            frequency=bool(FREQ_INTENT.search(question)),
+            figure=bool(RATE_INTENT.search(question)),
+            listing=bool(ASKS_LIST.search(question)),
+        )
+
+    def fit(self, sentence: str) -> tuple[int, int]:
+        """(kinds asked and given, kinds asked and not given) by ``sentence``."""
+        text = spell_numbers(sentence)
+        pairs = [
+            (self.dose, DOSE_VALUE.search(text)),
+            (self.duration, DURATION_VALUE.search(text)),
+            (self.frequency, FREQ_VALUE.search(text)),
+            (self.figure, FIGURE.search(text)),
+        ]
+        has = sum(1 for asked, found in pairs if asked and found)
+        lacks = sum(1 for asked, found in pairs if asked and not found)
+        return has, lacks
+
+
+def is_fragment(sentence: str) -> bool:
+    """A heading, a list's lead ("... include:") or too short to answer anything."""
+    words = sentence.split()
+    letters = [c for c in sentence if c.isalpha()]
+    shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    return len(words) < 5 or sentence.rstrip().endswith(":") or shouting

@@ -1,0 +1,68 @@
+"""The sentence scorer: a logistic model over answering/features.py, its weights as data.
+
+``scorer.json`` holds the feature names, weights, bias and the evidence thresholds, written by
+``eval/fit_scorer.py`` from the development halves of the question sets (and the gold
+set); running that script again reproduces it. A file whose features do not match the code's
+is refused with one line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.features import FEATURES
+from assistant.core.errors import ModelError
+
+WEIGHTS = Path(__file__).with_name("scorer.json")
+
+
+@dataclass(frozen=True)
+class Scorer:
+    weights: np.ndarray
+    bias: float
+    # The best sentence must reach this probability, or the sources do not answer.
+    answer_min: float
+    # Another sentence joins the answer at this probability and this share of the best one.
+    companion_min: float
+    companion_ratio: float
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        """P(the sentence answers the question) for each row of features."""
+        z = rows @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "answer_min": round(self.answer_min, 4),
+            "companion_min": round(self.companion_min, 4),
+            "companion_ratio": round(self.companion_ratio, 4),
+        }
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: Path = WEIGHTS) -> Scorer:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = data["features"]
+        if names != list(FEATURES):
+            raise ModelError(
+                f"{path}: its features {names} are not the code's {list(FEATURES)}; "
+                "run eval/fit_scorer.py"
+            )
+        return Scorer(
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data["bias"]),
+            float(data["answer_min"]),
+            float(data["companion_min"]),
+            float(data["companion_ratio"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"cannot read the sentence scorer {path}: {exc}") from exc

@@ -1,0 +1,156 @@
+"""Fit the extractive answerer's sentence scorer on the development questions; write its weights.
+
+    .venv/bin/python eval/fit_scorer.py            # writes assistant/answering/scorer.json
+
+Training data: every item of the IMNM gold set, and the ``dev`` half of each question set of
+eval/suites.toml (never a ``test`` item). For each question (follow-ups after their earlier
+turns), every sentence of the retrieved passages is a row of answering/features.py; it is a
+positive when it holds one of the item's support spans. A logistic model (L2, Newton steps) is
+fitted on the rows; then the evidence threshold and the companion-sentence rule are chosen on
+the same questions. The run is deterministic: the same data give the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant.answering.pipeline import Assistant  # noqa: E402
+from assistant.answering.scorer import WEIGHTS, Scorer  # noqa: E402
+from assistant.core.settings import Settings  # noqa: E402
+from assistant.core.types import Request, Turn  # noqa: E402
+from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa: E402
+from assistant.evaluation.suites import load_suites  # noqa: E402
+
+L2 = 1.0
+# What an answer sentence that answers nothing costs, against one question answered in full.
+EXTRA_COST = 0.1
+
+
+@dataclass
+class Question:
+    item: GoldItem
+    feats: np.ndarray
+    labels: np.ndarray  # 1 where the sentence holds a support span
+    spans_of: list[set[int]] = field(default_factory=list)  # per span: the rows holding it
+    off_topic: bool = False  # the answerer's own off-topic rule declines it anyway
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u2013", "-").replace("\u2011", "-").lower().split())
+
+
+def questions_of(assistant: Assistant, items: list[GoldItem]) -> list[Question]:
+    out = []
+    pipe = assistant.pipeline
+    for item in items:
+        history: list[Turn] = []
+        turns = item.turns or [item.question]
+        for q in turns[:-1]:
+            history.append(assistant.ask(q, history, backend="extractive").as_turn())
+        reading = pipe.reader.read(Request(question=turns[-1], history=history))
+        retrieved = pipe.retrieve(reading)
+        said = " ".join(history[-1].quotes) if reading.focus and history else ""
+        rows, feats = pipe.answerer.features(
+            reading.standalone, retrieved.qvec, retrieved.hits, reading.focus, said
+        )
+        unmentioned, topic = pipe.answerer.unmentioned(reading.focus or reading.standalone)
+        off = topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic
+        spans = [_norm(s) for s in item.support_spans()] if item.answerable else []
+        sentences = [_norm(c.sentences[j]) for c, j, _ in rows]
+        spans_of = [
+            {i for i, s in enumerate(sentences) if sp in s or (len(s) > 30 and s in sp)}
+            for sp in spans
+        ]
+        labels = np.zeros(len(rows))
+        for hit in spans_of:
+            labels[list(hit)] = 1.0
+        out.append(Question(item, feats, labels, spans_of, off))
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton steps (positives weighted to balance)."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    pos = max(1.0, y.sum())
+    weight = np.where(y > 0, (len(y) - pos) / pos, 1.0)
+    w = np.zeros(xb.shape[1])
+    reg = l2 * np.eye(xb.shape[1])
+    reg[-1, -1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (weight * (p - y)) + reg @ w
+        hess = (xb * (weight * p * (1 - p))[:, None]).T @ xb + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def choose_rules(qs: list[Question], scorer: Scorer) -> Scorer:
+    """The evidence threshold and companion rule that answer most dev questions right."""
+    probs = [scorer.probability(q.feats) if len(q.feats) else np.zeros(0) for q in qs]
+    best_t, best_right = 0.5, -1.0
+    for t in np.linspace(0.02, 0.9, 45):
+        right = 0.0
+        for q, p in zip(qs, probs, strict=True):
+            top = p.max() if len(p) else 0.0
+            if q.item.answerable:
+                right += top >= t
+            elif q.item.kind != "missing":
+                right += q.off_topic or top < t
+        if right > best_right:
+            best_t, best_right = float(t), right
+    best_rule, best_value = (0.5, 0.85), -1e9
+    for cmin in np.linspace(0.1, 0.9, 17):
+        for ratio in np.linspace(0.3, 1.0, 15):
+            value = 0.0
+            for q, p in zip(qs, probs, strict=True):
+                if not q.item.answerable or not len(p) or not q.spans_of:
+                    continue
+                order = list(np.argsort(-p))
+                chosen = [order[0]]
+                floor = max(cmin, ratio * p[order[0]])
+                chosen += [i for i in order[1:4] if p[i] >= floor]
+                covered = all(any(i in span for i in chosen) for span in q.spans_of)
+                extra = sum(1 for i in chosen if q.labels[i] == 0)
+                value += covered - EXTRA_COST * extra
+            if value > best_value:
+                best_rule, best_value = (float(cmin), float(ratio)), value
+    return Scorer(scorer.weights, scorer.bias, best_t, *best_rule)
+
+
+def main() -> None:
+    qs: list[Question] = []
+    gold = Assistant(Settings())
+    qs += questions_of(gold, load_gold(DEFAULT_GOLD))
+    for suite in load_suites():
+        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
+        if not items:
+            continue
+        assistant = Assistant(Settings(corpus=suite.corpus))
+        qs += questions_of(assistant, items)
+        print(f"{suite.name}: {len(items)} dev questions", file=sys.stderr)
+    train = [q for q in qs if q.item.answerable and q.labels.any()]
+    x = np.vstack([q.feats for q in train])
+    y = np.concatenate([q.labels for q in train])
+    w, b = fit_logistic(x, y)
+    scorer = choose_rules(qs, Scorer(w, b, 0.5, 0.5, 0.85))
+    WEIGHTS.write_text(json.dumps(scorer.to_json(), indent=2) + "\n", encoding="utf-8")
+    found = sum(bool(q.labels.any()) for q in qs if q.item.answerable)
+    answerable = sum(q.item.answerable for q in qs)
+    print(f"rows {len(y)}, positives {int(y.sum())}; answerable questions with a support "
+          f"sentence among the candidates: {found}/{answerable}", file=sys.stderr)
+    print(json.dumps(scorer.to_json(), indent=2))
+
+
+if __name__ == "__main__":
+    main()
