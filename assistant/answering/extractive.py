@@ -26,6 +26,7 @@ from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
+from assistant.text.drugs import looks_like_drug
 from assistant.text.tokens import STOPWORDS
 
 
@@ -141,6 +142,20 @@ class Answerer:
                 groups.append([typed])
             last = i
         return [" ".join(g) for g in groups], topic
+
+    def unanswered(self, reading: Reading, sentences: list[str]) -> list[str]:
+        """A follow-up's own topic words that no answer sentence takes up, in its words or in
+        others ("and in kids?" answered with adult doses)."""
+        v = self.vocab
+        have = {t for s in sentences for t in v.terms(s)}
+        words = [
+            w for w in re.findall(r"[^\W\d_][\w'-]*", reading.focus or "")
+            if (ts := [t for t in v.terms(w) if t not in v.question_words
+                       and t not in v.subject_words])
+            and not any(t in have or self.known(t) in have for t in ts)
+            and w.lower() not in (reading.referent or "").lower()
+        ]
+        return self.not_paraphrased(words, sentences)
 
     def not_paraphrased(self, words: list[str], sentences: list[str]) -> list[str]:
         """``words`` less those a word of ``sentences`` says in other words ("kids" for
@@ -270,7 +285,11 @@ class Answerer:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned(focus or standalone)
-        off_topic = topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic
+        # All the question is about is nowhere in the corpus, or it asks about a drug the corpus
+        # never names: quoting what is there would answer another question.
+        off_topic = (topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic) or any(
+            looks_like_drug(w) or self.vocab.entities(w) for u in unmentioned for w in u.split()
+        )
         if best is None or off_topic:
             return self.decline(reading, unmentioned, hits, closest=False)
         if best.score < self.scorer.answer_min:
@@ -282,8 +301,10 @@ class Answerer:
             marker = builder.cite(s.chunk, s.sentence)
             text = s.sentence[0].upper() + s.sentence[1:]
             parts.append(attach_marker(text, marker))
-        unmentioned = self.not_paraphrased(unmentioned, [s.sentence for s in chosen])
-        gap = missing_detail(reading, [s.sentence for s in chosen], self.vocab, unmentioned)
+        sentences = [s.sentence for s in chosen]
+        unmentioned = self.not_paraphrased(unmentioned, sentences)
+        unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
+        gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered)
         if gap:
             parts.append(gap)
         return Answer(
@@ -317,10 +338,8 @@ class Answerer:
     ) -> Answer:
         """The sources do not answer: say so, naming what they never mention, and (when some
         passage is near) show the closest passages, labelled as closest, not as an answer."""
-        if unmentioned and len(unmentioned) <= 2:
-            said = f"{NOT_COVERED_PREFIX} mention {' or '.join(unmentioned)}."
-        else:
-            said = f"{NOT_COVERED_PREFIX} answer this question."
+        named = missing_detail(reading, [], self.vocab, unmentioned[:2])
+        said = named or f"{NOT_COVERED_PREFIX} answer this question."
         near = []
         if closest:
             builder = CitationBuilder()

@@ -41,24 +41,44 @@ RATE_NAMES = {
     "incidence": "the incidence", "odds": "the odds",
 }  # fmt: skip
 def missing_detail(
-    reading: Reading, sentences: list[str], vocab: Vocabulary, unmentioned: Sequence[str] = ()
+    reading: Reading,
+    sentences: list[str],
+    vocab: Vocabulary,
+    unmentioned: Sequence[str] = (),
+    unanswered: Sequence[str] = (),
 ) -> str | None:
-    """A sentence saying what the sources do not give, when the question asks for it.
+    """What the sources do not give of what the question asks, in one or two sentences.
 
-    ``unmentioned``: words of the question the corpus never uses (answering/wording.py).
+    ``unmentioned``: words of the question the corpus never uses; ``unanswered``: a
+    follow-up's own words that no answer sentence takes up ("and in kids?": answering/
+    extractive.py); then the kind of value asked and not given, if any.
     """
+    said = []
+    if unmentioned:
+        said.append(f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}.")
+    elif unanswered:
+        said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
+    value = _missing_value(reading, sentences, vocab)
+    if value:
+        said.append(value)
+    return " ".join(said[:2]) or None
+
+
+def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) -> str | None:
+    """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
+    the sentences do not give (for the drug asked about, when one is named)."""
     question = reading.focus or reading.standalone
     # "Dose?" after a question about one drug asks for that drug's dose.
     named = [e for t, e in vocab.entities(question) if t == "drug"] or [
         e for t, e in vocab.entities(reading.standalone) if t == "drug"
     ]
-    subject = vocab.display(named[0]) if named else "this"
-    text = spell_numbers(" ".join(sentences))
-    if unmentioned:
-        return f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}."
-    if DOSE_INTENT.search(question) and not any(
-        dose_stated_for(named[0] if named else None, s, vocab) for s in sentences
-    ):
+    drug = named[0] if named else None
+    subject = vocab.display(drug) if drug else "this"
+    for_it = f" for {subject}" if drug else ""
+    # A value counts only from a sentence about the drug asked about.
+    about = [s for s in sentences if drug is None or _names(s, drug, vocab)]
+    text = spell_numbers(" ".join(about))
+    if DOSE_INTENT.search(question) and not any(dose_stated_for(drug, s, vocab) for s in about):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
     rate = RATE_INTENT.search(question)
     if rate and not FIGURE.search(text):
@@ -66,12 +86,16 @@ def missing_detail(
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
             name = f"a {before[0].lower()} {name[2:]}"  # "a mortality rate"
-        return f"{NOT_COVERED_PREFIX} give {name} for this."
+        return f"{NOT_COVERED_PREFIX} give {name}{for_it}."
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
-        return f"{NOT_COVERED_PREFIX} say how often."
+        return f"{NOT_COVERED_PREFIX} say how often{for_it}."
     if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
-        return f"{NOT_COVERED_PREFIX} say how long (no duration is given)."
+        return f"{NOT_COVERED_PREFIX} say how long{for_it}."
     return None
+
+
+def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:
+    return any(e == entity or vocab.drug_class(e) == entity for _, e in vocab.entities(sentence))
 
 
 # Words before "rate" that name no kind of rate ("what rate", "the rate").

@@ -106,6 +106,9 @@ class DomainPack(_Strict):
     # What clinicians type → what texts write, whole words: any case, or this case only.
     rewrites: dict[str, str] = Field(default_factory=dict)
     rewrites_exact: dict[str, str] = Field(default_factory=dict)
+    # When set ("drug"), every rewrite value of this pack names a thing of this kind: a text
+    # naming it names a drug, with no term for it in any pack.
+    kind: str | None = None
 
 
 def _where(loc: tuple[int | str, ...], data: object) -> str:

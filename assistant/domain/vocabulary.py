@@ -87,6 +87,7 @@ class Vocabulary:
     descriptors: list[tuple[str, list[str]]] = field(default_factory=list)
     rewrites: dict[str, str] = field(default_factory=dict)  # lower-case key: any case
     rewrites_exact: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # lower-case name → its kind ("drug")
     digest: str = ""
 
     def __post_init__(self) -> None:
@@ -117,17 +118,31 @@ class Vocabulary:
         )
         self._long_of = {a.lower(): long for a, long in self.abbreviations.items()}
         self._rewrite = _rewrite_pattern(self.rewrites, self.rewrites_exact)
+        names = sorted(self.names, key=len, reverse=True)
+        self._names = re.compile(
+            r"\b(?:" + "|".join(phrase_pattern(n) for n in names) + r")\b" if names else "(?!)",
+            re.IGNORECASE,
+        )
         self._terms_cache: dict[tuple[str, bool], list[str]] = {}
+        self._spans_cache: dict[str, list[tuple[int, int, str]]] = {}
+        self._entities_cache: dict[str, list[tuple[str, str]]] = {}
         self._lock = threading.Lock()
 
     # --- matching --------------------------------------------------------------------------------
 
     def canonical_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, term id) of every variant found in ``text``."""
+        """(start, end, term id) of every variant found in ``text`` (cached: passage sentences
+        come back question after question)."""
+        cached = self._spans_cache.get(text)
+        if cached is not None:
+            return cached
         out = []
         for m in self._any.finditer(text):
             if m.lastgroup is not None:
                 out.append((m.start(), m.end(), self._canon_of_group[int(m.lastgroup[1:])]))
+        if len(self._spans_cache) > 50_000:
+            self._spans_cache.clear()
+        self._spans_cache[text] = out
         return out
 
     def canonicalize(self, text: str) -> str:
@@ -156,13 +171,27 @@ class Vocabulary:
         return out
 
     def entities(self, text: str) -> list[tuple[str, str]]:
-        """(type, term id) of each typed term in ``text``, in order, without repeats."""
-        found: list[tuple[str, str]] = []
-        for tok in re.findall(r"[a-z][a-z0-9-]*", self.canonicalize(text).lower()):
-            kind = self.types.get(tok)
-            if kind and (kind, tok) not in found:
-                found.append((kind, tok))
-        return found
+        """(type, term id or name) of each typed term and named thing (a drug a general pack
+        knows by name) in ``text``, in order, without repeats."""
+        cached = self._entities_cache.get(text)
+        if cached is not None:
+            return cached
+        spans = [(s, e, t) for s, e, t in self.canonical_spans(text) if t in self.types]
+        found: list[tuple[int, str, str]] = [(s, self.types[t], t) for s, _, t in spans]
+        taken = [(s, e) for s, e, _ in spans]
+        for m in self._names.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                name = " ".join(m.group(0).lower().split())
+                kind = self.names.get(name) or self.names.get(name.rstrip("s"), "drug")
+                found.append((m.start(), kind, name))
+        out: list[tuple[str, str]] = []
+        for _, kind, ident in sorted(found):
+            if (kind, ident) not in out:
+                out.append((kind, ident))
+        if len(self._entities_cache) > 50_000:
+            self._entities_cache.clear()
+        self._entities_cache[text] = out
+        return out
 
     def display(self, term: str) -> str:
         t = self.terms_by_id.get(term)
@@ -207,7 +236,9 @@ class Vocabulary:
             tid = re.sub(r"[^a-z0-9]", "", short.lower())
             if not tid or tid in terms or tid in STOPWORDS:
                 continue
-            terms[tid] = Term(id=tid, variants=[short, long])
+            # An abbreviation of a name a general pack knows ("HCQ") is of that name's kind.
+            kind = self.names.get(" ".join(long.lower().split()))
+            terms[tid] = Term(id=tid, variants=[short, long], type=kind)
             added[short] = long
         if not added:
             return self
@@ -224,6 +255,7 @@ class Vocabulary:
             descriptors=self.descriptors,
             rewrites=self.rewrites,
             rewrites_exact=self.rewrites_exact,
+            names=self.names,
             digest=self.digest,
         )
 
@@ -257,6 +289,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
     subject_words: set[str] = set()
     rewrites: dict[str, str] = {}
     rewrites_exact: dict[str, str] = {}
+    names: dict[str, str] = {}
     nouns: list[str] = []
     name, title = "the indexed sources", None
     examples: list[str] = []
@@ -270,6 +303,9 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         question_words.update(pack.question_words)
         rewrites.update({k.lower(): v for k, v in pack.rewrites.items()})
         rewrites_exact.update(pack.rewrites_exact)
+        if pack.kind:
+            values = [*pack.rewrites.values(), *pack.rewrites_exact.values()]
+            names.update({" ".join(v.lower().split()): pack.kind for v in values})
         if pack.subject is not None:
             name = pack.subject.name
             title = pack.subject.title or title
@@ -293,6 +329,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         subject_nouns=nouns,
         rewrites=rewrites,
         rewrites_exact=rewrites_exact,
+        names=names,
         digest=digest,
     )
     # Word lists are compared as stems after canonicalisation ("patients" → "patient").
