@@ -21,6 +21,7 @@ MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
 # A file is hard-wrapped when many of its lines reach (this share of) a common width.
 WRAP_SHARE = 0.7
+MIN_WRAP_WIDTH = 40
 MAX_WRAP_WIDTH = 120
 
 
@@ -30,22 +31,29 @@ def is_caps(s: str) -> bool:
 
 
 def wrap_width(lines: list[str]) -> int | None:
-    """The width a hard-wrapped file is wrapped at, or None when its lines are paragraphs."""
+    """The width a hard-wrapped file is wrapped at, or None when its lines are paragraphs.
+
+    Hard-wrapped: many lines reach a common width (40-120 characters) and go on in the next
+    line, most of them mid-sentence.
+    """
     body = [ln.rstrip() for ln in lines if ln.strip() and not BULLET.match(ln)]
     if len(body) < 5:
         return None
     lengths = sorted(len(ln) for ln in body)
     width = lengths[int(0.9 * (len(lengths) - 1))]
-    if width > MAX_WRAP_WIDTH:
+    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
-    wrapped = 0
+    wrapped = mid_sentence = 0
     for a, b in zip(lines, lines[1:], strict=False):
         if (
             a.strip() and b.strip() and not BULLET.match(a) and not BULLET.match(b)
             and len(a.rstrip()) >= WRAP_SHARE * width
         ):
             wrapped += 1
-    return width if wrapped >= 3 and wrapped >= 0.3 * len(body) else None
+            mid_sentence += a.rstrip()[-1] not in SENTENCE_END
+    if wrapped < 3 or wrapped < 0.3 * len(body) or mid_sentence < 0.5 * wrapped:
+        return None
+    return width
 
 
 def is_heading(line: str, nxt: str | None, width: int | None) -> bool:
@@ -60,7 +68,11 @@ def is_heading(line: str, nxt: str | None, width: int | None) -> bool:
         return False
     if not nxt.strip():
         return True  # followed by a blank line
-    # Followed by text: a heading when it is clearly shorter than the file's wrapped lines.
+    # Followed by text that starts a sentence: a heading when it is clearly shorter than the
+    # file's wrapped lines.
+    start = nxt.strip()[0]
+    if not (start.isupper() or start.isdigit() or BULLET.match(nxt)):
+        return False
     return width is None or len(s) < 0.6 * width
 
 
