@@ -151,12 +151,14 @@ def medline(papers: list[Paper]) -> str:
 
 
 def pubmed_xml(papers: list[Paper]) -> str:
-    """A PubMed XML export (efetch's PubmedArticleSet, DOCTYPE of a release no DTD is bundled for)."""
+    """A PubMed XML export (efetch's layout; the DOCTYPE of a release no DTD is bundled for)."""
     arts = []
     for p in papers:
         texts = "".join(
             f'<AbstractText Label="{escape(label)}" NlmCategory="{escape(label)}">'
-            f"{escape(text)}</AbstractText>" if label else f"<AbstractText>{escape(text)}</AbstractText>"
+            f"{escape(text)}</AbstractText>"
+            if label
+            else f"<AbstractText>{escape(text)}</AbstractText>"
             for label, text in p.sections
         )
         arts.append(

@@ -203,7 +203,7 @@ class Block(BaseModel):
 
 
 class Edition(BaseModel):
-    """Which edition of the sources an index holds: a short corpus hash and the newest file's date."""
+    """The edition of the sources an index holds: a short corpus hash, the newest file's date."""
 
     hash: str
     date: str | None = None  # YYYY-MM-DD (UTC) of the newest source file

@@ -203,10 +203,12 @@ def scan_corpus(folder: Path, settings: SourcesSettings | None = None) -> Scan:
         try:
             digest = _sha256(p)
         except PermissionError:
-            entries.append(Entry(name, p, st.st_size, st.st_mtime, skip="unreadable (permission denied)"))
+            why = "unreadable (permission denied)"
+            entries.append(Entry(name, p, st.st_size, st.st_mtime, skip=why))
             continue
         except OSError as exc:
-            entries.append(Entry(name, p, st.st_size, st.st_mtime, skip=f"unreadable ({exc.strerror})"))
+            why = f"unreadable ({exc.strerror})"
+            entries.append(Entry(name, p, st.st_size, st.st_mtime, skip=why))
             continue
         entries.append(Entry(name, p, st.st_size, st.st_mtime, sha256=digest))
     return Scan(folder, entries)

@@ -101,7 +101,7 @@ def sentence_owners(chunks: list[Chunk]) -> list[tuple[int, int]]:
 
 
 def build_index(
-    files: list[SourceFile] | Corpus,
+    sources: list[SourceFile] | Corpus,
     directory: Path,
     settings: Settings,
     embedder: Embedder,
@@ -110,8 +110,11 @@ def build_index(
 ) -> Index:
     """Chunk, embed and write an index for ``files`` into ``directory``, replacing it atomically."""
     started = time.perf_counter()
-    corpus = files if isinstance(files, Corpus) else None
-    files = corpus.files if corpus is not None else files
+    corpus: Corpus | None = None
+    if isinstance(sources, Corpus):
+        corpus, files = sources, sources.files
+    else:
+        files = sources
     chunks = chunk_corpus(files, settings.chunk.max_chars)
     # Positions are global (across files) so that vector row i is chunks[i].
     chunks = [c.model_copy(update={"position": i}) for i, c in enumerate(chunks)]

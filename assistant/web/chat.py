@@ -105,7 +105,9 @@ def source_links(c: Citation) -> str:
     links = []
     url = pubmed_url(c)
     if url:
-        links.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">PubMed {c.pmid}</a>')
+        links.append(
+            f'<a href="{url}" target="_blank" rel="noopener noreferrer">PubMed {c.pmid}</a>'
+        )
     if c.doi:
         href = html.escape("https://doi.org/" + quote(c.doi, safe="/:;()._-"), quote=True)
         links.append(

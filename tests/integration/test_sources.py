@@ -19,10 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 IMNM = [sys.executable, "-m", "assistant.cli.app"]
 
 
-def run(args: list[str], stdin: bytes = b"", home: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMNM_")}
-    if home is not None:
-        env["XDG_CACHE_HOME"] = str(home)
     return subprocess.run(IMNM + args, input=stdin, capture_output=True, env=env, cwd=REPO,
                           timeout=600)
 

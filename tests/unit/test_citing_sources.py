@@ -53,7 +53,8 @@ def test_a_paper_citation_carries_its_record_and_links_back() -> None:
     card = render_answer(answer)
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/31234567/"' in card
     assert "WNL.123<x>" not in card and "doi:10.1212/WNL.123&lt;x&gt;" in card  # escaped
-    assert card.endswith("\n\n_Answered from the sources: edition abcdef123456, newest file 2025-01-02_")
+    footer = "_Answered from the sources: edition abcdef123456, newest file 2025-01-02_"
+    assert card.endswith("\n\n" + footer)
     assert "PMID 31234567" in card
 
 

@@ -7,7 +7,7 @@ import hashlib
 from assistant.core.types import Block, SourceFile
 
 
-class Unreadable(Exception):  # noqa: N818 - it names the file's state, as the reason does
+class Unreadable(Exception):
     """A file that cannot be indexed; ``reason`` is the one line the user sees after its name."""
 
     def __init__(self, reason: str) -> None:

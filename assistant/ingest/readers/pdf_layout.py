@@ -129,7 +129,8 @@ def page_lines(p: PageText, body: float) -> list[Line]:
         raised = last is not None and r.size < 0.85 * last.size and 0 < r.y - last.y < last.size
         if raised and re.fullmatch(r"[\d,\s\u2013\-]+", text):
             text = "".join(f"[{n}]" for n in re.findall(r"\d+", text)[:6])
-        if last is not None and last.col == r.col and (abs(r.y - last.y) < 0.4 * last.size or raised):
+        same_line = last is not None and abs(r.y - last.y) < 0.4 * last.size
+        if last is not None and last.col == r.col and (same_line or raised):
             last.text = f"{last.text}{'' if raised else ' '}{text}"
             last.x1 = max(last.x1, r.x1)
             continue
@@ -200,10 +201,10 @@ class _Assembler:
         if not any(c.isalpha() for c in ln.text) or len(words) > 20:
             return None
         level = self.outline.get((ln.page, _norm(ln.text)))
-        if level is None:
+        if level is None and len(_norm(ln.text)) >= 8:  # the first line of a longer entry
             level = next(
                 (lv for page, title, lv in self.outline_titles
-                 if page == ln.page and len(_norm(ln.text)) >= 8 and title.startswith(_norm(ln.text))),
+                 if page == ln.page and title.startswith(_norm(ln.text))),
                 None,
             )
         if level is not None:
@@ -264,9 +265,9 @@ class _Assembler:
                 continue
             bullet = BULLET.match(ln.text)
             if cur is None or bullet or last is None or self.breaks(last, ln):
-                kind = "bullet" if bullet else "paragraph"
                 text = bullet.group(1) if bullet else ln.text
-                cur = Block(kind=kind, text=text, line=ln.number, page=ln.page)
+                cur = Block(kind="bullet" if bullet else "paragraph", text=text, line=ln.number,
+                            page=ln.page)
                 out.append(cur)
             else:
                 mark = PAGE_BREAK + " " if ln.page != last.page else ""
@@ -281,8 +282,9 @@ def _join_across(a: str, b: str) -> str:
     """Join across a page break: the word mended as on one page, the mark before ``b``."""
     joined = join_lines(a, b)
     head = len(joined) - len(b)
-    return f"{joined[:head].rstrip()} {PAGE_BREAK} {joined[head:]}" if joined[head - 1:head] == " " \
-        else _mark_in_word(joined, head)
+    if joined[head - 1 : head] == " ":
+        return f"{joined[:head].rstrip()} {PAGE_BREAK} {joined[head:]}"
+    return _mark_in_word(joined, head)
 
 
 def _mark_in_word(joined: str, at: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from assistant.core.types import Block, SourceFile
 from assistant.ingest.readers.common import clean, decode, source
@@ -44,7 +45,7 @@ def wrap_width(lines: list[str]) -> int | None:
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
     wrapped = mid_sentence = 0
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in pairwise(lines):
         if (
             a.strip() and b.strip() and not BULLET.match(a) and not BULLET.match(b)
             and len(a.rstrip()) >= WRAP_SHARE * width
