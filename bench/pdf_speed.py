@@ -87,9 +87,9 @@ def measure(pages: int, work: Path, repeats: int = 3) -> dict[str, Any]:
     t = time.perf_counter()
     chunks = chunk_source(source, settings.chunk.max_chars)
     chunk_s = time.perf_counter() - t
-    texts = list(dict.fromkeys(
-        [embed_text(c) for c in chunks] + [embed_sentence(c, s) for c in chunks for s in c.sentences]
-    ))
+    passages = [embed_text(c) for c in chunks]
+    sentences = [embed_sentence(c, s) for c in chunks for s in c.sentences]
+    texts = list(dict.fromkeys(passages + sentences))
     embedder = shared_embedder()
     embedder.encode(["warm up"])
     t = time.perf_counter()
