@@ -20,6 +20,7 @@ from typing import Protocol
 from assistant.core.errors import CorpusError
 from assistant.core.settings import SourcesSettings
 from assistant.core.types import Edition, Skipped, SourceFile
+from assistant.domain.pack import PACK_NAME
 from assistant.ingest.readers import SUFFIXES, Unreadable, reader_for
 from assistant.ingest.readers.common import decode
 
@@ -120,8 +121,9 @@ class Corpus:
         return line
 
 
-def _hidden_path(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
+def _ignored(rel: Path) -> bool:
+    """Hidden files and folders, and the corpus's domain pack (it has its own manifest entry)."""
+    return any(part.startswith(".") for part in rel.parts) or rel.as_posix() == PACK_NAME
 
 
 def _list(folder: Path) -> list[Path]:
@@ -133,7 +135,7 @@ def _list(folder: Path) -> list[Path]:
         paths = sorted(
             p
             for p in folder.rglob("*")
-            if not _hidden_path(p.relative_to(folder)) and (p.is_file() or p.is_symlink())
+            if not _ignored(p.relative_to(folder)) and (p.is_file() or p.is_symlink())
             and not p.is_dir()
         )
     except OSError as exc:
