@@ -83,8 +83,6 @@ def render_answer(answer: Answer) -> str:
                 f"{html.escape(source_label(c))}</summary>"
                 f"<blockquote>{highlight(c.text, c.quote)}</blockquote>{source_links(c)}</details>"
             )
-    if answer.edition is not None:
-        parts.append(f"\n\n_{escape('Answered from the sources: ' + answer.edition.label())}_")
     if answer.retrieved:
         items = "".join(
             f"<li><code>{html.escape(h.chunk.chunk_id)}</code> "
@@ -95,6 +93,8 @@ def render_answer(answer: Answer) -> str:
             f'\n\n<details class="imnm-retrieved"><summary>Retrieved passages '
             f"({len(answer.retrieved)})</summary><ol>{items}</ol></details>"
         )
+    if answer.edition is not None:  # the footer: which edition of the sources answered
+        parts.append(f"\n\n_{escape('Answered from the sources: ' + answer.edition.label())}_")
     return "".join(parts)
 
 
