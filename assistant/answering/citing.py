@@ -117,7 +117,7 @@ def page_label(c: Citation) -> str:
 
 
 def record_label(c: Citation) -> str:
-    """ "PMID 31234567: Rituximab in anti-SRP myopathy (Neurology, 2019)" or ""."""
+    """ "PMID 31234567: A cohort study of drug X (Neurology, 2019)" or ""."""
     if not (c.pmid or c.title):
         return ""
     where = ", ".join(str(x) for x in (c.journal, c.year) if x)

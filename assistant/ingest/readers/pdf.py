@@ -10,47 +10,23 @@ named in a warning; an encrypted or damaged file is skipped with one line.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.settings import SourcesSettings
 from assistant.core.types import SourceFile
 from assistant.ingest.readers.common import Unreadable, hidden, page_ranges, source
+from assistant.ingest.readers.pdf_layout import (
+    SOFT_HYPHEN,
+    OutlineEntry,
+    PageText,
+    Run,
+    layout_blocks,
+)
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
              "\ufb05": "st", "\ufb06": "st"}
-SOFT_HYPHEN = "\u00ad"
 # A horizontal gap this many font sizes wide separates two runs (columns, table cells).
 RUN_GAP_EM = 1.25
-
-
-@dataclass
-class Run:
-    """Text on one baseline, in one piece (no wide gap inside)."""
-
-    text: str
-    x0: float
-    x1: float
-    y: float  # baseline, PDF coordinates (up is larger)
-    size: float
-    bold: bool
-    page: int
-    col: int = 0  # 0: full width (or one column), 1: left column, 2: right column
-
-
-@dataclass
-class PageText:
-    number: int  # 1-based
-    width: float
-    height: float
-    runs: list[Run] = field(default_factory=list)
-
-
-@dataclass
-class OutlineEntry:
-    title: str
-    level: int  # 1 is the top
-    page: int  # 1-based
 
 
 def _bold(raw: Any, tp: Any, index: int) -> bool:
@@ -150,8 +126,6 @@ def read_pdf(name: str, data: bytes, settings: SourcesSettings) -> SourceFile:
         import pypdfium2 as pdfium
     except ImportError as exc:  # a core dependency: only a broken install lacks it
         raise Unreadable("PDF reader missing: pip install pypdfium2") from exc
-    from assistant.ingest.readers.pdf_layout import layout_blocks
-
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.core.settings import SourcesSettings
 from assistant.core.types import Block
-from assistant.ingest.readers.pdf import SOFT_HYPHEN, OutlineEntry, PageText, Run
 
+SOFT_HYPHEN = "\u00ad"
 PAGE_BREAK = "\ue000"  # the chunker's mark (assistant/ingest/chunk.py)
 PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.IGNORECASE
@@ -26,6 +26,35 @@ PAGE_NUMBER = re.compile(
 BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2219\u00b7\u2013\u2014*\-]|\d{1,2}[.)]"
                     r"|[a-z][.)])\s+(.*)$")
 END = ".!?:"
+
+
+@dataclass
+class Run:
+    """Text on one baseline, in one piece (no wide gap inside)."""
+
+    text: str
+    x0: float
+    x1: float
+    y: float  # baseline, PDF coordinates (up is larger)
+    size: float
+    bold: bool
+    page: int
+    col: int = 0  # 0: full width (or one column), 1: left column, 2: right column
+
+
+@dataclass
+class PageText:
+    number: int  # 1-based
+    width: float
+    height: float
+    runs: list[Run] = field(default_factory=list)
+
+
+@dataclass
+class OutlineEntry:
+    title: str
+    level: int  # 1 is the top
+    page: int  # 1-based
 
 
 @dataclass
@@ -155,7 +184,7 @@ def join_lines(a: str, b: str) -> str:
             word = (head.group(0)[:-1] if head else "") + (tail.group(0) if tail else "")
             if zipf_frequency(word, "en") > 0:
                 return a[:-1] + b  # "immuno-" + "globulin"
-        return a + b  # "dose-" + "dependent", "anti-" + "HMGCR"
+        return a + b  # "dose-" + "dependent", "anti-" + "CD20"
     return f"{a} {b}"
 
 
