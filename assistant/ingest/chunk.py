@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterator
 
 from assistant.core.types import Block, Chunk, Record, SourceFile
+from assistant.ingest.readers.common import PAGE_BREAK
 from assistant.text.sentences import split_sentences
 
-# Where a PDF paragraph runs onto the next page (a private-use character: never in the text).
-PAGE_BREAK = "\ue000"
 # "ref. [^1]" keeps its number as words; a bare mark is removed with the space before it.
 NAMED_REF = re.compile(r"\b(refs?\.)\s*\[\^?(\d{1,3})\]")
 REF_MARK = re.compile(r"\s*\[\^?(\d{1,3})\](?!\()")

@@ -6,6 +6,10 @@ import hashlib
 
 from assistant.core.types import Block, SourceFile
 
+# Where a PDF paragraph runs onto the next page, in a block's text (a private-use character:
+# readers drop those from the text); the chunker gives each sentence its page(s) by it.
+PAGE_BREAK = "\ue000"
+
 
 class Unreadable(Exception):
     """A file that cannot be indexed; ``reason`` is the one line the user sees after its name."""

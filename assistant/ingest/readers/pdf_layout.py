@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from assistant.core.settings import SourcesSettings
 from assistant.core.types import Block
+from assistant.ingest.readers.common import PAGE_BREAK
 
 SOFT_HYPHEN = "\u00ad"
-PAGE_BREAK = "\ue000"  # the chunker's mark (assistant/ingest/chunk.py)
 PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.IGNORECASE
 )
