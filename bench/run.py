@@ -219,6 +219,13 @@ def worker_langchain_cold(spec: dict[str, Any]) -> dict[str, Any]:
     return {"first": docs["chunks"][int(ids[0][0])]["chunk_id"]}
 
 
+def worker_pdf(spec: dict[str, Any]) -> dict[str, Any]:
+    """PDF parse time per page beside embedding time (bench/pdf_speed.py)."""
+    from .pdf_speed import measure
+
+    return measure(int(spec["pages"]), Path(spec["work"]))
+
+
 def worker_scaling(spec: dict[str, Any]) -> dict[str, Any]:
     from .scaling import run
 
@@ -232,6 +239,7 @@ WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "int8": worker_int8,
     "langchain-cold": worker_langchain_cold,
     "scaling": worker_scaling,
+    "pdf": worker_pdf,
 }
 
 
@@ -540,6 +548,10 @@ def write_report(r: dict[str, Any], path: Path) -> None:
                      f"{x['flat_p50_ms']} | {x['recall_vs_flat']} | {x['build_s']} | "
                      f"{x['index_mb']} |")
     lines += ["", "![search latency and memory by size](scaling.png)", ""]
+    if r.get("pdf"):
+        from .pdf_speed import report_lines
+
+        lines += [*report_lines(r["pdf"]), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -547,9 +559,9 @@ def write_report(r: dict[str, Any], path: Path) -> None:
 
 
 FULL: dict[str, Any] = {"limit": None, "sizes": (10_000, 100_000, 1_000_000), "runs": 3,
-                        "rounds": 3, "int8": True}
+                        "rounds": 3, "int8": True, "pdf_pages": 100}
 QUICK: dict[str, Any] = {"limit": 100, "sizes": (10_000, 60_000), "runs": 1, "rounds": 1,
-                         "int8": False}
+                         "int8": False, "pdf_pages": 20}
 
 
 def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
@@ -621,6 +633,11 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
         log(f"scaling: {sizes}")
         scaling = run_worker("scaling", {"sizes": list(sizes)}, work)["rows"]
 
+        pdf = None
+        if plan.get("pdf_pages"):
+            log(f"PDF parsing vs embedding: {plan['pdf_pages']} pages")
+            pdf = run_worker("pdf", {"pages": plan["pdf_pages"], "work": str(work)}, work)
+
     results |= {
         "build": {"imnm": imnm_build, "raw": raw, "int8": int8,
                   # On CPU time: the builds run minutes apart while other work comes and goes.
@@ -635,6 +652,7 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
         "imnm": imnm,
         "cold_start": cold,
         "scaling": scaling,
+        "pdf": pdf,
     }
     results["ratios"] = {
         "recall@1": round(recall["hybrid"]["recall@1"]

@@ -32,12 +32,16 @@ class CitationBuilder:
     def __init__(self) -> None:
         self.citations: list[Citation] = []
         self._by_chunk: dict[str, Citation] = {}
+        self._chunks: dict[str, Chunk] = {}
+        self._quoted: dict[str, list[str]] = {}
 
     def cite(self, chunk: Chunk, sentence: str) -> int:
         existing = self._by_chunk.get(chunk.chunk_id)
         if existing is not None:
             if sentence not in existing.quote:
                 existing.quote = f"{existing.quote} {sentence}".strip()
+            self._quoted[chunk.chunk_id].append(sentence)
+            set_pages(existing, chunk, self._quoted[chunk.chunk_id])
             return existing.marker
         citation = Citation(
             marker=len(self.citations) + 1,
@@ -47,10 +51,42 @@ class CitationBuilder:
             text=chunk.text,
             quote=sentence,
             refs=list(chunk.refs),
+            pmid=chunk.pmid,
+            title=chunk.title,
+            journal=chunk.journal,
+            year=chunk.year,
+            doi=chunk.doi,
         )
+        self._chunks[chunk.chunk_id] = chunk
+        self._quoted[chunk.chunk_id] = [sentence]
+        set_pages(citation, chunk, [sentence])
         self.citations.append(citation)
         self._by_chunk[chunk.chunk_id] = citation
         return citation.marker
+
+
+def set_pages(citation: Citation, chunk: Chunk, quoted: list[str]) -> None:
+    """``page``: where the (first) quoted sentence starts; ``pages``: every page the quoted
+    sentences are on, when more than one (the whole passage's when a quote is not one of its
+    sentences, as a rewording may not be)."""
+    if chunk.page is None:
+        return
+    first: int | None = None
+    pages: set[int] = set()
+    for q in quoted:
+        found = [
+            ps for s, ps in zip(chunk.sentences, chunk.sentence_pages or [], strict=False)
+            if ps and (s == q or (q and q in s) or (s and s in q))
+        ]
+        if not found:
+            pages.update(chunk.pages or [chunk.page])
+            continue
+        first = found[0][0] if first is None else first
+        for ps in found:
+            pages.update(ps)
+    ordered = sorted(pages) or [chunk.page]
+    citation.page = first if first is not None else ordered[0]
+    citation.pages = ordered if len(ordered) > 1 else None
 
 
 def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
@@ -68,11 +104,44 @@ def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]
     return text, kept
 
 
+def page_label(c: Citation) -> str:
+    """ "p. 3", "pp. 3-4", "pp. 3, 5" or ""."""
+    pages = c.pages or ([c.page] if c.page is not None else [])
+    if not pages:
+        return ""
+    if len(pages) == 1:
+        return f"p. {pages[0]}"
+    if pages == list(range(pages[0], pages[-1] + 1)):
+        return f"pp. {pages[0]}-{pages[-1]}"
+    return "pp. " + ", ".join(map(str, pages))
+
+
+def record_label(c: Citation) -> str:
+    """ "PMID 31234567: A cohort study of drug X (Neurology, 2019)" or ""."""
+    if not (c.pmid or c.title):
+        return ""
+    where = ", ".join(str(x) for x in (c.journal, c.year) if x)
+    parts = [f"PMID {c.pmid}" if c.pmid else "", c.title or ""]
+    label = ": ".join(p for p in parts if p)
+    return f"{label} ({where})" if where else label
+
+
+def pubmed_url(c: Citation) -> str | None:
+    """The record's PubMed page (a link only: nothing is fetched)."""
+    return f"https://pubmed.ncbi.nlm.nih.gov/{c.pmid}/" if c.pmid and c.pmid.isdigit() else None
+
+
 def source_label(c: Citation) -> str:
-    """ "notes.md — From the Research > Treatment Strategies (ref. 2, 3)"."""
+    """ "notes.md — From the Research > Treatment Strategies (ref. 2, 3)";
+    "guideline.pdf, p. 3 — Treatment"; "export.nbib — PMID 123: Title (Journal, 2019) — Results"."""
     refs = f" (ref. {', '.join(map(str, c.refs))})" if c.refs else ""
+    page = page_label(c)
+    record = record_label(c)
+    head = f"{c.source}, {page}" if page else c.source
+    if record:
+        head = f"{head} — {record}"
     section = f" — {c.section}" if c.section else ""
-    return f"{c.source}{section}{refs}"
+    return f"{head}{section}{refs}"
 
 
 def render_text(answer: Answer, width: int = 100) -> str:
@@ -91,4 +160,10 @@ def render_text(answer: Answer, width: int = 100) -> str:
                     f'"{c.quote}"', width=width, initial_indent="    ", subsequent_indent="    "
                 )
             )
+            links = [u for u in (pubmed_url(c), f"https://doi.org/{c.doi}" if c.doi else None) if u]
+            if links:
+                lines.append("    " + " · ".join(links))
+    if answer.edition is not None:
+        lines.append("")
+        lines.append(f"Answered from the sources' {answer.edition.label()}.")
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from assistant.core.settings import Settings
 from assistant.core.types import Answer, Backend, Hit, Mode, Reading, Request, Retrieved, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import vocabulary_for
-from assistant.ingest.corpus import load_corpus
+from assistant.ingest.corpus import scan_corpus
 from assistant.retrieval.retriever import HybridRetriever, hits_of
 from assistant.retrieval.search import Searcher
 from assistant.store.embed import Embedder, shared_embedder
@@ -113,6 +113,7 @@ class Pipeline:
             update={
                 "retrieved": retrieved.hits[: reading.k],
                 "topic": reading.topic,
+                "edition": self.index.edition,  # the sources this answer came from
                 "notes": reading.notes + answer.notes,
                 "timings_ms": retrieved.timings_ms
                 | {
@@ -205,8 +206,9 @@ class Assistant:
 
     def refresh(self) -> bool:
         """Rebuild and swap in the index if the corpus changed since it was loaded."""
-        files = load_corpus(self.settings.corpus)
-        if staleness(self.index.manifest, expected_manifest(files, self.settings)) is None:
+        # A scan hashes the files' bytes: no source is parsed unless the corpus changed.
+        scan = scan_corpus(self.settings.corpus, self.settings.sources)
+        if staleness(self.index.manifest, expected_manifest(scan, self.settings)) is None:
             return False
         index = ensure_index(self.settings, self.embedder, self._rebuild, notify=self.notify)
         pipeline = self._pipeline(index)

@@ -13,7 +13,10 @@ import typer
 from assistant.core.errors import InputError
 
 CorpusOpt = Annotated[
-    Path | None, typer.Option("--corpus", help="Folder of .md/.txt files to answer from.")
+    Path | None, typer.Option(
+        "--corpus",
+        help="Folder of sources to answer from (.md, .txt, .pdf, PubMed .nbib/.xml, .html).",
+    )
 ]
 IndexOpt = Annotated[
     Path | None, typer.Option("--index", help="Folder where the corpus index is kept.")

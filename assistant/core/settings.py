@@ -37,6 +37,24 @@ class ChunkSettings(BaseSettings):
     max_chars: int = Field(default=800, ge=100)
 
 
+class SourcesSettings(BaseSettings):
+    """How corpus files are read (assistant/ingest/readers/): size limits, PDF layout cues."""
+
+    model_config = _group("IMNM_SOURCES_")
+
+    # A text file (.md, .txt, .html, PubMed export) larger than this is skipped, named.
+    max_text_mb: float = Field(default=20, gt=0)
+    max_pdf_mb: float = Field(default=200, gt=0)
+    # PDF: lines this close to the top or bottom edge (share of the page height) that recur on
+    # at least ``pdf_repeat_share`` of the pages are running headers or footers: dropped.
+    pdf_margin: float = Field(default=0.1, ge=0, le=0.5)
+    pdf_repeat_share: float = Field(default=0.4, gt=0, le=1)
+    # PDF: a line in a font this much larger than the body text is a heading.
+    pdf_heading_ratio: float = Field(default=1.15, gt=1)
+    # PDF: a vertical gap this many times the usual line spacing ends a paragraph.
+    pdf_paragraph_gap: float = Field(default=1.5, gt=1)
+
+
 class VectorSettings(BaseSettings):
     """The FAISS index kind by passage count, and its search settings (bench/REPORT.md)."""
 
@@ -141,6 +159,7 @@ class Settings(BaseSettings):
     auth: str | None = Field(default=None, repr=False)  # user:password for the chat
 
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
     vectors: VectorSettings = Field(default_factory=VectorSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)

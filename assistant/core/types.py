@@ -19,6 +19,12 @@ class SourceFile(BaseModel):
     text: str
     sha256: str
     decode_note: str | None = None  # set when the bytes were not valid UTF-8
+    # Set by the readers (assistant/ingest/readers/): what the chunker cuts, and what was seen.
+    format: str = ""  # "markdown", "text", "pdf", "medline", "pubmed-xml", "html"
+    blocks: list[Block] = Field(default_factory=list)  # empty: the chunker parses ``text``
+    pages: int | None = None  # PDF: its page count
+    records: int | None = None  # PubMed export: its record count
+    warnings: list[str] = Field(default_factory=list)  # e.g. pages with no text
 
 
 class Chunk(BaseModel):
@@ -34,6 +40,15 @@ class Chunk(BaseModel):
     line: int  # 1-based line of the passage in its source file
     kind: Literal["paragraph", "bullet"] = "paragraph"
     lead: str | None = None  # for a bullet: the sentence that introduced its list
+    # Where the passage is in the original (PDF page, PubMed record): None when not known.
+    page: int | None = None  # 1-based page where the passage starts
+    pages: list[int] | None = None  # every page it spans, when more than one
+    sentence_pages: list[list[int]] | None = None  # the pages of each sentence
+    pmid: str | None = None
+    title: str | None = None  # of the record (paper) the passage comes from
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
 
 
 class Hit(BaseModel):
@@ -114,6 +129,14 @@ class Citation(BaseModel):
     text: str
     quote: str  # the cited sentence, for highlighting
     refs: list[int] = Field(default_factory=list)
+    # Where the quote is in the original: the page(s) of a PDF, the PubMed record.
+    page: int | None = None  # 1-based page of the quoted sentence(s)
+    pages: list[int] | None = None  # when the quote spans more than one page
+    pmid: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
 
 
 class Answer(BaseModel):
@@ -132,6 +155,7 @@ class Answer(BaseModel):
     backend: str = "extractive"
     retrieved: list[Hit] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    edition: Edition | None = None  # the edition of the sources the answer came from
 
     def as_turn(self) -> Turn:
         """This answer as an earlier turn of its conversation."""
@@ -153,3 +177,51 @@ class Answer(BaseModel):
                 for h in self.retrieved
             ]
         return data
+
+
+class Record(BaseModel):
+    """A bibliographic record (one PubMed citation) that a passage comes from."""
+
+    pmid: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+
+
+class Block(BaseModel):
+    """A unit of a source's structure, as a reader found it: a heading, paragraph or bullet.
+
+    ``text`` may hold ``PAGE_BREAK`` (assistant/ingest/chunk.py) where a PDF paragraph runs onto
+    the next page; ``page`` is the page it starts on.
+    """
+
+    kind: Literal["heading", "paragraph", "bullet"]
+    text: str
+    level: int = 0  # of a heading: 1 is the top
+    line: int = 1  # 1-based line in the source (a PDF: on its page)
+    page: int | None = None
+    record: Record | None = None
+
+
+class Edition(BaseModel):
+    """The edition of the sources an index holds: a short corpus hash, the newest file's date."""
+
+    hash: str
+    date: str | None = None  # YYYY-MM-DD (UTC) of the newest source file
+    files: int = 0
+
+    def label(self) -> str:
+        newest = f", newest file {self.date}" if self.date else ""
+        return f"edition {self.hash}{newest}"
+
+
+class Skipped(BaseModel):
+    """A corpus file that was not indexed, and why (one line)."""
+
+    name: str
+    reason: str
+
+
+SourceFile.model_rebuild()
+Answer.model_rebuild()

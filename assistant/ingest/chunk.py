@@ -1,25 +1,25 @@
-"""Stage 2: split source files into passages that follow the text's structure.
+"""Stage 2: cut the blocks a reader found (assistant/ingest/readers/) into passages.
 
 Headings give each passage its section path; paragraphs and bullets are passages; a paragraph
 longer than ``max_chars`` is cut into windows of whole sentences. Reference marks (``[^2]``,
-``[2]``) are taken out of the display text and kept as metadata.
+``[2]``) are taken out of the display text and kept as metadata. Every passage keeps where it
+is in the original: its line, its PDF page(s) (each sentence's too), its PubMed record.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from assistant.core.types import Chunk, SourceFile
+from assistant.core.types import Block, Chunk, Record, SourceFile
+from assistant.ingest.readers.common import PAGE_BREAK
 from assistant.text.sentences import split_sentences
 
-HEADING_MD = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+(.*)$")
-FOOTNOTE_DEF = re.compile(r"^\[\^\w+\]:")
 # "ref. [^1]" keeps its number as words; a bare mark is removed with the space before it.
 NAMED_REF = re.compile(r"\b(refs?\.)\s*\[\^?(\d{1,3})\]")
 REF_MARK = re.compile(r"\s*\[\^?(\d{1,3})\](?!\()")
+
+
 def strip_refs(text: str) -> tuple[str, list[int]]:
     """Display text without reference marks, and the reference numbers in order of first use."""
     refs: list[int] = []
@@ -32,106 +32,79 @@ def strip_refs(text: str) -> tuple[str, list[int]]:
     return " ".join(text.split()), refs
 
 
-def is_plain_heading(line: str, next_line: str | None) -> bool:
-    """In a .txt file: a short line with no end punctuation, followed by text, is a heading."""
-    s = line.strip()
-    return (
-        0 < len(s) <= 90
-        and s[-1] not in ".:;,!?)"
-        and not BULLET.match(line)
-        and s[0].isupper()
-        and len(s.split()) <= 12
-        and next_line is not None
-        and next_line.strip() != ""
-    )
+def source_blocks(source: SourceFile) -> list[Block]:
+    """The blocks of a file: the reader's, or its text parsed by the rules of its suffix."""
+    if source.blocks:
+        return source.blocks
+    from assistant.ingest.readers.markdown import parse_markdown
+    from assistant.ingest.readers.text import parse_plain
+
+    plain = source.name.lower().endswith(".txt")
+    return parse_plain(source.text) if plain else parse_markdown(source.text)
 
 
-@dataclass
-class Block:
-    kind: str  # "paragraph" | "bullet"
-    text: str
-    section: list[str]
-    line: int
-    lead: str | None = None
-    extra: list[str] = field(default_factory=list)
-
-
-def blocks(source: SourceFile) -> Iterator[Block]:
-    """Paragraph and bullet blocks of a file, with their heading path."""
-    lines = source.text.split("\n")
-    markdown = not source.name.lower().endswith(".txt")
-    section: list[tuple[int, str]] = []
-    current: Block | None = None
-    lead: str | None = None
-
-    def flush() -> Iterator[Block]:
-        nonlocal current
-        if current is not None and current.text.strip():
-            yield current
-        current = None
-
-    for i, raw in enumerate(lines):
-        line = raw.rstrip()
-        stripped = line.strip()
-        nxt = next((n for n in lines[i + 1 : i + 2]), None)
-        if not stripped:
-            yield from flush()
+def paged_sentences(text: str, first_page: int | None) -> tuple[list[str], list[list[int]]]:
+    """The sentences of ``text`` (which may hold PAGE_BREAKs) and the pages each one is on."""
+    parts = text.split(PAGE_BREAK)
+    clean = ""
+    starts: list[tuple[int, int]] = []  # (offset in clean text, page)
+    for k, part in enumerate(parts):
+        part = " ".join(part.split())
+        if not part:
             continue
-        if FOOTNOTE_DEF.match(stripped):
-            yield from flush()
-            continue
-        heading = HEADING_MD.match(stripped) if markdown else None
-        if heading or (not markdown and is_plain_heading(line, nxt)):
-            yield from flush()
-            if heading:
-                level = len(heading.group(1))
-            else:
-                # A title line straight above another one heads a part: it ranks higher.
-                after = lines[i + 2] if i + 2 < len(lines) else None
-                level = 1 if nxt is not None and is_plain_heading(nxt, after) else 2
-            title = heading.group(2) if heading else stripped
-            section = [s for s in section if s[0] < level] + [(level, title.strip())]
-            lead = None
-            continue
-        path = [t for _, t in section]
-        bullet = BULLET.match(line)
-        if bullet:
-            yield from flush()
-            current = Block("bullet", bullet.group(1).strip(), path, i + 1, lead)
-            continue
-        if (
-            current is not None
-            and (markdown or current.kind == "bullet")
-            and (current.kind == "paragraph" or raw.startswith((" ", "\t")))
-        ):
-            # Markdown wraps paragraphs over lines; indented lines continue a bullet.
-            current.text += " " + stripped
-            continue
-        yield from flush()
-        current = Block("paragraph", stripped, path, i + 1)
-        lead = None
-    yield from flush()
+        if clean:
+            clean += " "
+        starts.append((len(clean), (first_page or 0) + k))
+        clean += part
+    sentences = split_sentences(clean)
+    if first_page is None:
+        return sentences, []
+    pages: list[list[int]] = []
+    cursor = 0
+    for s in sentences:
+        at = clean.find(s, cursor)
+        at = cursor if at < 0 else at
+        end = at + len(s)
+        cursor = end
+        on = [p for k, (off, p) in enumerate(starts) if off < end and (
+            k + 1 == len(starts) or starts[k + 1][0] > at)]
+        pages.append(on or [starts[0][1] if starts else first_page])
+    return sentences, pages
+
+
+def record_fields(record: Record | None) -> dict[str, object]:
+    return record.model_dump() if record is not None else {}
 
 
 def chunk_source(source: SourceFile, max_chars: int = 800) -> list[Chunk]:
     """The passages of one file, in reading order, with stable ids ``name#position``."""
     chunks: list[Chunk] = []
+    section: list[tuple[int, str]] = []
     pending_lead: str | None = None
-    for block in blocks(source):
+    for block in source_blocks(source):
+        if block.kind == "heading":
+            title, _ = strip_refs(block.text.replace(PAGE_BREAK, " "))
+            section = [s for s in section if s[0] < block.level] + [(block.level, title)]
+            pending_lead = None
+            continue
         text, refs = strip_refs(block.text)
-        sentences = split_sentences(text)
+        sentences, pages = paged_sentences(text, block.page)
         if not sentences:
             continue
         lead = pending_lead if block.kind == "bullet" else None
         if block.kind == "paragraph":
             # A paragraph ending in ":" introduces the bullets after it.
             pending_lead = sentences[-1] if sentences[-1].endswith(":") else None
+        start = 0
         for window in windows(sentences, max_chars):
+            where = pages[start : start + len(window)]
+            start += len(window)
+            spanned = sorted({p for ps in where for p in ps})
             chunks.append(
                 Chunk(
                     chunk_id=f"{source.name}#{len(chunks)}",
                     source=source.name,
-                    section=" > ".join(block.section),
+                    section=" > ".join(t for _, t in section),
                     text=" ".join(window),
                     sentences=window,
                     refs=refs,
@@ -139,6 +112,10 @@ def chunk_source(source: SourceFile, max_chars: int = 800) -> list[Chunk]:
                     line=block.line,
                     kind="bullet" if block.kind == "bullet" else "paragraph",
                     lead=lead,
+                    page=spanned[0] if spanned else None,
+                    pages=spanned if len(spanned) > 1 else None,
+                    sentence_pages=where or None,
+                    **record_fields(block.record),  # type: ignore[arg-type]
                 )
             )
     return chunks
@@ -163,7 +140,14 @@ def chunk_corpus(files: list[SourceFile], max_chars: int = 800) -> list[Chunk]:
 
 
 def embed_text(chunk: Chunk) -> str:
-    """What is embedded for a passage: its nearest heading and list lead give it context."""
+    """What is embedded for a passage: its nearest heading, list lead and (for a paper) its
+    title give it context."""
     head = chunk.section.rsplit(" > ", 1)[-1]
-    parts = [head + "." if head else "", chunk.lead or "", chunk.text]
+    parts = [chunk.title or "", head + "." if head else "", chunk.lead or "", chunk.text]
     return " ".join(p for p in parts if p)
+
+
+def embed_sentence(chunk: Chunk, sentence: str) -> str:
+    """What is embedded for one sentence: a paper's sentence ("Strength improved in 78%.")
+    says little without its title, so the title leads it; other sentences stand alone."""
+    return f"{chunk.title} {sentence}" if chunk.title else sentence

