@@ -271,7 +271,12 @@ class Answerer:
                 1.0 if j == 0 else 0.0,
                 min(len(sentence.split()), 60) / 60,
                 1.0 if said and sentence in said else 0.0,
+                0.0,
+                0.0,
+                0.0,
             )
+        for col, rel in ((0, -3), (4, -2), (6, -1)):
+            out[:, rel] = out[:, col] - out[:, col].max()
         return rows, out
 
     # --- composing -----------------------------------------------------------------------------

@@ -36,6 +36,10 @@ FEATURES = (
     "first",  # the passage's first sentence
     "length",  # words, up to 60, / 60
     "repeat",  # the last answer of the conversation gave this sentence
+    # The same, against the best candidate of the question (how far behind it is).
+    "dense_rel",
+    "lex_rel",
+    "focus_rel",
 )
 ASKS_LIST = re.compile(
     r"\b(which|what|name|list)\b.{0,30}\b(drugs?|medications?|medicines?|agents?|"

@@ -34,10 +34,18 @@ def eval_cmd(
     split: Annotated[
         str | None, typer.Option(help="Only this half of the sets: dev or test.")
     ] = None,
+    adversary: Annotated[
+        bool,
+        typer.Option("--adversary", help="Distort answers as LLMs do; count what the checker "
+                     "removes (gold set and every question set)."),
+    ] = False,
 ) -> None:
     """Evaluate answers and citations against the gold question-answer pairs."""
     import json
 
+    if adversary:
+        run_adversary_sets(json_out)
+        return
     if suites or suite:
         run_sets(suite or [], split, json_out, gate)
         return
@@ -124,3 +132,35 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
         err(f"regression: {line}")
     if gate and failed:
         raise typer.Exit(1)
+
+
+def run_adversary_sets(json_out: bool) -> None:
+    """The adversarial generator over the gold set and every question set."""
+    import json
+    from collections import Counter
+
+    from assistant.answering.pipeline import Assistant
+    from assistant.core.settings import Settings
+    from assistant.evaluation.adversary import ADVERSARIAL, FAITHFUL, rates, run_adversary
+    from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
+    from assistant.evaluation.suites import load_suites
+
+    total: Counter[str] = Counter()
+    runs = [(Settings().corpus, DEFAULT_GOLD)] + [(s.corpus, s.questions) for s in load_suites()]
+    for corpus, questions in runs:
+        assistant = Assistant(Settings(corpus=corpus))
+        items = load_gold(questions)
+        total += run_adversary(assistant, [i.question for i in items if not i.turns])
+    shown = rates(total)
+    if json_out:
+        typer.echo(json.dumps({"counts": dict(total), "rates": shown}))
+        return
+    typer.echo(f"answers distorted: {total['answers']}")
+    for kind in ADVERSARIAL:
+        n = total[f"{kind} written"]
+        typer.echo(f"  {kind:<18} removed {total[f'{kind} removed']:>4} of {n:<4} "
+                   f"({shown.get(f'{kind} removed', 0):.1%})")
+    for kind in FAITHFUL:
+        n = total[f"{kind} written"]
+        typer.echo(f"  {kind:<18} kept    {total[f'{kind} kept']:>4} of {n:<4} "
+                   f"({shown.get(f'{kind} kept', 0):.1%})")

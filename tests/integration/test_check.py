@@ -35,7 +35,7 @@ def test_passages_are_the_corpus_text(assistant: Assistant) -> None:
 def test_a_faithful_answer_passes() -> None:
     answer = (
         "High-dose corticosteroids such as prednisone 0.5-1 mg/kg/day are first-line therapy [1]. "
-        "Anti-HMGCR patients respond well to IVIG [2]."
+        "Anti-HMGCR patients tend to respond well to IVIG [2]."
     )
     result = check_answer(answer, CITES)
     assert result.citation_recall == 1.0 and result.citation_precision == 1.0
@@ -46,7 +46,8 @@ def test_a_faithful_answer_passes() -> None:
     ("sentence", "citations", "reason"),
     [
         # the citation moved to the wrong passage
-        ("Anti-HMGCR patients respond well to IVIG [1].", CITES, "not in the cited passage"),
+        ("Anti-HMGCR patients tend to respond well to IVIG [1].", CITES,
+         "not in the cited passage"),
         # a number changed
         ("Prednisone is given at 5 mg/kg/day as first-line therapy [1].", CITES, "number 5"),
         ("Prednisone is given at 0.5-10 mg/kg/day as first-line therapy [1].", CITES, "number 10"),
@@ -91,7 +92,7 @@ def test_one_bad_sentence_costs_only_its_share() -> None:
 
 
 def test_a_citation_that_adds_nothing_lowers_precision_only() -> None:
-    answer = "Anti-HMGCR patients respond well to IVIG [1] [2]."
+    answer = "Anti-HMGCR patients tend to respond well to IVIG [1] [2]."
     result = check_answer(answer, CITES)
     assert result.citation_recall == 1.0
     assert result.citation_precision == 0.5
@@ -100,7 +101,8 @@ def test_a_citation_that_adds_nothing_lowers_precision_only() -> None:
 
 def test_two_citations_needed_together_both_count() -> None:
     answer = (
-        "Prednisone is first-line therapy and anti-HMGCR patients respond well to IVIG [1] [2]."
+        "Prednisone is first-line therapy and anti-HMGCR patients tend to respond well to IVIG "
+        "[1] [2]."
     )
     result = check_answer(answer, CITES)
     assert result.citation_recall == 1.0 and result.citation_precision == 1.0
@@ -108,7 +110,8 @@ def test_two_citations_needed_together_both_count() -> None:
 
 def test_meta_sentences_about_what_is_missing_are_not_counted() -> None:
     answer = (
-        "Rituximab is favored early in anti-SRP IMNM [1]. The indexed sources do not state a dose."
+        "Rituximab is commonly favored early in anti-SRP IMNM [1]. The indexed sources do not "
+        "state a dose."
     )
     result = check_answer(answer, {1: SRP})
     assert len(result.sentences) == 1 and result.citation_recall == 1.0
@@ -136,7 +139,7 @@ def test_ranges_and_synonyms_written_differently_still_match() -> None:
     )
     assert ok
     ok, _, _ = supports(
-        "Anti-HMGCR IMNM responds well to intravenous immunoglobulin.", HMGCR_IVIG
+        "Anti-HMGCR IMNM tends to respond well to intravenous immunoglobulin.", HMGCR_IVIG
     )
     assert ok
 

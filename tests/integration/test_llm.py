@@ -313,8 +313,8 @@ def test_close_paraphrase_is_kept_and_a_contradicting_one_removed(
 ) -> None:
     # Only 60% of its content words are the passage's: kept because it is close in meaning
     # (embedding similarity, as the eval's checker judges it); the flipped one never is.
-    paraphrase = ("IVIG often works well for patients with anti-HMGCR IMNM, and IVIG alone may be "
-                  "enough for some of them")
+    paraphrase = ("IVIG often works well for patients with anti-HMGCR IMNM, and IVIG monotherapy "
+                  "may be enough for certain patients")
     flipped = "Patients with anti-HMGCR IMNM tend to respond poorly to intravenous immunoglobulin"
 
     def script(body: dict[str, Any]) -> Reply:
@@ -651,28 +651,29 @@ def renumbered_dose(sentence: str) -> str | None:
 
 
 def test_adversarial_llm_over_the_gold_set(llm: Assistant, fake: FakeOpenAI) -> None:
-    """Every gold question, answered by a model that mixes faithful sentences with invented,
-    negated, number-changed and wrongly cited ones: none of the bad ones may be shown."""
+    """Every gold question, answered by a model that mixes a faithful sentence with every
+    distortion of assistant/evaluation/adversary.py (invented, negated, a number changed, a key
+    term swapped, a group moved, a quantifier raised, a hedge dropped, a lab value read as a
+    drug, a wrong marker): none of the distortions may be shown."""
     from collections import Counter
 
+    from assistant.evaluation.adversary import corpus_rivals, distort
     from assistant.evaluation.gold import DEFAULT_GOLD, load_gold
 
+    rivals = corpus_rivals(c.text for c in llm.index.chunks)
     written: list[tuple[str, str]] = []  # (kind, sentence) of the current question
 
     def script(body: dict[str, Any]) -> Reply:
         found = passages(body)
         n, text = next(iter(found.items()))
-        first = first_sentence(text)
-        written[:] = [("invented", INVENTED), ("negated", negated(first))]
-        out = [faithful(body).content or "", f"{INVENTED} [{n}].", f"{negated(first)} [{n}]."]
-        changed = renumbered_dose(first)
-        if changed:
-            written.append(("number", changed))
-            out.append(f"{changed} [{n}].")
+        first = first_sentence(text).rstrip(".")
+        written[:] = distort(first, rivals)
+        out = [faithful(body).content or ""]
+        out += [f"{sentence} [{n}]." for _, sentence in written]
         elsewhere = [m for m, t in found.items() if first not in t]
         if elsewhere:
             written.append(("wrong-marker", first))
-            out.append(f"{first} [{elsewhere[0]}].")
+            out.append(f"{first} [{elsewhere[-1]}].")
         return Reply(content=" ".join(out))
 
     fake.script = script
@@ -696,11 +697,12 @@ def test_adversarial_llm_over_the_gold_set(llm: Assistant, fake: FakeOpenAI) -> 
             else:
                 tally[f"{kind} shown"] += 1
     print("adversarial LLM over the gold set:", dict(sorted(tally.items())))
-    assert tally["asked"] >= 40
-    for kind in ("invented", "negated", "number"):
-        assert tally[f"{kind} written"] > 0 and tally[f"{kind} shown"] == 0, kind
+    assert tally["asked"] >= 30
+    for kind in ("invented", "negated", "number-changed", "entity-swap", "quantifier-raised",
+                 "hedge-dropped"):
+        assert tally[f"{kind} written"] > 0 and tally[f"{kind} shown"] == 0, (kind, tally)
+    assert all(tally[f"{k} shown"] == 0 for k in ("subgroup-move", "lab-as-drug")), tally
     assert tally["wrong-marker removed"] >= 0.9 * tally["wrong-marker written"] > 0
-    assert tally["invented removed"] == tally["asked"] == tally["negated removed"]
 
 
 def test_imnm_eval_runs_with_the_llm_backend(fake: FakeOpenAI, tmp_path: Path) -> None:
