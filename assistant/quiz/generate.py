@@ -19,6 +19,9 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.grading import NUM_SPAN
 from assistant.quiz.items import Fact, Item
 from assistant.quiz.normalise import QuizText
+from assistant.text.drugs import STEM_CLASSES, drug_class
+
+CLASSES = frozenset(STEM_CLASSES.values())
 
 # A number written in words that a blank may hide ("three subtypes").
 WORD_NUM_SPAN = re.compile(r"\b(two|three|four|five|six)\b(?=\s+[a-z])", re.I)
@@ -54,6 +57,8 @@ class ItemMaker:
             for word, accept in vocab.descriptors
         ]
         self.topics = list(vocab.topics.items())
+        # How a term found by its form is written in the text ("anti-MDA5", not the key).
+        self.shown: dict[str, str] = {}
 
     def topic_of(self, sentence: str, section: str) -> str:
         """The topic whose words the sentence uses most (ties go to the one listed first in the
@@ -136,6 +141,8 @@ class ItemMaker:
         corpus_terms: dict[str, list[str]] = {}
         df: dict[str, int] = {}
         for c in chunks:
+            for s, e, canon in self.text.term_spans(c.text):
+                self.shown.setdefault(canon, c.text[s:e])
             for canon, kind in self.text.typed_terms(c.text).items():
                 if canon not in corpus_terms.setdefault(kind, []):
                     corpus_terms[kind].append(canon)
@@ -187,13 +194,19 @@ class ItemMaker:
         for target in targets:
             if target.kind != "term":
                 continue
-            kind = self.vocab.types[target.canon]
+            kind = self.text.kind_of(target.canon) or "term"
             related = {target.canon} | set(terms_here)
             # A drug and its class (a steroid and the steroids) cannot be told apart in a blank.
             classes = {c for t in related if (c := self.vocab.drug_class(t))} | related
             related |= classes | {
                 t for t in self.vocab.types if self.vocab.drug_class(t) in classes
             }
+            # ... also when only the drug's name shows its class (an INN stem).
+            named = {c for t in related if (c := drug_class(t))}
+            named |= {t.rstrip("s") for t in related if t.rstrip("s") in CLASSES}
+            if named:
+                related |= {t for ts in corpus_terms.values() for t in ts
+                            if drug_class(t) in named or t.rstrip("s") in named}  # fmt: skip
             distractors = [t for t in corpus_terms.get(kind, []) if t not in related]
             if len(distractors) < 2:
                 continue
@@ -202,7 +215,10 @@ class ItemMaker:
             distractors.sort(key=lambda t: hashlib.sha1(f"{iid}{t}".encode()).hexdigest())
             options = [target.canon, *distractors[:3]]
             options.sort(key=lambda t: hashlib.sha1(f"{iid}/{t}".encode()).hexdigest())
-            shown = [self.vocab.display(o) for o in options]
+            shown = [
+                self.vocab.display(o) if o in self.vocab.terms_by_id else self.shown.get(o, o)
+                for o in options
+            ]
             correct = options.index(target.canon)
             return Item(
                 id=iid, kind="choice",

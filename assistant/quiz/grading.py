@@ -19,6 +19,7 @@ from assistant.core.types import Citation
 from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
+from assistant.quiz.open_grading import OpenGrader
 from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import split_sentences
 
@@ -215,11 +216,19 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
             question=question,
             problems=["the indexed sources do not answer this question, so it cannot be graded"],
         )
-    grader = Grader(assistant.pipeline.vocab)
-    return grader.grade_against(
-        question, answer, grader.reference_facts(reference, question), reference, reference,
-        grounded.citations,
-    )  # fmt: skip
+    pipe = assistant.pipeline
+    grader = OpenGrader(pipe.vocab, pipe.words, assistant.embedder.similarity(),
+                        pipe.reader.wording)  # fmt: skip
+    best = grader.grade(question, answer, reference, grounded.citations)
+    # The answer's other cited sentences may be the one that answers: the best grade of
+    # them counts, unless the first contradicts the learner.
+    for c in grounded.citations[1:2]:
+        if best.correct or best.problems:
+            break
+        other = grader.grade(question, answer, split_sentences(c.quote)[0], [c])
+        if other.score > best.score and not other.problems:
+            best = other
+    return best
 
 
 def _wrong(item: Item, why: str) -> Grade:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.drugs import looks_like_drug
 from assistant.text.polarity import NEGATIONS, OPPOSITES, neutralise
 from assistant.text.quantities import NUMBERS, quantities, spell_numbers
 
@@ -20,6 +21,9 @@ from assistant.text.quantities import NUMBERS, quantities, spell_numbers
 _REF_RE = re.compile(r"\brefs?\.?\s*\d+(?:\s*(?:,|and)\s*\d+)*", re.I)
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b[,.;:!]?\s*", re.I)
 _PER_DAY = re.compile(r"\bdaily\b|\ba\s+day\b|/d\b|/day\b", re.I)
+# Antibodies by their form ("anti-MDA5", "anti-TIF1-gamma"); words that may name a drug.
+_ANTIBODY = re.compile(r"anti-[A-Za-z]*[A-Z0-9][\w-]*")
+_FORMS = re.compile(r"\banti-[A-Za-z]*[A-Z0-9][\w-]*|\b[A-Za-z][a-z]{5,}\b")
 # "a steroid-sparing agent" is not a steroid.
 _SPARING = re.compile(r"\s*-?\s*sparing\b", re.I)
 # Words that carry no fact in an answer ("anti-X" and "X" name the same antibody).
@@ -83,18 +87,45 @@ class QuizText:
         return re.sub(r"[A-Za-z]{7,}", repl, text)
 
     def term_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, term) of each drug, antibody, test or other typed term in ``text``."""
-        return [
+        """(start, end, term) of each drug, antibody, test or other typed term in ``text``:
+        the domain packs' typed terms, drugs known by name or by the form of their name (INN
+        stems), and antibodies by theirs ("anti-MDA5")."""
+        spans = [
             (s, e, canon)
             for s, e, canon in self.vocab.canonical_spans(text)
             if canon in self.vocab.types and not _SPARING.match(text, e)
         ]
+        taken = [(s, e) for s, e, _ in spans]
+        for m in _FORMS.finditer(text):
+            word = m.group(0)
+            overlaps = any(s < m.end() and m.start() < e for s, e in taken)
+            if overlaps or _SPARING.match(text, m.end()):
+                continue
+            if self.kind_of(word):
+                spans.append((m.start(), m.end(), word.lower()))
+                taken.append((m.start(), m.end()))
+        return sorted(spans)
+
+    def kind_of(self, term: str) -> str | None:
+        """The type of a term: a pack's, a known name's, or by its form."""
+        low = term.lower()
+        if low in self.vocab.types:
+            return self.vocab.types[low]
+        if low in self.vocab.names:
+            return self.vocab.names[low]
+        if _ANTIBODY.fullmatch(term):
+            return "antibody"
+        if looks_like_drug(low):
+            return "drug"
+        return None
 
     def typed_terms(self, text: str) -> dict[str, str]:
         """The typed terms ``text`` names: term → type."""
         found: dict[str, str] = {}
         for _, _, canon in self.term_spans(text):
-            found.setdefault(canon, self.vocab.types[canon])
+            kind = self.kind_of(canon)
+            if kind:
+                found.setdefault(canon, kind)
         return found
 
     def normalise(self, text: str) -> Norm:

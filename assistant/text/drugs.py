@@ -35,3 +35,21 @@ def looks_like_drug(word: str) -> bool:
     """Whether ``word`` has the form of a drug's generic name."""
     low = word.lower()
     return low not in NOT_DRUGS and bool(_STEM.match(low)) and len(low) >= 6
+
+
+# The class an INN stem names, where it names one (the quiz keeps a drug and its class apart).
+STEM_CLASSES = {
+    "sone": "corticosteroid", "olone": "corticosteroid", "methasone": "corticosteroid",
+    "sonide": "corticosteroid", "statin": "statin", "prazole": "proton pump inhibitor",
+    "dronate": "bisphosphonate", "cillin": "penicillin", "floxacin": "fluoroquinolone",
+    "oxacin": "fluoroquinolone", "mycin": "antibiotic", "cycline": "antibiotic",
+}  # fmt: skip
+
+
+def drug_class(word: str) -> str | None:
+    """The class a drug's name shows by its stem ("methylprednisolone": corticosteroid), or None."""
+    low = word.lower()
+    for stem, cls in sorted(STEM_CLASSES.items(), key=lambda kv: -len(kv[0])):
+        if low.endswith(stem) and looks_like_drug(low):
+            return cls
+    return None

@@ -36,6 +36,7 @@ OPPOSITES: list[tuple[list[str], list[str]]] = [
     (["severe", "severely"], ["mild", "mildly", "benign"]),
     (["favor", "favour", "recommended"], ["avoided", "avoid", "discouraged", "contraindicated"]),
     (["effective"], ["ineffective"]),
+    (["before", "prior"], ["after", "following"]),
 ]  # fmt: skip
 
 # Phrases holding a negation word that state a plain fact, read as that fact.

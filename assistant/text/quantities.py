@@ -122,3 +122,75 @@ FREQ_VALUE = re.compile(
 )
 # A figure: a percentage or a count ("12 of 40"), not a dose.
 FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
+
+
+# --- shares and rates written in other words --------------------------------------------------
+
+_FRACTIONS = {"half": 50.0, "a half": 50.0, "a third": 33.3, "one third": 33.3,
+              "two thirds": 66.7, "a quarter": 25.0, "one quarter": 25.0,
+              "three quarters": 75.0, "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0}
+_IN = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:in|out of|of every)\s+(\d+(?:\.\d+)?)\b", re.I)
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.I)
+_FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b",
+                       re.I)
+
+
+def shares(text: str) -> set[float]:
+    """Percentages ``text`` states, however written: "40%", "40 percent", "two in five",
+    "a third" (a range gives both ends)."""
+    text = spell_numbers(text)
+    out = {float(m.group(1)) for m in _PCT.finditer(text)}
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:%|per\s?cent)",
+                         text, re.I):
+        out.add(float(m.group(1)))
+    out |= {100 * float(m.group(1)) / float(m.group(2)) for m in _IN.finditer(text)
+            if float(m.group(2))}
+    out |= {_FRACTIONS[m.group(1).lower()] for m in _FRACTION.finditer(text)}
+    return out
+
+
+_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+_EVERY = re.compile(r"\bevery\s+(\d+(?:\.\d+)?)?\s*(day|week|month|year)s?\b", re.I)
+_N_WEEKLY = re.compile(r"\b(\d+(?:\.\d+)?)[- ]?(day|week|month|year)ly\b", re.I)
+_TIMES = re.compile(
+    r"\b(once|twice|\d+\s+times)\s+(?:a|per|each|every)\s+(day|week|month|year)\b", re.I
+)
+_PLAIN = re.compile(r"\b(daily|weekly|monthly|yearly|annually)\b", re.I)
+_PLAIN_DAYS = {"daily": 1.0, "weekly": 7.0, "monthly": 30.0, "yearly": 365.0, "annually": 365.0}
+
+
+def fraction_numbers(text: str) -> set[float]:
+    """The numbers of ``text`` that are parts of a share ("two in five": 2 and 5)."""
+    return {float(n) for m in _IN.finditer(spell_numbers(text)) for n in m.groups()}
+
+
+def frequencies(text: str) -> set[float]:
+    """How often ``text`` says something happens, as days between times: "once a week",
+    "weekly" and "every 7 days" are all 7; "three-weekly" and "every 3 weeks" 21. A negated
+    one ("never daily") is not counted."""
+    text = re.sub(r"\b(?:never|not)\s+(?:\w+\s+)?(?:daily|weekly|monthly|yearly|every\s+\S+)",
+                  " ", spell_numbers(text), flags=re.I)
+    out = set()
+    for m in _EVERY.finditer(text):
+        out.add(float(m.group(1) or 1) * _PERIOD_DAYS[m.group(2).lower()])
+    for m in _N_WEEKLY.finditer(text):
+        out.add(float(m.group(1)) * _PERIOD_DAYS[m.group(2).lower()])
+    for m in _TIMES.finditer(text):
+        n = {"once": 1.0, "twice": 2.0}.get(m.group(1).lower()) or float(m.group(1).split()[0])
+        out.add(_PERIOD_DAYS[m.group(2).lower()] / n)
+    taken = [(m.start(), m.end()) for m in _N_WEEKLY.finditer(text)]
+    for m in _PLAIN.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            out.add(_PLAIN_DAYS[m.group(1).lower()])
+    return {round(d, 3) for d in out}
+
+
+UNIT_KINDS = {
+    "mass": {"mg", "g", "mcg", "mg/kg", "g/kg", "mg/m2", "iu", "ml", "mg/l", "mg/dl", "kg"},
+    "time": {"minute", "hour", "day", "week", "month", "year"},
+    "share": {"%"},
+}
+
+
+def unit_kind(unit: str) -> str | None:
+    return next((k for k, units in UNIT_KINDS.items() if unit in units), None)

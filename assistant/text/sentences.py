@@ -49,3 +49,27 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         pieces.append(tail)
     return pieces
+
+
+# Where a sentence's clauses part: ";", ":", " - " and ", and/but/while/whereas/..." .
+_CLAUSE = re.compile(
+    r"\s*(?:;|:|\s-\s|,\s*(?:and|but|while|whereas|although|though|because|so)\s+|"
+    r"\b(?:whereas|but)\b)\s*",
+    re.IGNORECASE,
+)
+
+
+# A sentence that opens with a subordinate clause ("Because X, Y") parts at its first comma.
+_LEADING = re.compile(r"^((?:because|since|as|although|though|when|if|while|after|before)\b"
+                      r"[^,]{3,}),\s*(.+)$", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of ``text``'s sentences: split at ";", ":", " - ", ", and/but/while ..."
+    and after a leading "Because ...,"."""
+    out = []
+    for sentence in split_sentences(text):
+        for c in _CLAUSE.split(sentence):
+            m = _LEADING.match(c.strip())
+            out += [m.group(1), m.group(2)] if m else [c] if c.strip() else []
+    return out

@@ -27,7 +27,7 @@ from functools import lru_cache
 from assistant.text.drugs import looks_like_drug
 from assistant.text.polarity import negations, neutralise, opposites
 from assistant.text.quantities import spell_numbers
-from assistant.text.sentences import split_sentences
+from assistant.text.sentences import clauses, split_sentences
 from assistant.text.tokens import STOPWORDS, stem
 from assistant.verify.vocabulary import EQUIVALENTS, Equivalents
 
@@ -41,11 +41,6 @@ PARAPHRASE_COVERAGE = 0.3
 # A claim whose matching clause is negated, sharing this much of its words, drops the negation.
 NEGATED_OVERLAP = 0.6
 _STOP = STOPWORDS
-_CLAUSE = re.compile(
-    r"\s*(?:;|:|\s-\s|,\s*(?:and|but|while|whereas|although|though|because|so)\s+|"
-    r"\b(?:whereas|but)\b)\s*",
-    re.IGNORECASE,
-)
 # List items flattened into one paragraph (" - ") are sentences of their own.
 _ITEM = re.compile(r"\s+-\s+")
 _WORD = re.compile(r"[A-Za-z0-9][\w-]*")
@@ -101,14 +96,6 @@ def keys_of(words: list[str], raw: str) -> dict[str, str]:
             kind = "name" if w in caps and not w.isdigit() else kind_of(w)
             if kind and w:
                 out[w] = kind
-    return out
-
-
-def clauses(text: str) -> list[str]:
-    """The clauses of ``text``'s sentences: split at ";", ":", " - " and ", and/but/while ..."."""
-    out = []
-    for sentence in split_sentences(text):
-        out += [c for c in _CLAUSE.split(sentence) if c.strip()]
     return out
 
 

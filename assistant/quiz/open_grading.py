@@ -1,0 +1,346 @@
+"""Grading an answer to a free question (one not in the bank) against the part that answers.
+
+The reference is the sentence the assistant cites first; of it, the clause that carries the
+question's focus, less what the question itself says. What the question asks decides what must
+be stated: which drug, antibody or test (a term of the clause; a dose beside it is not
+required), a number (dose, share, interval), a place on a scale (how common, how high, how
+good), or, for an open question, the clause's content in the learner's own words (the same
+words, or close in meaning). Whatever is asked, a contradiction makes the answer wrong: the
+other side of a scale, a negation the source lacks, a number or a term of the asked kind that
+the source does not give.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.core.types import Citation
+from assistant.domain.learned import CorpusWords
+from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.items import Grade, Verdict
+from assistant.text.drugs import looks_like_drug
+from assistant.text.polarity import NEGATIONS, opposites
+from assistant.text.quantities import (
+    fraction_numbers,
+    frequencies,
+    numbers,
+    quantities,
+    shares,
+    spell_numbers,
+    unit_kind,
+)
+from assistant.text.scales import SCALES, agree, readings
+from assistant.text.sentences import clauses
+from assistant.text.tokens import stem
+
+ASKS_TERM = re.compile(
+    r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
+    r"steroids?|antibod\w*|tests?|treatments?|therap(?:y|ies)|options?|subtypes?|subclass\w*|"
+    r"investigations?|scans?|imaging|type)\b|^\s*(?:name|list)\b",
+    re.I,
+)
+ASKS_NUMBER = re.compile(
+    r"\b(how much|dose|dosage|how many|how often|how long|what share|what proportion|"
+    r"percentage|percent|what age|how old|which age|interval|ratio|score)\b|%", re.I
+)
+ASKS_SCALE = re.compile(
+    r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
+    r"favou?rable|unfavou?rable|good or bad)\b|"
+    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low)\b",
+    re.I,
+)
+# "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
+ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
+                       re.I)
+SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
+# Words of a source sentence that frame it rather than state a fact a learner must give.
+FRAMING = frozenset(
+    [
+        "importance", "important", "key", "point", "points", "role", "consider", "considered",
+        "consideration", "include", "includes", "including", "approach", "approaches",
+        "overall", "according", "study", "guidance",
+    ]
+)  # fmt: skip
+# Open answers: share of the focus clause's content a learner must state, or the similarity
+# of meaning (embedding cosine) that stands in for it.
+OPEN_COVERAGE = 0.5
+OPEN_SIMILARITY = 0.62
+PARTLY_SIMILARITY = 0.45
+
+
+@dataclass
+class Expected:
+    focus: str  # the clause that answers
+    terms: dict[str, str]  # term → display (drugs, antibodies, tests named there)
+    quantities: set[tuple[float, str]]
+    content: set[str]  # content stems the learner should state (question's words out)
+    kind: str  # "term", "number", "scale" or "open"
+    shares: set[float] = field(default_factory=set)  # percentages, however written
+    every: set[float] = field(default_factory=set)  # days between times ("weekly": 7)
+    many: bool = False  # the question asks for two things ("which two", "and what")
+
+
+ASKS_TWO = re.compile(
+    r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
+    r"\band (?:on|in|for|with|after|before)\b",
+    re.I,
+)
+ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
+BECAUSE = re.compile(r"\b(?:because|since|as|due to|so that)\b\s*(.+)$", re.I)
+# What kind of unit a number question asks for.
+UNIT_ASKED = [
+    (re.compile(r"\b(how long|duration|how many (?:days|weeks|months|years)|when)\b", re.I),
+     "time"),
+    (re.compile(r"\b(what share|what proportion|percent|percentage|how many patients|"
+                r"what fraction)\b|%", re.I), "share"),
+    (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
+]
+_ABBREVIATION = re.compile(r"\b(?:anti-)?[A-Za-z]*[A-Z][A-Za-z]*\d*[A-Z0-9][\w-]*\b")
+
+
+class OpenGrader:
+    """Grades free answers with one corpus's vocabulary, words and embedding."""
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        words: CorpusWords,
+        similarity: Callable[[str, str], float] | None = None,
+        wording: Callable[[str], tuple[str, list[tuple[str, str]]]] | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.words = words
+        self.similarity = similarity
+        # How questions are read (answering/reading.py): shorthand, brands, misspellings.
+        self.wording = wording
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def read(self, text: str) -> str:
+        """``text`` in the corpus's words: brand names and shorthand written out, misspelt
+        words matched to the corpus's (and the drug names'), numbers in words as digits."""
+        text, _ = self.wording(text) if self.wording else self.vocab.rewrite(text)
+        names = list(self.vocab.names)
+
+        def fix(m: re.Match[str]) -> str:
+            from wordfreq import zipf_frequency
+
+            word = m.group(0)
+            if word.lower() in self.words.counts or len(word) < 6:
+                return word
+            if zipf_frequency(word.lower(), "en") >= 1.5:  # a real word, not a typo
+                return word
+            right = self.words.correct(word)
+            if right is None and names:
+                from rapidfuzz import fuzz, process
+
+                found = process.extractOne(word.lower(), names, scorer=fuzz.ratio,
+                                           score_cutoff=85)  # fmt: skip
+                right = str(found[0]) if found else None
+            return right or word
+
+        return spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text))
+
+    def terms_of(self, text: str) -> dict[str, str]:
+        """The named things of ``text``: typed terms and drug names (pack or INN form)."""
+        found = {e: self.vocab.display(e) for _, e in self.vocab.entities(text)}
+        for w in re.findall(r"[A-Za-z][\w-]{4,}", text):
+            if looks_like_drug(w) and w.lower() not in found:
+                found[w.lower()] = w
+        # Antibodies and tests by their form: "anti-MDA5", "IgG4", "CA-125".
+        for m in _ABBREVIATION.finditer(text):
+            w = m.group(0)
+            key = w.lower().removeprefix("anti-")
+            if sum(c.isupper() for c in w) >= 2 and key not in found:
+                found[key] = w
+        return found
+
+    def stems(self, text: str) -> set[str]:
+        return {t for t in self.vocab.terms(text) if t not in FRAMING and not t[0].isdigit()}
+
+    def expected(self, question: str, reference: str, passage: str = "") -> Expected:
+        q = self.read(question)
+        asked = self.stems(q)
+        parts = clauses(reference) or [reference]
+        # The clause that carries the focus: most of the question's words, the first on a tie.
+        focus = max(parts, key=lambda c: len(self.stems(c) & asked)) if asked else parts[0]
+        if len(self.stems(focus) - asked) < 1:
+            focus = reference  # the clause only repeats the question: the sentence answers
+        why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
+        if why:
+            focus = why.group(1)  # a "why" is answered by the reason
+        q_terms = self.terms_of(q)
+
+        def new_terms(text: str) -> dict[str, str]:
+            # Neither the question's terms nor the corpus's subject ("DM" in a DM text).
+            return {k: v for k, v in self.terms_of(text).items()
+                    if k not in q_terms and not self._subject(k)}  # fmt: skip
+
+        terms = new_terms(focus)
+        if not terms and ASKS_TERM.search(q) and ASKS_DRUG.search(q):
+            # "It is used for ...": the term is named in the sentence before, or the rest.
+            around = [reference] + [s for s in clauses(passage) if s not in reference]
+            for text in around:
+                terms = new_terms(text)
+                if terms:
+                    break
+        q_nums = {n for n, _ in quantities(q)}
+        wanted = next((k for pattern, k in UNIT_ASKED if pattern.search(q)), None)
+        nums = {(n, u) for n, u in quantities(focus) if n not in q_nums
+                and (wanted is None or unit_kind(u) in (wanted, None))}  # fmt: skip
+        content = self.stems(focus) - asked - {self.vocab.terms(t)[0] for t in q_terms if
+                                               self.vocab.terms(t)}  # fmt: skip
+        pct, every = shares(focus), frequencies(focus)
+        if ASKS_TERM.search(q) and terms:
+            kind = "term"
+        elif ASKS_NUMBER.search(q) and (nums or pct or every):
+            kind = "number"
+        elif ASKS_SCALE.search(q) and readings(focus):
+            kind = "scale"
+        elif terms and not content - {self.vocab.terms(t)[0] for t in terms}:
+            kind = "term"
+        else:
+            kind = "open"
+        return Expected(focus, terms, nums, content, kind, pct, every,
+                        bool(ASKS_TWO.search(question)))  # fmt: skip
+
+    def _subject(self, term: str) -> bool:
+        """A term the corpus uses in most of its passages: its subject, never an answer."""
+        n = self.words.passages
+        low = term.lower()
+        return low in self.vocab.subject_words or (
+            n >= 5 and self.words.counts.get(low, 0) > 0.3 * n
+        )
+
+    # --- grading ---------------------------------------------------------------------------
+
+    def grade(
+        self, question: str, answer: str, reference: str, citations: list[Citation]
+    ) -> Grade:
+        passage = citations[0].text if citations else reference
+        exp = self.expected(question, reference, passage)
+        said = self.read(answer)
+        problems: list[str] = []
+        score = self._credit(exp, said, question)
+        # Contradictions, whatever was asked.
+        _, contradicts = agree(said, exp.focus)
+        if contradicts:
+            problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
+        opposite = self._opposite(said, exp.focus)
+        if opposite:
+            problems.append(opposite)
+            contradicts = True
+        if self._negates(said, exp.focus):
+            problems.append("negates what the source states")
+        elif self._drops_negation(said, exp.focus):
+            problems.append("leaves out the source's negation")
+        allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
+        wrong = [n for n in numbers(said) if n not in allowed]
+        if any(abs(p - q) <= 3 for p in shares(said) for q in exp.shares):
+            wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
+        if wrong:
+            problems.append("a number the source does not give: " +
+                            ", ".join(f"{n:g}" for n in wrong))  # fmt: skip
+        if exp.kind == "term":
+            named = self.terms_of(said)
+            others = [v for k, v in named.items() if k not in exp.terms and
+                      k not in self.terms_of(self.read(question))]  # fmt: skip
+            if others and score < 0.99:
+                problems.append("names what the source does not: " + ", ".join(others))
+        if problems:
+            score = 0.0 if contradicts or score < 0.99 or "negates" in problems[-1] else 0.5
+        verdict: Verdict = (
+            "correct" if score >= 0.99 else "partly correct" if score > 0.0 else "incorrect"
+        )
+        return Grade(
+            correct=verdict == "correct", score=round(score, 3), verdict=verdict,
+            reference=exp.focus, citations=citations, question=question,
+            matched=[exp.kind] if score >= 0.99 else [], missing=[] if score >= 0.99 else
+            [exp.kind], problems=problems,
+        )  # fmt: skip
+
+    def _credit(self, exp: Expected, said: str, question: str) -> float:
+        if exp.kind == "term":
+            named = self.terms_of(said)
+            have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()]
+            need = 2 if re.search(r"\b(two|both)\b", question, re.I) and len(exp.terms) > 1 else 1
+            return 1.0 if len(have) >= need else 0.5 if have else 0.0
+        if exp.kind == "number" and (exp.shares or exp.every):
+            matched = sum(1 for p in shares(said) if any(abs(p - q) <= 3 for q in exp.shares))
+            matched += len(frequencies(said) & exp.every)
+            values = {n for n, _ in quantities(said)}
+            matched += len({n for n, u in exp.quantities if n in values and u not in ("%", "")})
+            if matched >= (2 if exp.many else 1):
+                return 1.0
+            if matched:
+                return 0.5
+        if exp.kind == "number":
+            mine = quantities(said)
+            values = {n for n, _ in mine}
+            hits = [n for n, _ in exp.quantities if n in values]
+            units = {u for n, u in exp.quantities if n in values and u}
+            if hits and units and not any((n, u) in mine or (n, "") in mine for n, u in
+                                          exp.quantities if n in values):  # fmt: skip
+                return 0.0  # the right number in another unit
+            wanted = {n for n, _ in exp.quantities}
+            need = min(2, len(wanted)) if not exp.many else min(3, len(wanted))
+            return 1.0 if hits and len(set(hits)) >= need else 0.5 if hits else 0.0
+        if exp.kind == "scale":
+            agrees, _ = agree(said, exp.focus)
+            return 1.0 if agrees else 0.0
+        return self._open_credit(exp, said)
+
+    def _open_credit(self, exp: Expected, said: str) -> float:
+        if not exp.content:
+            return 1.0 if agree(said, exp.focus)[0] else 0.5
+        have = self.stems(said)
+        near = {c for c in exp.content if c in have or any(
+            len(c) >= 5 and h.startswith(c[:5]) for h in have)}  # fmt: skip
+        share = len(near) / len(exp.content)
+        if share >= OPEN_COVERAGE or (agree(said, exp.focus)[0] and share > 0):
+            return 1.0
+        if self.similarity is not None:
+            sim = self.similarity(said, exp.focus)
+            if sim >= OPEN_SIMILARITY:
+                return 1.0
+            if sim >= PARTLY_SIMILARITY or share > 0:
+                return 0.5
+        return 0.5 if share > 0 else 0.0
+
+    def _negates(self, said: str, focus: str) -> bool:
+        """A negation in the answer the source lacks, outside a scale phrase ("not common")
+        and a leading yes or no."""
+        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+        mine = set(re.findall(r"[a-z']+", low))
+        if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
+            return False
+        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS:
+            return False
+        return not readings(low)
+
+    def _opposite(self, said: str, focus: str) -> str | None:
+        """A word of the answer whose opposite the source uses instead ("after" for
+        "before"); words of degree and frequency are weighed on their scales instead, and a
+        negated word ("not common") is not taken at its face."""
+        words = re.findall(r"[a-z']+", said.lower())
+        negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
+        mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
+        theirs = {stem(w) for w in re.findall(r"[a-z]+", focus.lower())}
+        for w in sorted(mine - theirs):
+            if opposites(w) & theirs:
+                return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
+        return None
+
+    def _drops_negation(self, said: str, focus: str) -> bool:
+        """The source negates what the answer, saying much the same, affirms."""
+        theirs = set(re.findall(r"[a-z']+", focus.lower()))
+        if not theirs & NEGATIONS:
+            return False
+        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+        mine = set(re.findall(r"[a-z']+", low))
+        if mine & NEGATIONS or any(w.endswith("n't") for w in mine):
+            return False
+        shared = self.stems(low) & self.stems(focus)
+        return len(shared) >= max(2, len(self.stems(low)) // 2)
