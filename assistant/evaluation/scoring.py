@@ -74,6 +74,8 @@ class ItemResult(BaseModel):
             out.append("abstention_accuracy")
         if self.grounded_correct is False:
             out.append("grounded_accuracy")
+            if self.followup:
+                out.append("followup_accuracy")
         if self.missing_named is False:
             out.append("missing_named")
         return out

@@ -40,6 +40,8 @@ CLAUSE_COVERAGE = 0.5
 PARAPHRASE_COVERAGE = 0.3
 # A claim whose matching clause is negated, sharing this much of its words, drops the negation.
 NEGATED_OVERLAP = 0.6
+# Share of a negated clause's words a plain claim must hold to be stating what it denies.
+DENIED_COVERED = 0.8
 _STOP = STOPWORDS
 # List items flattened into one paragraph (" - ") are sentences of their own.
 _ITEM = re.compile(r"\s+-\s+")
@@ -208,6 +210,9 @@ def commitments(
             return "the cited passage negates what the sentence states"
         if negations(cw) and not negations(sentences[i]):
             return "the cited passage does not negate what the sentence negates"
+        denied = None if negations(cw) else _denied(mine, parts, qualifiers)
+        if denied:
+            return denied
         moved = _moved_group(cw, best, piece) or _rival(cw, piece, best, raw_parts, i, eq)
         if moved:
             return moved
@@ -224,6 +229,23 @@ def commitments(
                 return f"'{_shown(k)}' is {said} in the cited passage"
     clause_keys = [keys_of(p, raw) for (_, p), (_, raw) in zip(parts, raw_parts, strict=True)]
     return _swapped(keys, {k: stem(k) for k in keys}, clause_keys, sentences)
+
+
+def _denied(
+    mine: set[str], parts: list[tuple[int, list[str]]], qualifiers: frozenset[str]
+) -> str | None:
+    """A plain claim that states the words of a negated clause of the passage: the claim's
+    best clause may be another one ("X is safe in A, and does not increase B" against
+    "X in A increases B"), so every negated clause is weighed."""
+    for _, words in parts:
+        if not negations(words):
+            continue
+        said = {stem(w) for w in words
+                if w not in _STOP and w not in qualifiers and not negations([w])
+                and not w.isdigit()}
+        if len(said) >= 2 and len(said & mine) >= DENIED_COVERED * len(said):
+            return "the cited passage negates what the sentence states"
+    return None
 
 
 def _moved_group(claim: list[str], source: list[str], raw: str) -> str | None:
@@ -244,6 +266,12 @@ def _moved_group(claim: list[str], source: list[str], raw: str) -> str | None:
     return None
 
 
+SUBORDINATORS = frozenset(
+    {"when", "if", "unless", "because", "while", "although", "where", "once", "after",
+     "before", "until", "since"}
+)
+
+
 def _raised(claim: list[str], source: list[str]) -> str | None:
     """Why ``claim`` states more strongly than ``source`` (None when it does not): a universal
     word the source lacks ("all", "must"), a hedge of the source dropped ("often" gone), or a
@@ -252,6 +280,10 @@ def _raised(claim: list[str], source: list[str]) -> str | None:
     added = {w for w in claim if w in ls.universal} - set(source)
     if added and strength(source) < UNIVERSAL:
         return f"'{sorted(added)[0]}' states more strongly than the cited passage"
+    # A subordinate clause ("when X fails") states a condition, not a finding whose
+    # strength could be raised; its main clause is weighed on its own.
+    if claim and claim[0] in SUBORDINATORS:
+        return None
     hedges_claim = [w for w in claim if w in ls.hedged]
     # A hedge of the source binds the word it qualifies ("often indicated", "may be
     # sufficient"): when the claim keeps that word, it must keep a hedge too.
