@@ -26,7 +26,9 @@ class Suite(BaseModel):
     name: str
     corpus: Path
     questions: Path
-    # Per-suite floors that replace SET_THRESHOLDS (a measured test half below the target).
+    # Per-suite floors that replace SET_THRESHOLDS where a measured half is below the target:
+    # a regression gate at what was measured, never a claim that the target is met.
+    # "flat_declines" here is the most answerable questions a half may decline.
     thresholds: dict[str, float] = {}
 
 
@@ -72,6 +74,8 @@ def suite_regressions(report: dict[str, Any], suite: Suite) -> list[str]:
     """One line per metric of a half under its threshold."""
     lines = []
     thresholds = SET_THRESHOLDS | suite.thresholds
+    # "flat_declines" is a most, not a least: answerable questions a suite may decline.
+    allowed_flat = thresholds.pop("flat_declines", 0)
     for half in ("dev", "test"):
         summary = report.get(half)
         if not summary:
@@ -83,6 +87,9 @@ def suite_regressions(report: dict[str, Any], suite: Suite) -> list[str]:
                 lines.append(f"{suite.name} {half}: {name} = {value:.3f} < {minimum} "
                              f"({', '.join(failing[:10])})")
         flat = summary["metrics"].get("flat_declines")
-        if flat:
-            lines.append(f"{suite.name} {half}: {flat:g} answerable question(s) declined")
+        if flat and flat > allowed_flat:
+            declined = [i["id"] for i in summary["items"]
+                        if i["grounded_correct"] is False and i["abstained"]]
+            lines.append(f"{suite.name} {half}: {flat:g} answerable question(s) declined "
+                         f"({', '.join(declined[:10])})")
     return lines

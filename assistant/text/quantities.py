@@ -150,7 +150,10 @@ def shares(text: str) -> set[float]:
 
 
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
-_EVERY = re.compile(r"\bevery\s+(\d+(?:\.\d+)?)?\s*(day|week|month|year)s?\b", re.I)
+_EVERY = re.compile(
+    r"\bevery\s+(other|second|\d+(?:\.\d+)?)?(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?"
+    r"\s*(day|week|month|year)s?\b", re.I
+)
 _N_WEEKLY = re.compile(r"\b(\d+(?:\.\d+)?)[- ]?(day|week|month|year)ly\b", re.I)
 _TIMES = re.compile(
     r"\b(once|twice|\d+\s+times)\s+(?:a|per|each|every)\s+(day|week|month|year)\b", re.I
@@ -172,7 +175,10 @@ def frequencies(text: str) -> set[float]:
                   " ", spell_numbers(text), flags=re.I)
     out = set()
     for m in _EVERY.finditer(text):
-        out.add(float(m.group(1) or 1) * _PERIOD_DAYS[m.group(2).lower()])
+        # "every other week" is every 2; "every 3-4 days" is either end of the range.
+        first = {"other": "2", "second": "2"}.get((m.group(1) or "").lower(), m.group(1))
+        for n in filter(None, (first or "1", m.group(2))):
+            out.add(float(n) * _PERIOD_DAYS[m.group(3).lower()])
     for m in _N_WEEKLY.finditer(text):
         out.add(float(m.group(1)) * _PERIOD_DAYS[m.group(2).lower()])
     for m in _TIMES.finditer(text):

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.text.abbreviations import definitions
 from assistant.text.polarity import negations, neutralise, opposites
-from assistant.text.quantities import numbers, quantities, spell_numbers
+from assistant.text.quantities import frequencies, numbers, quantities, spell_numbers
 from assistant.text.sentences import split_sentences
 from assistant.text.tokens import stem
 
@@ -70,3 +70,22 @@ def test_the_checker_fails_closed_on_synonyms_it_does_not_know() -> None:
     given = "Intravenous immunoglobulin (IVIG) is given monthly."
     assert supports("IVIG is given monthly.", given)[0]  # the passage defines it
     assert supports("Steroids are given monthly.", "Glucocorticoids are given monthly.")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("once a week", {7.0}),
+        ("weekly", {7.0}),
+        ("every 7 days", {7.0}),
+        ("three-weekly", {21.0}),
+        ("twice a week", {3.5}),
+        ("every other day", {2.0}),
+        ("every 3-4 days", {3.0, 4.0}),
+        ("every 3 to 4 weeks", {21.0, 28.0}),
+        ("never daily", set()),
+        ("no numbers here", set()),
+    ],
+)
+def test_frequencies_are_days_between_times(text: str, days: set[float]) -> None:
+    assert frequencies(text) == days
