@@ -27,6 +27,7 @@ from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 from assistant.text.drugs import looks_like_drug
+from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 
@@ -132,6 +133,9 @@ class Answerer:
                 continue
             lower = typed.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}
+            # A number in words ("ten") is a value, written "10" in the text: not a topic.
+            if spell_numbers(lower) != lower:
+                continue
             if lower.endswith("ed") or (
                 max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
             ):
