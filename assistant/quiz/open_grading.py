@@ -97,6 +97,10 @@ UNIT_ASKED = [
                 r"what fraction)\b|%", re.I), "share"),
     (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
 ]
+# "steroid-sparing agent", "drug-free interval": the term describes another thing.
+_MODIFIER = re.compile(
+    r"\b[\w-]+-(?:sparing|free|naive|naïve|refractory|resistant|dependent)\b", re.I
+)
 _ABBREVIATION = re.compile(r"\b(?:anti-)?[A-Za-z]*[A-Z][A-Za-z]*\d*[A-Z0-9][\w-]*\b")
 
 
@@ -144,7 +148,9 @@ class OpenGrader:
         return spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text))
 
     def terms_of(self, text: str) -> dict[str, str]:
-        """The named things of ``text``: typed terms and drug names (pack or INN form)."""
+        """The named things of ``text``: typed terms and drug names (pack or INN form); a
+        term only modifying another word ("a steroid-sparing agent") names something else."""
+        text = _MODIFIER.sub(" ", text)
         found = {e: self.vocab.display(e) for _, e in self.vocab.entities(text)}
         for w in re.findall(r"[A-Za-z][\w-]{4,}", text):
             if looks_like_drug(w) and w.lower() not in found:
