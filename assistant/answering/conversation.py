@@ -31,6 +31,9 @@ REFERENCE = re.compile(
     r"(?:one|drug|agent|test|option|treatment)|(?:it|its|they|them|this|that)(?=\s|$|[?.,!-]))\b",
     re.IGNORECASE,
 )
+# Topic words a question naming nothing of its own may have and still lean on the last turn.
+TERSE_WORDS = 2
+WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
 ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
@@ -41,6 +44,15 @@ ALTERNATIVE = re.compile(
     r"\b(alternatives?|else|other (?:options?|drugs?|treatments?|choices?)|instead|next|"
     r"second[- ]line|if (?:it|that|this|they) (?:fails?|does not work|do not work)|"
     r"(?:does not|do not|did not) (?:work|respond)|fails?|failed|refractory)\b",
+    re.IGNORECASE,
+)
+# Marks the earlier turn's question inside a follow-up's reading: a label, not a word asked.
+CONTEXT_LABEL = "context:"
+# "Tell me more.", "go on", "explain": a request to continue, asking nothing of its own.
+MORE = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:tell|say|give)\s+(?:me\s+)?more|more(?:\s+details?)?|go on|"
+    r"continue|elaborate|explain(?:\s+(?:more|further))?|details?|expand(?:\s+on\s+(?:that|it))?)"
+    r"(?:\s+please)?\W*$",
     re.IGNORECASE,
 )
 # A word used in more than this share of passages names the corpus's subject, not a referent.
@@ -82,7 +94,13 @@ class Conversation:
             for t in v.terms(_strip_ellipsis(question))
             if t not in v.question_words and t not in v.types and t not in v.subject_words
         ]
-        return len(topic) <= 1 if ELLIPSIS_START.match(question) else len(v.terms(question)) <= 1
+        if ELLIPSIS_START.match(question):
+            return len(topic) <= 1
+        # "side effects?": a terse question naming nothing of its own (no drug, test or term
+        # of the corpus) is about what the conversation was about.
+        return len(v.terms(question)) <= 1 or (
+            len(v.terms(question)) <= TERSE_WORDS and not self.terms_in(question)
+        )
 
     def read(self, question: str, history: Sequence[Turn]) -> tuple[str, str | None, str]:
         """(standalone question, focus, topic): see :meth:`follow`."""
@@ -95,11 +113,14 @@ class Conversation:
         "What dose?" keeps its own words in focus, the earlier question only adding context;
         "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
-        if not history or not self.is_followup(question):
+        if not history or not (MORE.match(question) or self.is_followup(question)):
             return FollowUp(question, None, question)
         v = self.vocab
         last = history[-1]
         previous = topic_of(history)
+        if MORE.match(question):
+            # Nothing of its own to focus on: the conversation's topic is the question.
+            return FollowUp(previous, None, previous)
         exclude = list(last.quotes) if ALTERNATIVE.search(question) else []
         resolved, referent = self.resolve(question, last)
         new_entities = v.entities(resolved)
@@ -128,14 +149,21 @@ class Conversation:
             if about and referent is None and PRONOUN.search(resolved)
             else ""
         )
-        standalone = f"{resolved.rstrip()} (context: {context}{tail})"
+        standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"
+        if referent is None and not [t for t in v.terms(resolved) if t not in v.question_words]:
+            # "Why?": no words of its own to focus on; the whole reading is the question.
+            return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)
 
     # --- what "it" and "that one" mean ----------------------------------------------------------
 
     def resolve(self, question: str, last: Turn) -> tuple[str, str | None]:
         """``question`` with its referring phrase replaced by what it refers to, and that."""
-        m = REFERENCE.search(question)
+        # "how should they take it?": "they" are usually the patients; the thing referred
+        # to is the other reference, when there is one.
+        found = list(REFERENCE.finditer(question))
+        m = next((x for x in found if x.group(0).lower() not in ("they", "their")),
+                 found[0] if found else None)  # fmt: skip
         if m is None or re.match(r"which of", question[max(0, m.start() - 9) : m.end()], re.I):
             return question, None
         ordinal, modifier = m.group(1), m.group(2)
@@ -155,7 +183,12 @@ class Conversation:
             if index is not None and (index < len(pool) or index == -1):
                 referent = pool[index]
         else:
-            referent = (asked or answered)[0] if (asked or answered) else None
+            # After "which X ...?" the thing meant is what answered it, not the X asked for.
+            new = [t for t in answered if t.lower() not in {a.lower() for a in asked}]
+            if new and WHICH.match(last.standalone_question or last.question):
+                referent = new[0]
+            else:
+                referent = (asked or answered)[0] if (asked or answered) else None
         if not referent:
             return question, None
         return question[: m.start()] + referent + question[m.end() :], referent

@@ -18,6 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
 from assistant.answering.scorer import load_scorer
@@ -293,7 +294,7 @@ class Answerer:
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
-        unmentioned, topic = self.unmentioned(focus or standalone)
+        unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus
         # never names: quoting what is there would answer another question.
         off_topic = (topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic) or any(

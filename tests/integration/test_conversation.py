@@ -68,3 +68,43 @@ def test_contexts_do_not_nest_over_many_turns(assistant: Assistant) -> None:
     assert "rituximab" in third
     standalone = history[-1].standalone_question or ""
     assert standalone.count("(context:") == 1, standalone
+
+
+def test_tell_me_more_and_why_keep_the_topic_and_never_decline(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    first = turn(assistant, "What happens when immunosuppression is tapered?", history)
+    assert "relapse" in first
+    for follow in ("Tell me more.", "Why?"):
+        text = turn(assistant, follow, history)
+        assert not history[-1].abstained and "relapse" in text, (follow, text)
+        assert "context" not in text  # the reading's label is not a word asked about
+
+
+def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> None:
+    from assistant.core.settings import REPO_ROOT
+    from assistant.domain.learned import CorpusWords
+    from assistant.ingest.chunk import chunk_corpus
+    from assistant.ingest.corpus import load_corpus
+
+    pmr = REPO_ROOT / "eval" / "corpora" / "pmr"  # a corpus without a pack
+    words = CorpusWords.learn(c.text for c in chunk_corpus(load_corpus(pmr)))
+    reader = Conversation(vocabulary_for(pmr), words)
+    last = Turn(
+        question="which bisphosphonate for pts on steroids?",
+        answer="A bisphosphonate such as alendronic acid 70 mg once weekly is offered [1].",
+        quotes=["A bisphosphonate such as alendronic acid 70 mg once weekly is offered."],
+    )
+    resolved, referent = reader.resolve("how should they take it?", last)
+    assert referent is not None and referent.lower().startswith("alendronic")
+    assert resolved.startswith("how should they take alendronic")
+
+
+def test_a_terse_question_naming_nothing_leans_on_the_last_turn() -> None:
+    assert READER.is_followup("side effects?")
+    assert READER.is_followup("Tell me more.")
+    assert not READER.is_followup("Which antibodies define the subtypes of IMNM?")
+
+
+def test_a_number_in_words_is_not_named_as_unmentioned(assistant: Assistant) -> None:
+    words, _ = assistant.pipeline.answerer.unmentioned("taper once down at ten mg - how fast?")
+    assert not any("ten" in w.split() for w in words), words
