@@ -1,0 +1,64 @@
+"""The onnxruntime backend: the exported model (:mod:`.export`) and the model's own tokenizer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core.errors import ModelError
+from assistant.store.encoders import length_sorted_batches
+from assistant.store.minilm import MAX_SEQ_LENGTH
+
+
+class OnnxEncoder:
+    def __init__(
+        self, model_file: Path, path: Path, threads: int = 0, backend: str = "onnx"
+    ) -> None:
+        self.backend = backend
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads  # 0: onnxruntime's choice, one per core
+            options.inter_op_num_threads = 1
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.log_severity_level = 3
+            self.session = ort.InferenceSession(
+                str(model_file), options, providers=["CPUExecutionProvider"]
+            )
+            self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        except ImportError as exc:
+            raise ModelError("the onnx encoder needs onnxruntime; run `make install`") from exc
+        except Exception as exc:  # any load failure is one message
+            raise ModelError(f"cannot load the ONNX embedding model {model_file}: {exc}") from exc
+        # The shipped tokenizer.json pads and cuts at 128; sentence-transformers cuts at 256.
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+        self.lock = threading.Lock()
+        self.show_progress = False
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        with self.lock:
+            encodings = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        batches = length_sorted_batches([len(e) for e in encodings], batch_size)
+        if self.show_progress:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Batches")  # as sentence-transformers shows it
+        for rows in batches:
+            length = max(len(encodings[i]) for i in rows)
+            ids = np.zeros((len(rows), length), dtype=np.int64)
+            mask = np.zeros((len(rows), length), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, : len(encodings[i])] = encodings[i]
+                mask[r, : len(encodings[i])] = 1
+            (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = vectors
+        return out
