@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from . import pubmedqa
+from . import backends, pubmedqa
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -113,26 +113,66 @@ def _passages(spec: dict[str, Any]) -> tuple[list[str], list[str]]:
     return [d["text"] for d in data], [d["source"] for d in data]
 
 
-def worker_imnm_build(spec: dict[str, Any]) -> dict[str, Any]:
-    """imnm's own index build (passages and their sentences, FAISS, docstore, manifest)."""
+def _bench_settings(spec: dict[str, Any]) -> Any:
     from assistant.core.settings import Settings
+
+    settings = Settings(corpus=Path(spec["corpus"]), index=Path(spec["index"]))
+    settings.embed.backend = spec.get("backend", settings.embed.backend)
+    # A clean build: nothing from the vector cache (its own figure is the rebuild row).
+    settings.embed.vector_cache = bool(spec.get("vector_cache", False))
+    return settings
+
+
+def worker_imnm_build(spec: dict[str, Any]) -> dict[str, Any]:
+    """imnm's own index build (passages and their sentences, FAISS, docstore, manifest), with
+    the encoder backend of ``spec`` (the default when none), or as a Ray job on this machine."""
     from assistant.ingest.corpus import load_corpus
     from assistant.store.embed import shared_embedder
     from assistant.store.index import build_index
 
-    settings = Settings(corpus=Path(spec["corpus"]), index=Path(spec["index"]))
-    embedder = shared_embedder()
+    settings = _bench_settings(spec)
+    embedder = shared_embedder(settings)
     embedder.encode(["warm up"])  # the model load is a cold-start cost, not build throughput
-    files = load_corpus(settings.corpus)
     built = []
-    wall, cpu = timed(
-        lambda: built.append(build_index(files, settings.index_dir(), settings, embedder))
-    )
+    if spec.get("ray"):
+        from assistant.store.ray_build import build_index_ray
+
+        # Ray's own start (ray.init, workers, each actor's model load) is part of its cost.
+        wall, cpu = timed(lambda: built.append(
+            build_index_ray(settings, embedder, None, notify=lambda _: None)))
+    else:
+        files = load_corpus(settings.corpus)
+        wall, cpu = timed(
+            lambda: built.append(build_index(files, settings.index_dir(), settings, embedder))
+        )
     index = built[0]
     return throughput(len(index.chunks), wall, cpu) | {
         "sentences": int(index.manifest["n_sentences"]),
+        "texts": int(index.manifest["n_chunks"]) + int(index.manifest["n_sentences"]),
         "index_type": index.manifest["index_type"],
+        "backend": settings.embed.backend,
     }
+
+
+def worker_encode_kinds(spec: dict[str, Any]) -> dict[str, Any]:
+    """Each backend's encode of passages alone and of sentences alone: the two kinds of text an
+    index embeds (long ones gain least from a faster runtime)."""
+    from assistant.core.settings import Settings
+    from assistant.store.encoders import make_encoder
+    from assistant.text.sentences import split_sentences
+
+    texts, _ = _passages(spec)
+    kinds = {"passages": texts,
+             "sentences": list(dict.fromkeys(s for t in texts for s in split_sentences(t)))}
+    encoder = make_encoder(spec["backend"], Settings().cache_dir)
+    encoder.encode(["warm up"])
+    out: dict[str, Any] = {}
+    for kind, batch in kinds.items():
+        wall, cpu = timed(lambda b=batch: encoder.encode(b, 32))  # type: ignore[misc]
+        out[kind] = {"texts": len(batch), "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+                     "texts_per_s": round(len(batch) / wall, 1),
+                     "texts_per_cpu_s": round(len(batch) / cpu, 1)}
+    return out
 
 
 def worker_raw_encode(spec: dict[str, Any]) -> dict[str, Any]:
@@ -234,6 +274,7 @@ def worker_scaling(spec: dict[str, Any]) -> dict[str, Any]:
 
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "imnm-build": worker_imnm_build,
+    "encode-kinds": worker_encode_kinds,
     "raw-encode": worker_raw_encode,
     "langchain": worker_langchain,
     "int8": worker_int8,
@@ -484,6 +525,7 @@ def write_report(r: dict[str, Any], path: Path) -> None:
         ]
     lines += [
         "",
+        *backends.report_lines(r),
         "## Retrieval quality (PubMedQA PQA-L)",
         "",
         "Each question is asked as is; recall@k counts its own abstract among the first k distinct "
@@ -559,7 +601,7 @@ def write_report(r: dict[str, Any], path: Path) -> None:
 
 
 FULL: dict[str, Any] = {"limit": None, "sizes": (10_000, 100_000, 1_000_000), "runs": 3,
-                        "rounds": 3, "int8": True, "pdf_pages": 100}
+                        "rounds": 3, "int8": False, "pdf_pages": 100}
 QUICK: dict[str, Any] = {"limit": 100, "sizes": (10_000, 60_000), "runs": 1, "rounds": 1,
                          "int8": False, "pdf_pages": 20}
 
@@ -603,6 +645,13 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
             log("int8 check")
             int8 = run_worker("int8", spec, work)
 
+        log("encoder backends")
+        by_backend: dict[str, Any] = {
+            "build": backends.builds(corpus, work, run_worker, log, imnm_build),
+            "kinds": backends.encode_kinds(passages, work, run_worker, log),
+        }
+        by_backend["ray"] = backends.ray_build(corpus, work, run_worker, log, imnm_build)
+
         log("PubMedQA retrieval and latency")
         settings = Settings(corpus=corpus, index=index_dir)
         pm_assistant = Assistant(settings, rebuild=False)
@@ -616,6 +665,10 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
             "search_latency": latency(pm_assistant.search, sample),
         }
         del pm_assistant
+        by_backend["quality"] = backends.quality(
+            corpus, work, items, sample, measure_retrieval, latency,
+            {"recall": recall, "answer_latency": pm["answer_latency"],
+             "query_encoder": Assistant(settings, rebuild=False).embedder.query_encoder.backend})
 
         log("IMNM latency")
         im_assistant = Assistant(Settings(), rebuild=False)
@@ -648,6 +701,7 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
                   "memory_ratio_vs_baseline": round(imnm_build["peak_rss_mb"]
                                                     / baseline["peak_rss_mb"], 2)},
         "baseline": baseline,
+        "backends": by_backend,
         "pubmedqa": pm,
         "imnm": imnm,
         "cold_start": cold,

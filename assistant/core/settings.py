@@ -95,6 +95,12 @@ class VectorSettings(BaseSettings):
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 128
     ivf_nprobe: int = 32
+    # From ivfpq_min passages (a literature of 10M+): IVF with product-quantized codes (pq_m
+    # bytes a vector), its candidates re-ranked on 8-bit scalar codes (384 bytes a vector):
+    # ~450 bytes a vector in all, 4.2 GiB for 10M against 14.3 GiB flat (bench/REPORT.md).
+    ivfpq_min: int = 10_000_000
+    pq_m: int = 48
+    pq_refine_factor: int = 8
 
 
 class RetrievalSettings(BaseSettings):

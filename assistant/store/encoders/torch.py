@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from assistant.core.errors import ModelError
+from assistant.store.model import DIM
 
 
 class TorchEncoder:
@@ -29,7 +30,7 @@ class TorchEncoder:
             ) from exc
         except Exception as exc:  # any load failure is one message
             raise ModelError(f"cannot load the embedding model from {path}: {exc}") from exc
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        self.dim = DIM
         self.show_progress = False
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
