@@ -139,7 +139,7 @@ def _embed(
         fn_constructor_kwargs={"backend": embedder.backend, "cache_dir": str(settings.cache_dir),
                                "batch_size": settings.embed.batch_size},
         batch_size=settings.embed.ray_batch_size, batch_format="numpy",
-        concurrency=actors, num_cpus=1,
+        compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
     )
     for batch in ds.iter_batches(batch_format="numpy", batch_size=None):
         out[batch["row"]] = batch["vector"]

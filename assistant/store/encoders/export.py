@@ -135,3 +135,11 @@ def _quantize(source: Path, target: Path) -> None:
     logging.getLogger("root").setLevel(logging.ERROR)
     quantize_dynamic(str(source), str(target), per_channel=True,
                      op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8)
+
+
+if __name__ == "__main__":  # `make install`: the export made once, so no build waits for it
+    from assistant.core.settings import Settings
+    from assistant.store.model import offline
+
+    offline()
+    print(f"ONNX encoder ready: {onnx_model(Settings().cache_dir)}")
