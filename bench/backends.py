@@ -4,6 +4,7 @@ the Ray path's overhead on this one machine."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,8 @@ Worker = Callable[[str, dict[str, Any], Path], dict[str, Any]]
 
 
 def ray_installed() -> bool:
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    # Looked up, not imported: importing ray puts its vendored packages on sys.path.
+    return importlib.util.find_spec("ray") is not None
 
 
 def builds(corpus: Path, work: Path, run_worker: Worker, log: Callable[[str], None],

@@ -115,3 +115,17 @@ def test_ivf_pq_index_keeps_most_neighbours_in_a_tenth_of_the_memory() -> None:
     per_vector = sum(faiss.downcast_index(i).code_size
                      for i in (index.base_index, index.refine_index))
     assert per_vector == 48 + 384 < 0.3 * 4 * vectors.shape[1]
+
+
+def test_ray_address_that_nothing_answers_at_fails_at_once() -> None:
+    import socket
+
+    from assistant.core.errors import ImnmError
+    from assistant.store.ray_build import check_reachable
+
+    with socket.socket() as s:  # a loopback port that was free a moment ago
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ImnmError, match=f"no Ray cluster answers at 127.0.0.1:{port}"):
+        check_reachable(f"127.0.0.1:{port}", timeout=2)
+    check_reachable("auto")  # left to Ray
