@@ -666,7 +666,8 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
             "build": backends.builds(corpus, work, run_worker, log, imnm_build),
             "kinds": backends.encode_kinds(passages, work, run_worker, log),
         }
-        by_backend["ray"] = backends.ray_build(corpus, work, run_worker, log, imnm_build)
+        by_backend["ray"] = (backends.ray_build(corpus, work, run_worker, log, imnm_build)
+                             if plan.get("ray", True) else {"skipped": "not asked for"})
 
         log("PubMedQA retrieval and latency")
         settings = Settings(corpus=corpus, index=index_dir)
