@@ -50,8 +50,3 @@ def make_encoder(backend: str, cache_dir: Path, threads: int = 0) -> Encoder:
         return NumpyEncoder(path)
     raise ValueError(f"unknown encoder backend {backend!r} (one of {', '.join(BACKENDS)})")
 
-
-def length_sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
-    """Row numbers in batches of similar length: short texts are not padded to long ones."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]

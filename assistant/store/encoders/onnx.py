@@ -8,8 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.errors import ModelError
-from assistant.store.encoders import length_sorted_batches
 from assistant.store.minilm import MAX_SEQ_LENGTH
+
+
+def length_sorted_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Row numbers in batches of similar length: short texts are not padded to long ones."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[s : s + batch_size] for s in range(0, len(order), batch_size)]
 
 
 class OnnxEncoder:
