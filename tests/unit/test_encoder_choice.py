@@ -34,7 +34,7 @@ def test_default_backend_is_fp32_onnx_and_int8_is_opt_in(monkeypatch: pytest.Mon
 
 def test_an_index_of_another_backend_is_refused_with_its_reason() -> None:
     expected = {"format_version": 1, "model": "m", "chunking": {}, "corpus_hash": "h",
-                "encoder": "onnx"}
+                "domain": "d", "encoder": "onnx"}
     assert staleness(expected, expected) is None
     why = staleness(expected | {"encoder": "onnx-int8"}, expected)
     assert why is not None and "onnx-int8 encoder" in why and "IMNM_EMBED_BACKEND" in why
