@@ -730,9 +730,8 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
         "imnm": imnm,
         "cold_start": cold,
         "scaling": scaling,
-                        "rounds": 3, "int8": False, "pdf_pages": 100, "ivfpq_n": 1_000_000}
-QUICK: dict[str, Any] = {"limit": 100, "sizes": (10_000, 60_000), "runs": 1, "rounds": 1,
-                         "int8": False, "pdf_pages": 20, "ivfpq_n": 20_000}
+        "scaling_ivfpq": scaled["ivfpq"],
+        "pdf": pdf,
     }
     results["ratios"] = {
         "recall@1": round(recall["hybrid"]["recall@1"]
