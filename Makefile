@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0 -c constraints.txt
-	$(PIP) install -q -e '.[dev]' -c constraints.txt
+	$(PIP) install -q -e '.[dev,ray]' -c constraints.txt
+	$(PY) -m assistant.store.encoders.export
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (a browser download at test time cannot work offline).

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from . import pubmedqa
+from . import backends, pubmedqa
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -113,26 +113,71 @@ def _passages(spec: dict[str, Any]) -> tuple[list[str], list[str]]:
     return [d["text"] for d in data], [d["source"] for d in data]
 
 
-def worker_imnm_build(spec: dict[str, Any]) -> dict[str, Any]:
-    """imnm's own index build (passages and their sentences, FAISS, docstore, manifest)."""
+def _bench_settings(spec: dict[str, Any]) -> Any:
     from assistant.core.settings import Settings
+
+    settings = Settings(corpus=Path(spec["corpus"]), index=Path(spec["index"]))
+    settings.embed.backend = spec.get("backend", settings.embed.backend)
+    # A clean build: nothing from the vector cache (its own figure is the rebuild row).
+    settings.embed.vector_cache = bool(spec.get("vector_cache", False))
+    return settings
+
+
+def worker_imnm_build(spec: dict[str, Any]) -> dict[str, Any]:
+    """imnm's own index build (passages and their sentences, FAISS, docstore, manifest), with
+    the encoder backend of ``spec`` (the default when none), or as a Ray job on this machine."""
     from assistant.ingest.corpus import load_corpus
     from assistant.store.embed import shared_embedder
     from assistant.store.index import build_index
 
-    settings = Settings(corpus=Path(spec["corpus"]), index=Path(spec["index"]))
-    embedder = shared_embedder()
+    settings = _bench_settings(spec)
+    embedder = shared_embedder(settings)
     embedder.encode(["warm up"])  # the model load is a cold-start cost, not build throughput
-    files = load_corpus(settings.corpus)
     built = []
+    files = load_corpus(settings.corpus)
     wall, cpu = timed(
         lambda: built.append(build_index(files, settings.index_dir(), settings, embedder))
     )
+    if spec.get("ray"):
+        from assistant.store.ray_build import build_index_ray
+
+        # Right after the local build above, so that both meet the same machine load. Ray's own
+        # start (ray.init, workers, each actor's model load) is part of its cost; its workers'
+        # CPU time is not this process's, so wall time is the measure.
+        local = throughput(len(built[0].chunks), wall, cpu)
+        wall, cpu = timed(lambda: built.append(
+            build_index_ray(settings, embedder, None, notify=lambda _: None)))
+        return throughput(len(built[-1].chunks), wall, cpu) | {
+            "local": local, "overhead_s": round(wall - local["seconds"], 2),
+            "wall_ratio_vs_local": round(wall / local["seconds"], 2)}
     index = built[0]
     return throughput(len(index.chunks), wall, cpu) | {
         "sentences": int(index.manifest["n_sentences"]),
+        "texts": int(index.manifest["n_chunks"]) + int(index.manifest["n_sentences"]),
         "index_type": index.manifest["index_type"],
+        "backend": settings.embed.backend,
     }
+
+
+def worker_encode_kinds(spec: dict[str, Any]) -> dict[str, Any]:
+    """Each backend's encode of passages alone and of sentences alone: the two kinds of text an
+    index embeds (long ones gain least from a faster runtime)."""
+    from assistant.core.settings import Settings
+    from assistant.store.encoders import make_encoder
+    from assistant.text.sentences import split_sentences
+
+    texts, _ = _passages(spec)
+    kinds = {"passages": texts,
+             "sentences": list(dict.fromkeys(s for t in texts for s in split_sentences(t)))}
+    encoder = make_encoder(spec["backend"], Settings().cache_dir)
+    encoder.encode(["warm up"])
+    out: dict[str, Any] = {}
+    for kind, batch in kinds.items():
+        wall, cpu = timed(lambda b=batch: encoder.encode(b, 32))  # type: ignore[misc]
+        out[kind] = {"texts": len(batch), "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+                     "texts_per_s": round(len(batch) / wall, 1),
+                     "texts_per_cpu_s": round(len(batch) / cpu, 1)}
+    return out
 
 
 def worker_raw_encode(spec: dict[str, Any]) -> dict[str, Any]:
@@ -227,13 +272,15 @@ def worker_pdf(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def worker_scaling(spec: dict[str, Any]) -> dict[str, Any]:
-    from .scaling import run
+    from .scaling import ivfpq, run
 
-    return {"rows": run(tuple(spec["sizes"]))}
+    rows = run(tuple(spec["sizes"]))
+    return {"rows": rows, "ivfpq": ivfpq(spec["ivfpq_n"]) if spec.get("ivfpq_n") else None}
 
 
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "imnm-build": worker_imnm_build,
+    "encode-kinds": worker_encode_kinds,
     "raw-encode": worker_raw_encode,
     "langchain": worker_langchain,
     "int8": worker_int8,
@@ -484,6 +531,7 @@ def write_report(r: dict[str, Any], path: Path) -> None:
         ]
     lines += [
         "",
+        *backends.report_lines(r),
         "## Retrieval quality (PubMedQA PQA-L)",
         "",
         "Each question is asked as is; recall@k counts its own abstract among the first k distinct "
@@ -547,6 +595,21 @@ def write_report(r: dict[str, Any], path: Path) -> None:
         lines.append(f"| {x['n']:,} | {x['index_type']} | {x['p50_ms']} | {x['p95_ms']} | "
                      f"{x['flat_p50_ms']} | {x['recall_vs_flat']} | {x['build_s']} | "
                      f"{x['index_mb']} |")
+    pq = r.get("scaling_ivfpq")
+    if pq:
+        from assistant.core.settings import VectorSettings
+
+        lines += [
+            "",
+            f"IVF-PQ, the kind chosen from {VectorSettings().ivfpq_min:,} passages (PQ codes "
+            "re-ranked on 8-bit codes), measured at a size this machine holds: "
+            f"{pq['n']:,} vectors, recall vs flat {pq['recall_vs_flat']}, p50 {pq['p50_ms']} ms, "
+            f"build {pq['build_s']} s, {pq['bytes_per_vector']} bytes a vector: "
+            f"~{pq['projected_10m_gib']} GiB for 10M passages against {pq['flat_10m_gib']} GiB "
+            "of float vectors (flat). The sentence vectors (`sentences.npy`, about three a "
+            "passage) stay float32 and are read whole: at that scale they, not FAISS, set the "
+            "memory.",
+        ]
     lines += ["", "![search latency and memory by size](scaling.png)", ""]
     if r.get("pdf"):
         from .pdf_speed import report_lines
@@ -559,9 +622,9 @@ def write_report(r: dict[str, Any], path: Path) -> None:
 
 
 FULL: dict[str, Any] = {"limit": None, "sizes": (10_000, 100_000, 1_000_000), "runs": 3,
-                        "rounds": 3, "int8": True, "pdf_pages": 100}
+                        "rounds": 3, "int8": False, "pdf_pages": 100, "ivfpq_n": 1_000_000}
 QUICK: dict[str, Any] = {"limit": 100, "sizes": (10_000, 60_000), "runs": 1, "rounds": 1,
-                         "int8": False, "pdf_pages": 20}
+                         "int8": False, "pdf_pages": 20, "ivfpq_n": 20_000}
 
 
 def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
@@ -603,6 +666,14 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
             log("int8 check")
             int8 = run_worker("int8", spec, work)
 
+        log("encoder backends")
+        by_backend: dict[str, Any] = {
+            "build": backends.builds(corpus, work, run_worker, log, imnm_build),
+            "kinds": backends.encode_kinds(passages, work, run_worker, log),
+        }
+        by_backend["ray"] = (backends.ray_build(corpus, work, run_worker, log)
+                             if plan.get("ray", True) else {"skipped": "not asked for"})
+
         log("PubMedQA retrieval and latency")
         settings = Settings(corpus=corpus, index=index_dir)
         pm_assistant = Assistant(settings, rebuild=False)
@@ -616,6 +687,10 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
             "search_latency": latency(pm_assistant.search, sample),
         }
         del pm_assistant
+        by_backend["quality"] = backends.quality(
+            corpus, work, items, sample, measure_retrieval, latency,
+            {"recall": recall, "answer_latency": pm["answer_latency"],
+             "query_encoder": Assistant(settings, rebuild=False).embedder.query_encoder.backend})
 
         log("IMNM latency")
         im_assistant = Assistant(Settings(), rebuild=False)
@@ -631,7 +706,9 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
                 "baseline": baseline_cold_start(question, runs, work)}
 
         log(f"scaling: {sizes}")
-        scaling = run_worker("scaling", {"sizes": list(sizes)}, work)["rows"]
+        scaled = run_worker("scaling", {"sizes": list(sizes), "ivfpq_n": plan.get("ivfpq_n")},
+                            work)
+        scaling = scaled["rows"]
 
         pdf = None
         if plan.get("pdf_pages"):
@@ -648,10 +725,12 @@ def bench(quick: bool, out: Path, **overrides: Any) -> dict[str, Any]:
                   "memory_ratio_vs_baseline": round(imnm_build["peak_rss_mb"]
                                                     / baseline["peak_rss_mb"], 2)},
         "baseline": baseline,
+        "backends": by_backend,
         "pubmedqa": pm,
         "imnm": imnm,
         "cold_start": cold,
         "scaling": scaling,
+        "scaling_ivfpq": scaled["ivfpq"],
         "pdf": pdf,
     }
     results["ratios"] = {

@@ -136,7 +136,7 @@ class Assistant:
         notify: Notify | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or shared_embedder()
+        self.embedder = embedder or shared_embedder(self.settings)
         self.notify: Notify = notify or (lambda _: None)
         self._rebuild = rebuild
         self._lock = threading.Lock()

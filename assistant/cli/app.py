@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from assistant.cli import ask, chat, quiz
+from assistant.cli import ask, chat, index, quiz
 from assistant.cli import eval as eval_cmd
 from assistant.cli.common import err
 from assistant.core.errors import ImnmError
@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 app.command()(ask.ask)
 app.command()(ask.search)
-app.command("index")(ask.index_cmd)
+app.command("index")(index.index_cmd)
 app.command()(chat.chat)
 app.command("eval")(eval_cmd.eval_cmd)
 app.add_typer(quiz.quiz_app, name="quiz")
@@ -33,7 +33,7 @@ app.add_typer(quiz.quiz_app, name="quiz")
 def main() -> None:
     try:
         # Without standalone mode click returns a typer.Exit's code instead of exiting.
-        code = app(standalone_mode=False)
+        code = app(args=index.ray_flag_args(sys.argv[1:]), standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except ImnmError as exc:

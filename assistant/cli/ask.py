@@ -1,4 +1,4 @@
-"""``imnm ask``, ``imnm search`` and ``imnm index``: answers, ranked passages, the index."""
+"""``imnm ask`` and ``imnm search``: answers and ranked passages."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from assistant.cli.common import (
     err,
     make_assistant,
     read_questions,
-    settings_for,
 )
 from assistant.core.errors import InputError
 from assistant.core.types import Chunk
@@ -129,36 +128,3 @@ def origin(chunk: Chunk) -> dict[str, object]:
     """Where a passage is in the original, when known (page, PubMed record)."""
     keys = ("page", "pages", "pmid", "title", "journal", "year", "doi")
     return {k: getattr(chunk, k) for k in keys if getattr(chunk, k) is not None}
-
-
-def index_cmd(
-    corpus: CorpusOpt = None,
-    index: IndexOpt = None,
-    if_stale: Annotated[
-        bool, typer.Option("--if-stale", help="Build only when missing, stale or damaged.")
-    ] = False,
-    check: Annotated[
-        bool,
-        typer.Option("--check", help="Only check that the index is current (exit 1 if not)."),
-    ] = False,
-) -> None:
-    """Build the index of the corpus now, with progress; name every file not indexed."""
-    from assistant.store.index import check_index, ensure_index
-
-    settings = settings_for(corpus, index)
-    if check:
-        idx = check_index(settings)
-        typer.echo(f"index at {idx.directory} is current: {idx.edition.label()}")
-        return
-    from assistant.store.embed import shared_embedder
-
-    idx = ensure_index(
-        settings, shared_embedder(), rebuild=True, force=not if_stale, progress=True, notify=err
-    )
-    m = idx.manifest
-    typer.echo(
-        f"index ready at {idx.directory}: {m['n_chunks']} passages, {m['n_sentences']} sentences "
-        f"from {len(m['corpus_files'])} file(s); {idx.edition.label()}"
-    )
-    if m.get("summary"):
-        typer.echo(str(m["summary"]))

@@ -55,6 +55,33 @@ class SourcesSettings(BaseSettings):
     pdf_paragraph_gap: float = Field(default=1.5, gt=1)
 
 
+class EmbedSettings(BaseSettings):
+    """The text encoder: which backend embeds passages, and how (bench/REPORT.md compares them).
+
+    ``onnx`` runs all-MiniLM-L6-v2 exported once from the packaged weights with onnxruntime (its
+    vectors equal sentence-transformers' to a cosine of 1 - 1e-6); ``torch`` is
+    sentence-transformers itself, the reference; ``onnx-int8`` is a dynamically quantized model:
+    faster, but it moves neighbours, so it is opt-in only. The backend is part of the index
+    manifest: an index built with one is refused by another.
+    """
+
+    model_config = _group("IMNM_EMBED_")
+
+    backend: Literal["onnx", "torch", "onnx-int8"] = "onnx"
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    # Threads of one encoder (0: one per core).
+    threads: int = Field(default=0, ge=0)
+    # Vectors kept by text hash under the cache folder: a rebuild embeds only texts it has not seen.
+    vector_cache: bool = True
+    # The question encoder: "auto" takes the fastest that gives the index's vectors (onnxruntime
+    # when its export is cached, else the numpy pass, which needs no torch).
+    query: Literal["auto", "numpy", "backend"] = "auto"
+    # `imnm index --ray`: texts per Ray Data batch, and encoder actors (0: one per CPU of the
+    # cluster, each with one thread).
+    ray_batch_size: int = Field(default=256, ge=1)
+    ray_actors: int = Field(default=0, ge=0)
+
+
 class VectorSettings(BaseSettings):
     """The FAISS index kind by passage count, and its search settings (bench/REPORT.md)."""
 
@@ -68,6 +95,12 @@ class VectorSettings(BaseSettings):
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 128
     ivf_nprobe: int = 32
+    # From ivfpq_min passages (a literature of 10M+): IVF with product-quantized codes (pq_m
+    # bytes a vector), its candidates re-ranked on 8-bit scalar codes (384 bytes a vector):
+    # ~450 bytes a vector in all, 4.2 GiB for 10M against 14.3 GiB flat (bench/REPORT.md).
+    ivfpq_min: int = 10_000_000
+    pq_m: int = 48
+    pq_refine_factor: int = 8
 
 
 class RetrievalSettings(BaseSettings):
@@ -160,6 +193,7 @@ class Settings(BaseSettings):
 
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
     vectors: VectorSettings = Field(default_factory=VectorSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)

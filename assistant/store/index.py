@@ -28,9 +28,12 @@ from assistant.core.errors import IndexStateError
 from assistant.core.settings import Settings
 from assistant.core.types import Chunk, Edition, SourceFile
 from assistant.domain.pack import packs_hash
-from assistant.ingest.chunk import chunk_corpus, embed_sentence, embed_text
+from assistant.ingest.chunk import chunk_corpus
 from assistant.ingest.corpus import Corpus, Named, Scan, corpus_hash, read_corpus, scan_corpus
 from assistant.store.embed import Embedder, model_id
+from assistant.store.leftovers import recover_leftovers
+from assistant.store.prepare import Prepared, prepare, vector_cache
+from assistant.store.vector_cache import encode_cached
 from assistant.store.vectors import index_kind, make_vector_index
 
 FORMAT_VERSION = 1
@@ -83,6 +86,7 @@ def expected_manifest(files: Scan | Sequence[Named], settings: Settings) -> dict
         "format_version": FORMAT_VERSION,
         "corpus_hash": files.hash() if isinstance(files, Scan) else corpus_hash(files),
         "model": model_id(),
+        "encoder": settings.embed.backend,
         "chunking": chunking_settings(settings),
         "domain": packs_hash(settings.corpus),
     }
@@ -115,27 +119,40 @@ def build_index(
         corpus, files = sources, sources.files
     else:
         files = sources
-    chunks = chunk_corpus(files, settings.chunk.max_chars)
-    # Positions are global (across files) so that vector row i is chunks[i].
-    chunks = [c.model_copy(update={"position": i}) for i, c in enumerate(chunks)]
-    if not chunks:
-        raise IndexStateError("the corpus has no passages to index (are the files empty?)")
-    passage_texts = [embed_text(c) for c in chunks]
-    sentences = [embed_sentence(c, s) for c in chunks for s in c.sentences]
-    # Each distinct text once, in one length-sorted run: a one-sentence passage with no heading
-    # is its own sentence, and one run over both kinds pads less than two.
-    distinct = list(dict.fromkeys(passage_texts + sentences))
+    prep = prepare(chunk_corpus(files, settings.chunk.max_chars))
     notify(
-        f"indexing {len(chunks)} passages from {len(files)} file(s): embedding {len(distinct)} "
-        f"texts (passages and their {len(sentences)} sentences)"
+        f"indexing {len(prep.chunks)} passages from {len(files)} file(s): "
+        f"{len(prep.distinct)} texts (passages and their {len(prep.sentences)} sentences), "
+        f"{embedder.backend} encoder"
     )
-    row_of = {text: row for row, text in enumerate(distinct)}
-    embedded = embedder.encode(distinct, show_progress=progress)
-    vectors = np.ascontiguousarray(embedded[[row_of[t] for t in passage_texts]])
-    sentence_vectors = np.ascontiguousarray(embedded[[row_of[t] for t in sentences]])
+    embedded, encoded = encode_cached(
+        prep.distinct, lambda texts: embedder.encode(texts, show_progress=progress),
+        vector_cache(settings, embedder), embedder.dim, notify,
+    )
+    if encoded < len(prep.distinct):
+        notify(f"{len(prep.distinct) - encoded} of {len(prep.distinct)} vectors from the cache")
+    return write_index(corpus or files, directory, settings, embedder.backend, prep, embedded,
+                       started)
 
+
+def write_index(
+    sources: list[SourceFile] | Corpus,
+    directory: Path,
+    settings: Settings,
+    backend: str,
+    prep: Prepared,
+    embedded: np.ndarray,
+    started: float,
+    extra: dict[str, Any] | None = None,
+) -> Index:
+    """The FAISS index, docstore and manifest of ``prep`` whose ``distinct`` texts are
+    ``embedded`` (row for row), written atomically; what a local and a Ray build share."""
+    row_of = {text: row for row, text in enumerate(prep.distinct)}
+    vectors = np.ascontiguousarray(embedded[[row_of[t] for t in prep.passage_texts]])
+    sentence_vectors = np.ascontiguousarray(embedded[[row_of[t] for t in prep.sentences]])
     vector_index = make_vector_index(vectors, settings=settings.vectors)
-    if corpus is not None:
+    if isinstance(sources, Corpus):
+        corpus, files = sources, sources.files
         expected = expected_manifest(corpus.scan, settings)
         edition = corpus.edition()
         accounting: dict[str, Any] = {
@@ -143,24 +160,25 @@ def build_index(
             "summary": corpus.summary(),
         }
     else:
+        files = sources
         expected = expected_manifest(files, settings)
         edition = Edition(hash=expected["corpus_hash"][:12], files=len(files))
         accounting = {}
     manifest = expected | {
+        "encoder": backend,
         "edition": edition.model_dump(),
         **accounting,
         "corpus_files": [_file_entry(f) for f in files],
-        "n_chunks": len(chunks),
-        "n_sentences": len(sentences),
+        "n_chunks": len(prep.chunks),
+        "n_sentences": len(prep.sentences),
         "dim": int(vectors.shape[1]),
         "index_type": index_kind(vector_index),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
-    }
-    _write_atomically(directory, manifest, chunks, vector_index, sentence_vectors)
-    return Index(
-        directory, manifest, chunks, vector_index, sentence_vectors, sentence_owners(chunks)
-    )
+    } | (extra or {})
+    _write_atomically(directory, manifest, prep.chunks, vector_index, sentence_vectors)
+    return Index(directory, manifest, prep.chunks, vector_index, sentence_vectors,
+                 sentence_owners(prep.chunks))
 
 
 def _file_entry(f: SourceFile) -> dict[str, Any]:
@@ -240,6 +258,11 @@ def staleness(manifest: dict[str, Any], expected: dict[str, Any]) -> str | None:
     for key, why in reasons.items():
         if manifest.get(key) != expected[key]:
             return why
+    # Indexes from before the encoder was recorded were built with sentence-transformers.
+    built_with = manifest.get("encoder", "torch")
+    if built_with != expected["encoder"]:
+        return (f"it was built with the {built_with} encoder and this run uses "
+                f"{expected['encoder']} (IMNM_EMBED_BACKEND={built_with} to use it as it is)")
     return None
 
 
@@ -353,37 +376,3 @@ def check_index(settings: Settings) -> Index:
         return load_index(directory, expected_manifest(scan, settings))
     except IndexStateError as exc:
         raise IndexStateError(f"{exc}; run `imnm index` and commit the result") from exc
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
-def recover_leftovers(directory: Path, notify: Notify = _quiet) -> None:
-    """Clean up after builders that died (killed mid-build); call with the build lock held.
-
-    A ``.NAME.tmp-PID`` folder is a half-written index: removed, never loaded. A ``.NAME.old-PID``
-    folder with no ``NAME`` beside it means the builder died between its two renames: the old
-    index is put back (it is verified like any other before use).
-    """
-    parent = directory.resolve().parent
-    if not parent.is_dir():
-        return
-    for kind in ("tmp", "old"):
-        for path in sorted(parent.glob(f".{directory.name}.{kind}-*")):
-            pid = path.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
-                continue
-            if kind == "old" and not directory.exists():
-                with contextlib.suppress(OSError):
-                    os.replace(path, directory)
-                    notify(f"restored the index an interrupted build left aside: {path.name}")
-                continue  # never delete what may be the only copy
-            notify(f"removing what an interrupted index build left: {path.name}")
-            shutil.rmtree(path, ignore_errors=True)

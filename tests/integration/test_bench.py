@@ -44,8 +44,9 @@ def test_pubmedqa_corpus_has_no_question_in_it(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_bench_runs_on_a_tiny_slice(tmp_path: Path) -> None:
+    # Ray and IVF-PQ have tests of their own (tests/integration/test_ray_index.py, unit).
     results = bench(True, tmp_path, dataset=TINY, limit=6, sizes=(3_000,), runs=1, rounds=1,
-                    int8=False)
+                    int8=False, ray=False, ivfpq_n=None)
     assert {p.name for p in tmp_path.iterdir()} == {"results.json", "REPORT.md", "scaling.png"}
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved["pubmedqa"]["abstracts"] == 6
@@ -58,6 +59,11 @@ def test_bench_runs_on_a_tiny_slice(tmp_path: Path) -> None:
     assert saved["scaling"][0]["index_type"] == "flat"
     assert saved["cold_start"]["imnm"]["median_s"] > 0
     assert len(results["targets"]) == 7
+    for backend in ("onnx", "torch", "onnx-int8"):
+        assert saved["backends"]["build"][backend]["backend"] == backend
+        assert saved["backends"]["quality"][backend]["recall"]["hybrid"]["recall@5"] >= 0.8
+        assert saved["backends"]["kinds"][backend]["sentences"]["texts"] > 6
+    assert "Encoder backends" in (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     assert "| target | goal | measured | met |" in report
     assert "![search latency and memory by size](scaling.png)" in report

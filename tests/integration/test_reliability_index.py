@@ -315,7 +315,8 @@ def test_sigkill_during_build_leaves_the_old_index_loadable(
         [*IMNM, "index", "--corpus", str(tmp_path / "big"), "--index", str(index_dir)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=clean_env(),
+        # Vectors cached by an earlier run would leave nothing to embed, nothing to kill.
+        env=clean_env() | {"IMNM_EMBED_VECTOR_CACHE": "false"},
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=read_chunks, args=(proc.stderr, lines), daemon=True).start()
