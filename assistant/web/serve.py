@@ -29,7 +29,7 @@ LOGIN_PAGE = """<!doctype html>
 <style>body{{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}}
 label,input,button{{display:block;width:100%;margin:.4rem 0}}input{{padding:.4rem}}
 .err{{color:#b00020}}</style></head>
-<body><h1>imnm</h1><p>Sign in to the IMNM assistant.</p>{message}
+<body><h1>imnm</h1><p>Sign in to the assistant.</p>{message}
 <form method="post" action="{action}" id="imnm-login">
 <label for="username">Account</label><input id="username" name="username" autocomplete="username"
  required autofocus>
