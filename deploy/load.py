@@ -10,6 +10,7 @@ it to another replica. Latencies are kept per question; nothing here asserts any
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import threading
 import time
@@ -102,7 +103,29 @@ class Caller:
                 if attempt == self.retries:
                     raise
                 self._note(exc, attempt)
+                self._renew()
         raise AssertionError("unreachable")
+
+    def _renew(self) -> None:
+        """A fresh client for the same session (same session id, same route cookie): one whose
+        event stream was cut, or is open on a replica the load balancer no longer sends its jobs
+        to, would wait for ever (gradio_client keeps one stream per client)."""
+        from gradio_client import Client
+
+        old = self.client
+        try:
+            new = Client(self.url, auth=self.session.account, verbose=False)
+        except Exception as exc:
+            self.session.errors.append(f"reconnect: {type(exc).__name__}: {str(exc)[:120]}")
+            return
+        new.session_hash = old.session_hash
+        if "imnm_route" in old.cookies:
+            new.cookies["imnm_route"] = old.cookies["imnm_route"]
+        self.client = new
+        close = getattr(old, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
 
 
 def run_session(url: str, session: Session, retries: int = 6, timeout: float = 60.0,
