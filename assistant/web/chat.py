@@ -389,17 +389,9 @@ def launch(
 ) -> Server:
     """Serve the app (login routes, then Gradio) until stopped; ``block=False`` returns the
     running server (``close()`` stops it)."""
-    from assistant.storage.database import Database
-    from assistant.storage.secrets import FILE_NAME, shared_secret
     from assistant.web.serve import serve
 
-    keys = Database.for_settings(settings, FILE_NAME)
-    login = Login(settings, key=lambda: shared_secret(keys, "login"))
-    if login.needs_password:
-        try:
-            login.key()  # read now; a database down at start is retried at the first login
-        except ImnmError as exc:
-            log.warning("login key: %s", exc)
+    login = Login.for_settings(settings)
     demo = build_app(assistant, settings, login)
     demo.queue(default_concurrency_limit=8)
     return serve(demo, login, host, port, block)

@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from typing import Any, Literal
 from assistant.core.errors import ImnmError, InputError
 from assistant.storage.users import Users, account_key
 
+log = logging.getLogger("imnm.app")
 COOKIE = "imnm-login"
 Mode = Literal["none", "shared", "accounts", "header"]
 
@@ -64,6 +66,21 @@ class Login:
         self._key_source = key
         self._key: bytes | None = None
         self._key_lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: Any) -> Login:
+        """The app's login, its cookie key kept in the database (shared by every replica)."""
+        from assistant.storage.database import Database
+        from assistant.storage.secrets import FILE_NAME, shared_secret
+
+        keys = Database.for_settings(settings, FILE_NAME)
+        login = cls(settings, key=lambda: shared_secret(keys, "login"))
+        if login.needs_password:
+            try:
+                login.key()  # read now; a database down at start is retried at the first login
+            except ImnmError as exc:
+                log.warning("login key: %s", exc)
+        return login
 
     @property
     def per_account(self) -> bool:
