@@ -246,7 +246,7 @@ class Nginx:
     def config(self) -> str:
         user = _server_user(("www-data", "nobody"))
         servers = "".join(
-            f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.upstreams
+            f"        server 127.0.0.1:{p} max_fails=0;\n" for p in self.upstreams
         )
         text = NGINX_TEMPLATE.read_text()
         return (text.replace("@@USER@@", f"user {user};" if user else "")

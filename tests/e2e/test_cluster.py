@@ -30,7 +30,7 @@ from assistant.core.types import Turn
 from assistant.storage.users import Users
 from assistant.web.chat import escape
 from deploy.cluster import Cluster, Missing
-from deploy.load import CONVERSATIONS, Session, message, run_load, stats
+from deploy.load import CONVERSATIONS, Caller, Session, message, run_load, stats
 
 SESSIONS = 64
 ACCOUNTS = [(f"trainee{i:02d}", f"password-trainee-{i:02d}") for i in range(SESSIONS // 4)]
@@ -170,34 +170,40 @@ def test_a_replica_killed_and_postgres_stopped_mid_load(
     cluster: Cluster, expected: list[list[str]], tmp_path: Path
 ) -> None:
     killed = cluster.replicas[0]
-    probe = client(cluster.url, ACCOUNTS[0])
-    reply = probe.predict("What is a poor prognostic factor?", [], api_name="/chat")
+    # A client of its own, sent again on a failure like the load's (its replica may be the one
+    # killed).
+    probe = Caller(cluster.url, Session(-1, [], account=ACCOUNTS[0]), retries=6, timeout=60)
+    probe.connect()
+    reply = probe.call("What is a poor prognostic factor?", [], api_name="/chat")
     history = [message("user", "What is a poor prognostic factor?"), message("assistant", reply)]
     seen: dict[str, Any] = {}
 
     def faults() -> None:
-        seen["killed_at"] = time.time()
-        killed.kill()
-        time.sleep(3)
-        cluster.postgres.stop()
         try:
-            # A write while the database is down: one line, nothing stored.
-            seen["down"] = probe.predict(1, True, history, api_name="/rate")
-        finally:
-            time.sleep(1)
-            cluster.postgres.start()
-        seen["after"] = probe.predict(1, True, history, api_name="/rate")
+            killed.kill()
+            time.sleep(3)
+            cluster.postgres.stop()
+            try:
+                # A write while the database is down: one line, nothing stored.
+                seen["down"] = probe.call(1, True, history, api_name="/rate")
+            finally:
+                time.sleep(1)
+                cluster.postgres.start()
+            seen["after"] = probe.call(1, True, history, api_name="/rate")
+        except Exception as exc:  # said in the assertions below
+            seen["error"] = repr(exc)
 
     plan, wall = run_load(cluster.url, SESSIONS, ACCOUNTS, during=faults,
                           at_question=SESSIONS)  # fmt: skip
     try:
         check_run(cluster, plan, expected)
+        assert "down" in seen and "after" in seen, seen
         down, after = seen["down"], seen["after"]
         assert down.startswith("⚠️ feedback not saved") and "not reachable" in down
         assert "\n" not in down and cluster.postgres.password not in down
         assert after.startswith("Thanks")
         assert rows(cluster, "SELECT count(*) FROM feedback WHERE session = "
-                             f"'{probe.session_hash}'") == [(1,)]  # fmt: skip
+                             f"'{probe.session.session_hash}'") == [(1,)]  # fmt: skip
         # Sessions kept on the killed replica went on elsewhere, and their follow-ups (checked
         # above) were read right there.
         moved = replicas_by_route(cluster, killed.port)
