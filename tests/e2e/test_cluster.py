@@ -73,8 +73,11 @@ def expected(assistant: Assistant) -> list[list[str]]:
             history.append(a.as_turn())
             texts.append(a.answer)
         out.append(texts)
-    # The follow-ups really depend on their history: the same "Why?" gets four answers.
-    assert len({texts[2] for texts in out}) == len(CONVERSATIONS)
+    # The follow-ups really depend on their history: the same "Why?" gets different answers in
+    # different conversations, and no two conversations read alike, so a session handed another's
+    # history would show.
+    assert len({texts[2] for texts in out}) >= 2
+    assert len({tuple(texts) for texts in out}) == len(CONVERSATIONS)
     return out
 
 
