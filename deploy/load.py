@@ -1,6 +1,7 @@
 """Chat sessions over HTTP, as many at once as asked: the load of the tests and of the bench.
 
-Each session is a ``gradio_client.Client`` (signed in when given an account) that asks its
+Each session is a client of the app's HTTP protocol (``GradioHTTP``, signed in when given an
+account; the same requests as the browser and gradio_client) that asks its
 conversation's questions one after another, sending its own history with each (as the browser
 does: any replica can then read a follow-up), rates one answer (``/rate``) and answers one quiz
 item (``/quiz_next``, ``/quiz_submit``). A call that fails (its replica died, the connection was
@@ -10,10 +11,11 @@ it to another replica. Latencies are kept per question; nothing here asserts any
 
 from __future__ import annotations
 
-import contextlib
+import json
 import statistics
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +55,77 @@ def message(role: str, text: str) -> dict[str, Any]:
     return {"role": role, "content": [{"type": "text", "text": text}]}
 
 
+class GradioHTTP:
+    """The browser's protocol, one call at a time: join the queue, read that job's events.
+
+    Each call opens its own event stream and closes it at the job's end, so a retried call
+    never waits on a stream left open on another replica (gradio_client keeps one stream per
+    client, and a job sent again after a cut could wait on it for ever). Cookies (the login, the
+    load balancer's route) persist for the session; the session id too, so the replica taking a
+    session over finds what the database holds for it.
+    """
+
+    def __init__(self, url: str, auth: tuple[str, str] | None, timeout: float) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=url, timeout=httpx.Timeout(timeout, connect=5.0))
+        self.session_hash = uuid.uuid4().hex
+        if auth is not None:
+            answer = self.http.post("login", data={"username": auth[0], "password": auth[1]})
+            if answer.status_code == 401:
+                raise ValueError(f"invalid credentials for {auth[0]}")
+            answer.raise_for_status()
+        config = self.http.get("config")
+        if config.status_code == 401:
+            raise ValueError("credentials were not provided")
+        config.raise_for_status()
+        body = config.json()
+        state = {c["id"] for c in body["components"] if c.get("type") == "state"}
+        self.endpoints: dict[str, tuple[int, list[bool], list[bool]]] = {}
+        for index, dep in enumerate(body["dependencies"]):
+            if dep.get("api_name"):
+                self.endpoints["/" + str(dep["api_name"]).lstrip("/")] = (
+                    int(dep.get("id", index)),
+                    [i in state for i in dep["inputs"]],
+                    [o in state for o in dep["outputs"]],
+                )
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        return dict(self.http.cookies)
+
+    def predict(self, *args: Any, api_name: str) -> Any:
+        fn_index, inputs_state, outputs_state = self.endpoints[api_name]
+        given = iter(args)
+        data = [None if is_state else next(given, None) for is_state in inputs_state]
+        joined = self.http.post("gradio_api/queue/join", json={
+            "data": data, "fn_index": fn_index, "session_hash": self.session_hash,
+            "event_data": None, "trigger_id": None,
+        })  # fmt: skip
+        joined.raise_for_status()
+        event_id = joined.json()["event_id"]
+        with self.http.stream(
+            "GET", "gradio_api/queue/data", params={"session_hash": self.session_hash}
+        ) as events:
+            events.raise_for_status()
+            for line in events.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                if message.get("event_id") != event_id:
+                    continue
+                if message.get("msg") == "process_completed":
+                    if not message.get("success"):
+                        raise RuntimeError(f"the app failed: {str(message)[:200]}")
+                    out = [v for v, is_state in zip(message["output"]["data"], outputs_state,
+                                                    strict=False) if not is_state]  # fmt: skip
+                    return out[0] if len(out) == 1 else tuple(out)
+        raise ConnectionError("the event stream ended before the job did")
+
+    def close(self) -> None:
+        self.http.close()
+
+
 class Caller:
     """One client session; ``call`` sends again on failure."""
 
@@ -64,23 +137,33 @@ class Caller:
         self.client: Any = None
 
     def connect(self) -> None:
-        from gradio_client import Client
-
         for attempt in range(self.retries + 1):
             try:
-                self.client = Client(self.url, auth=self.session.account, verbose=False)
-                self.session.session_hash = str(self.client.session_hash)
-                self.session.route = str(self.client.cookies.get("imnm_route", ""))
+                self.client = GradioHTTP(self.url, self.session.account, self.timeout)
+                self.session.session_hash = self.client.session_hash
+                self.session.route = self.client.cookies.get("imnm_route", "")
                 return
             except Exception as exc:
                 if attempt == self.retries or "invalid credentials" in str(exc).lower():
                     raise
                 self._note(exc, attempt)
 
-    def _note(self, exc: BaseException, attempt: int) -> None:
+    def _note(self, exc: BaseException, attempt: int, doing: str = "connect") -> None:
         self.session.retries += 1
-        self.session.errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
+        self.session.errors.append(
+            f"{time.strftime('%X')} {doing}: {type(exc).__name__}: {str(exc)[:160]}"
+        )
         time.sleep(0.5 * (attempt + 1))
+
+    def call(self, *args: Any, api_name: str) -> Any:
+        for attempt in range(self.retries + 1):
+            try:
+                return self.client.predict(*args, api_name=api_name)
+            except Exception as exc:
+                if attempt == self.retries:
+                    raise
+                self._note(exc, attempt, api_name)
+        raise AssertionError("unreachable")
 
     def write(self, *args: Any, api_name: str, ok: Callable[[Any], bool]) -> Any:
         """A call that stores something: a one-line refusal (the database down) is noted and
@@ -94,38 +177,6 @@ class Caller:
             self.session.notices.append(" ".join(shown.split())[:300])
             time.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
-
-    def call(self, *args: Any, api_name: str) -> Any:
-        for attempt in range(self.retries + 1):
-            try:
-                return self.client.submit(*args, api_name=api_name).result(timeout=self.timeout)
-            except Exception as exc:
-                if attempt == self.retries:
-                    raise
-                self._note(exc, attempt)
-                self._renew()
-        raise AssertionError("unreachable")
-
-    def _renew(self) -> None:
-        """A fresh client for the same session (same session id, same route cookie): one whose
-        event stream was cut, or is open on a replica the load balancer no longer sends its jobs
-        to, would wait for ever (gradio_client keeps one stream per client)."""
-        from gradio_client import Client
-
-        old = self.client
-        try:
-            new = Client(self.url, auth=self.session.account, verbose=False)
-        except Exception as exc:
-            self.session.errors.append(f"reconnect: {type(exc).__name__}: {str(exc)[:120]}")
-            return
-        new.session_hash = old.session_hash
-        if "imnm_route" in old.cookies:
-            new.cookies["imnm_route"] = old.cookies["imnm_route"]
-        self.client = new
-        close = getattr(old, "close", None)
-        if callable(close):
-            with contextlib.suppress(Exception):
-                close()
 
 
 def run_session(url: str, session: Session, retries: int = 6, timeout: float = 60.0,
@@ -194,9 +245,11 @@ def run_load(
     fired.set()
     for t in side:
         t.join(timeout=120)
-    errors = [f.exception() for f in futures if f.exception() is not None]
-    if errors:
-        raise RuntimeError(f"{len(errors)} sessions failed; first: {errors[0]!r}")
+    failed = [(s, f.exception()) for s, f in zip(plan, futures, strict=True) if f.exception()]
+    if failed:
+        s, exc = failed[0]
+        raise RuntimeError(f"{len(failed)} sessions failed; first: session {s.number} "
+                           f"{exc!r} after {s.errors}")
     return plan, wall
 
 
