@@ -11,7 +11,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install chat test test-fast index lint bench browser clean
+.PHONY: install chat test test-fast index lint bench bench-deploy browser servers cluster \
+	cluster-stop clean
 
 install: $(STAMP)
 
@@ -20,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0 -c constraints.txt
-	$(PIP) install -q -e '.[dev,ray]' -c constraints.txt
+	$(PIP) install -q -e '.[dev,ray,postgres]' -c constraints.txt
 	$(PY) -m assistant.store.encoders.export
 	touch $(STAMP)
 
@@ -31,14 +32,25 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; browser tests will be skipped"; }
 
+# Debian's PostgreSQL and nginx for the e2e tests and `make cluster` (the tests start their own
+# servers on temp folders and loopback ports; nothing is left running).
+servers:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
+	   { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; }; } || { \
+	  echo "installing postgresql and nginx (Debian packages) for the e2e tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     postgresql nginx >/dev/null) \
+	  || echo "warning: could not install postgresql/nginx; their tests will be skipped (fail in CI)"; }
+
 index: install
 	$(VENV)/bin/imnm index --if-stale
 
 chat: install index
 	$(VENV)/bin/imnm chat --host $(HOST) --port $(PORT)
 
-# Every tier: unit (no model, no server), integration (model, index, CLI), e2e (HTTP, browser).
-test: install browser
+# Every tier: unit (no model, no server), integration (model, index, CLI), e2e (HTTP, browser,
+# PostgreSQL, nginx, load).
+test: install browser servers
 	$(VENV)/bin/pytest -q tests/unit tests/integration tests/e2e
 
 # The unit tier alone: well under a minute.
@@ -46,12 +58,27 @@ test-fast: install
 	$(VENV)/bin/pytest -q tests/unit
 
 lint: install
-	$(VENV)/bin/ruff check assistant tests eval bench
+	$(VENV)/bin/ruff check assistant tests eval bench deploy
 	$(VENV)/bin/mypy
 
 # BENCH_ARGS=--quick for a small slice (~3 min); the full run takes ~20 min on 2 cores.
-bench: install
+bench: install servers
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.deploy
+
+# The chat under load: one process against replicas behind nginx (bench/DEPLOY.md, ~5 min).
+bench-deploy: install servers
+	$(PY) -m bench.deploy
+
+# A trial deployment on loopback: PostgreSQL, N chat replicas and nginx on http://127.0.0.1:8080/
+# (CLUSTER_PORT); Ctrl-C, or `make cluster-stop` from another terminal, stops them all.
+N ?= 3
+CLUSTER_PORT ?= 8080
+cluster: install index servers
+	$(PY) -m deploy.cluster start --replicas $(N) --port $(CLUSTER_PORT)
+
+cluster-stop:
+	$(PY) -m deploy.cluster stop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

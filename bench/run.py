@@ -615,6 +615,10 @@ def write_report(r: dict[str, Any], path: Path) -> None:
         from .pdf_speed import report_lines
 
         lines += [*report_lines(r["pdf"]), ""]
+    lines += ["## Serving many users", "",
+              "The chat under load (64 sessions; one process against replicas behind nginx, a "
+              "replica killed and PostgreSQL stopped mid-load) is measured by "
+              "`python -m bench.deploy`: [DEPLOY.md](DEPLOY.md).", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from assistant.cli import ask, chat, index, quiz
+from assistant.cli import ask, chat, index, quiz, users
 from assistant.cli import eval as eval_cmd
 from assistant.cli.common import err
 from assistant.core.errors import ImnmError
@@ -28,6 +28,7 @@ app.command("index")(index.index_cmd)
 app.command()(chat.chat)
 app.command("eval")(eval_cmd.eval_cmd)
 app.add_typer(quiz.quiz_app, name="quiz")
+app.add_typer(users.users_app, name="users")
 
 
 def main() -> None:

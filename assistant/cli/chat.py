@@ -20,11 +20,12 @@ def chat(
     import os
 
     from assistant.cli.common import err, make_assistant, settings_for
-    from assistant.web.chat import launch, parse_auth
+    from assistant.web.chat import launch
+    from assistant.web.login import Login
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings_for(corpus, index)
-    parse_auth(settings.auth)  # a malformed IMNM_AUTH is refused before anything loads
+    Login(settings)  # a malformed IMNM_AUTH or users file is refused before anything loads
     assistant = make_assistant(corpus, index)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err(f"warning: listening on {host}, reachable from other machines")

@@ -2,7 +2,7 @@
 
 Each group reads its own environment prefix, so a field is set as ``IMNM_<GROUP>_<FIELD>``
 (``IMNM_RETRIEVAL_K=8``, ``IMNM_LLM_BASE_URL=...``); the paths and the login are top-level
-(``IMNM_CORPUS``, ``IMNM_INDEX``, ``IMNM_DATA_DIR``, ``IMNM_AUTH``).
+(``IMNM_CORPUS``, ``IMNM_INDEX``, ``IMNM_DATA_DIR``, ``IMNM_AUTH``, ``IMNM_DATABASE_URL``).
 """
 
 from __future__ import annotations
@@ -179,6 +179,41 @@ class ChatSettings(BaseSettings):
     refresh_seconds: float = 5.0
 
 
+class StorageSettings(BaseSettings):
+    """The database behind feedback and quiz progress (the URL itself is ``IMNM_DATABASE_URL``)."""
+
+    model_config = _group("IMNM_STORAGE_")
+
+    # Seconds a SQLite writer waits for another one before "locked".
+    sqlite_timeout: float = Field(default=5.0, gt=0)
+    # Seconds to wait for a database server to accept a connection (libpq takes whole seconds).
+    connect_timeout: int = Field(default=5, ge=1)
+    # Connections each process keeps open to a database server, and how many more it may open.
+    pool_size: int = Field(default=5, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+
+
+class LoginSettings(BaseSettings):
+    """Who is who in the chat: accounts from a users file, or a header set by a trusted proxy."""
+
+    model_config = _group("IMNM_LOGIN_")
+
+    # A file of NAME:scrypt-hash lines (`imnm users add NAME`); when set, login is on and quiz
+    # progress is keyed by the signed-in account.
+    users_file: Path | None = None
+    # Off unless set: the account is read from this request header (e.g. X-Forwarded-User)...
+    trusted_header: str | None = None
+    # ... and only on requests from these peer addresses (the proxy in front).
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # Key that signs login cookies; unset, one is kept in the database, shared by replicas.
+    secret: str | None = Field(default=None, repr=False)
+    session_hours: float = Field(default=12.0, gt=0)
+    # scrypt cost for stored passwords (n = 2**scrypt_log_n): ~50 ms and 16 MiB per check.
+    scrypt_log_n: int = Field(default=14, ge=10, le=20)
+    scrypt_r: int = 8
+    scrypt_p: int = 1
+
+
 class Settings(BaseSettings):
     """What a run can be told: where things are, and each stage's group of knobs."""
 
@@ -190,6 +225,9 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache)
     data_dir: Path = REPO_ROOT / "data"
     auth: str | None = Field(default=None, repr=False)  # user:password for the chat
+    # None: SQLite files in data_dir; postgresql+psycopg://user:password@host:port/db shares
+    # feedback and quiz progress between processes and machines. Its password is never shown.
+    database_url: str | None = Field(default=None, repr=False)
 
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
@@ -200,6 +238,8 @@ class Settings(BaseSettings):
     check: CheckSettings = Field(default_factory=CheckSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     chat: ChatSettings = Field(default_factory=ChatSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
 
     def index_dir(self) -> Path:
         """Where the index of ``self.corpus`` lives."""

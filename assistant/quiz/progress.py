@@ -1,10 +1,10 @@
-"""Quiz progress per learner in SQLite: every answer committed as it is given, Leitner boxes.
+"""Quiz progress per learner: every answer committed as it is given, Leitner boxes.
 
-The database (``quiz.sqlite3`` under ``Settings().data_dir``) runs in WAL mode and each answer is
-one transaction (the answer row and the item's new box together), so a process killed between
-answers loses nothing already recorded. Learner names are user input and only ever used as
-database keys (bound parameters), never as file names; they are still checked, to keep them
-printable and unambiguous.
+The rows live in the database of ``IMNM_DATABASE_URL`` (``assistant.storage``), by default
+``quiz.sqlite3`` under ``Settings().data_dir`` (WAL mode). Each answer is one transaction (the
+answer row and the item's new box together), so a process killed between answers loses nothing
+already recorded. Learner names are user input and only ever used as database keys (bound
+parameters), never as file names; they are still checked, to keep them printable and unambiguous.
 
 Leitner scheduling: a new item answered correctly goes to box 2; each correct answer moves it up
 a box (to 5 at most), a partly correct one keeps it where it is, a wrong one sends it back to
@@ -14,17 +14,17 @@ back sooner than known ones.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.errors import InputError, StorageError
+from assistant.storage.database import Database
+from assistant.storage.progress import Answer, ProgressStore
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -38,20 +38,6 @@ DAY = 86400.0
 INTERVALS: dict[int, float] = {1: 0.0, 2: 1 * DAY, 3: 3 * DAY, 4: 7 * DAY, 5: 21 * DAY}
 TOP_BOX = max(INTERVALS)
 _NAME_OK = re.compile(r"^[^\W_][\w .'\-]*$")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS learners (
-    key TEXT PRIMARY KEY, name TEXT NOT NULL, created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS answers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, learner TEXT NOT NULL, session TEXT NOT NULL,
-    item_id TEXT NOT NULL, topic TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,
-    verdict TEXT NOT NULL, score REAL NOT NULL, box_before INTEGER, box_after INTEGER NOT NULL,
-    answered_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS answers_by_learner ON answers (learner, id);
-CREATE TABLE IF NOT EXISTS boxes (
-    learner TEXT NOT NULL, item_id TEXT NOT NULL, box INTEGER NOT NULL, due_at REAL NOT NULL,
-    last_at REAL NOT NULL, PRIMARY KEY (learner, item_id));
-"""
 
 
 def validate_learner(name: str) -> tuple[str, str]:
@@ -89,71 +75,38 @@ class Recorded:
     box_before: int | None
     box_after: int
     due_at: float
-
-
-def _storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
-    text = str(exc).lower()
-    kept = "earlier answers are kept"
-    if "locked" in text or "busy" in text:
-        return StorageError(
-            f"quiz progress is locked by another process ({path}); try again in a moment "
-            f"({kept})"
-        )
-    if "full" in text:
-        return StorageError(f"disk full: this answer could not be saved to {path} ({kept})")
-    if "disk i/o error" in text:
-        # What a failed write (no space, a file-size limit, a failing disk) usually looks like.
-        return StorageError(
-            f"cannot write quiz progress at {path}: disk I/O error (is the disk full?); {kept}"
-        )
-    if "not a database" in text or "malformed" in text:
-        return StorageError(
-            f"quiz progress file {path} is damaged ({exc}); move it aside to start afresh"
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StorageError(f"cannot write quiz progress at {path}: {exc}")
-    return StorageError(f"quiz progress at {path} failed: {exc}")
+    again: bool = False  # this ticket was answered before: the first answer stands
 
 
 class Progress:
-    """One learner database. Each call opens its own short connection (threads and processes
-    may share the file; SQLite's locking and WAL keep them apart)."""
+    """Learners' progress in one database: a SQLite file (``path``), a database URL or a
+    ``Database``. Each call opens its own short connection on SQLite (threads and processes may
+    share the file; SQLite's locking and WAL keep them apart), a pooled one on a server.
 
-    def __init__(self, path: Path, timeout: float = 5.0, max_pages: int | None = None) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._max_pages = max_pages  # caps the file (SQLite's own "disk full"), for tests
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"cannot create the quiz data folder {path.parent}: {exc.strerror}"
-            ) from exc
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
+    The schema is created (or migrated) here, unless ``eager`` is False: then on first use (the
+    chat starts even while its database server is down, and says so per answer)."""
+
+    def __init__(
+        self,
+        path: Path | str | Database,
+        timeout: float = 5.0,
+        max_pages: int | None = None,
+        eager: bool = True,
+    ) -> None:
+        db = path if isinstance(path, Database) else Database(
+            path, timeout=timeout, max_pages=max_pages
+        )  # fmt: skip
+        self.store = ProgressStore(db)
+        self.path = db.path
+        if eager:
+            self.store.ensure()
 
     @classmethod
-    def for_settings(cls, settings: Any) -> Progress:
-        return cls(Path(settings.data_dir) / DB_NAME)
+    def for_settings(cls, settings: Any, eager: bool = True) -> Progress:
+        return cls(Database.for_settings(settings, DB_NAME), eager=eager)
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            if self._max_pages is not None:
-                conn.execute(f"PRAGMA max_page_count={int(self._max_pages)}")
-            yield conn
-        except sqlite3.Error as exc:
-            if conn is not None and conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            raise _storage_error(exc, self.path) from exc
-        finally:
-            if conn is not None:
-                conn.close()
+    def ensure(self) -> None:
+        self.store.ensure()
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -165,60 +118,51 @@ class Progress:
         answer: str,
         session: str,
         now: float | None = None,
+        ticket: str | None = None,
     ) -> Recorded:
-        """Save one answer and the item's new box in one committed transaction."""
+        """Save one answer and the item's new box in one committed transaction. With a
+        ``ticket`` (one per time the item was asked) an answer sent twice is stored once."""
         shown, key = validate_learner(learner)
         now = time.time() if now is None else now
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "INSERT OR IGNORE INTO learners (key, name, created_at) VALUES (?, ?, ?)",
-                (key, shown, now),
-            )
-            row = conn.execute(
-                "SELECT box FROM boxes WHERE learner = ? AND item_id = ?", (key, item.id)
-            ).fetchone()
-            before = int(row[0]) if row else None
+
+        def schedule(before: int | None) -> tuple[int, float]:
             after = next_box(before, grade.verdict)
-            due = now + INTERVALS[after]
-            cur = conn.execute(
-                "INSERT INTO answers (learner, session, item_id, topic, question, answer, "
-                "verdict, score, box_before, box_after, answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, session, item.id, item.topic, item.question, answer[:2000],
-                 grade.verdict, grade.score, before, after, now),
-            )  # fmt: skip
-            conn.execute(
-                "INSERT INTO boxes (learner, item_id, box, due_at, last_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (learner, item_id) DO UPDATE SET box = excluded.box,"
-                " due_at = excluded.due_at, last_at = excluded.last_at",
-                (key, item.id, after, due, now),
-            )
-            conn.execute("COMMIT")
-            return Recorded(int(cur.lastrowid or 0), before, after, due)
+            return after, now + INTERVALS[after]
+
+        saved = self.store.record(
+            Answer(key=key, name=shown, session=session, item_id=item.id, topic=item.topic,
+                   question=item.question, answer=answer, verdict=grade.verdict,
+                   score=grade.score, at=now, ticket=ticket),
+            schedule,
+        )  # fmt: skip
+        return Recorded(saved.answer_id, saved.box_before, saved.box_after, saved.due_at,
+                        saved.again)  # fmt: skip
+
+    def ask(self, learner: str, session: str, item_id: str, ticket: str) -> None:
+        """Note the item just asked in ``session``: any replica can then take its answer."""
+        _, key = validate_learner(learner)
+        self.store.set_pending(key, session, item_id, ticket, time.time())
+
+    def asked(self, learner: str, session: str) -> tuple[str, str] | None:
+        """(item id, ticket) of the item last asked in ``session``."""
+        _, key = validate_learner(learner)
+        return self.store.pending(key, session)
+
+    def answered(self, ticket: str) -> str | None:
+        """The answer given to ``ticket`` (None while it is unanswered)."""
+        return self.store.answer_text(ticket)
 
     # --- reading -------------------------------------------------------------------------------
 
     def boxes(self, learner: str) -> dict[str, tuple[int, float]]:
         """item id -> (box, due time) of every item the learner has answered."""
         _, key = validate_learner(learner)
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT item_id, box, due_at FROM boxes WHERE learner = ?", (key,)
-            ).fetchall()
-        return {r[0]: (int(r[1]), float(r[2])) for r in rows}
+        return self.store.boxes(key)
 
-    def history(self, learner: str) -> list[dict[str, Any]]:
-        """The learner's answers, oldest first."""
+    def history(self, learner: str, session: str | None = None) -> list[dict[str, Any]]:
+        """The learner's answers (in one session, if given), oldest first."""
         _, key = validate_learner(learner)
-        with self._connect() as conn:
-            conn.row_factory = sqlite3.Row
-            rows = conn.execute(
-                "SELECT id, session, item_id, topic, question, answer, verdict, score, "
-                "box_before, box_after, answered_at FROM answers WHERE learner = ? ORDER BY id",
-                (key,),
-            ).fetchall()
-        return [dict(r) for r in rows]
+        return self.store.history(key, session)
 
     def next_items(
         self,
@@ -247,9 +191,7 @@ class Progress:
         """Scores overall and by topic, the Leitner boxes and how many items are due."""
         shown, key = validate_learner(learner)
         now = time.time() if now is None else now
-        with self._connect() as conn:
-            row = conn.execute("SELECT name FROM learners WHERE key = ?", (key,)).fetchone()
-        shown = str(row[0]) if row else shown
+        shown = self.store.name_of(key) or shown
         history = self.history(learner)
         boxes = self.boxes(learner)
         topic_of = {it.id: it.topic for it in items}
@@ -339,7 +281,9 @@ def progress_figure(summary: dict[str, Any], history: Sequence[dict[str, Any]]) 
     ax2.set_xlabel("answers")
     ax2.set_ylabel("running mean score")
     ax2.set_title(f"Progress of {summary['learner']}")
-    fig.tight_layout()
+    # Fixed margins: tight_layout() drew the figure once more just to measure it (about a third
+    # of a quiz answer's time on the server).
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2, top=0.9, wspace=0.25)
     return fig
 
 

@@ -19,14 +19,18 @@ from typing import TYPE_CHECKING, Any
 from assistant.answering.citing import NOT_COVERED_PREFIX, pubmed_url, source_label
 from assistant.core.errors import ImnmError, InputError
 from assistant.core.types import Answer, Citation
+from assistant.storage.feedback import FeedbackStore
 from assistant.text.sentences import split_sentences
-from assistant.web.feedback import FeedbackStore
+from assistant.web.login import Login, parse_auth
+
+__all__ = ["ChatApp", "build_app", "launch", "parse_auth"]
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from assistant.answering.pipeline import Assistant
     from assistant.core.settings import Settings
+    from assistant.web.serve import Server
 
 log = logging.getLogger("imnm.app")
 
@@ -142,7 +146,7 @@ class ChatApp:
     ):
         self.assistant = assistant
         self.settings = settings
-        self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+        self.feedback = FeedbackStore.for_settings(settings)
         self.refresh_every = (
             settings.chat.refresh_seconds if refresh_every is None else refresh_every
         )
@@ -194,14 +198,24 @@ class ChatApp:
             self._refresh_lock.release()
 
     def respond(
-        self, message: Any, history: list[Any], answers: list[Answer] | None = None
+        self,
+        message: Any,
+        history: list[Any],
+        answers: list[Answer] | None = None,
+        shown: list[Any] | None = None,
     ) -> Iterator[tuple[str, list[Answer]]]:
         """The chat handler: streams the answer text, then the full message with its sources,
-        each with the session's answers (the last one added when it is complete)."""
+        each with the session's answers (the last one added when it is complete).
+
+        ``shown`` is the conversation as the browser (or an API client) holds it: when given it
+        is the one read (this process may hold none, or only the turns since the session came
+        here from another replica)."""
         earlier: list[Answer] = list(answers or [])
         try:
             self.maybe_refresh()
             asked = message_text(message)
+            if shown:
+                history = client_history(shown, asked)
             earlier = self.conversation(history, answers)
             turns = [a.as_turn() for a in earlier]
             for item in self.assistant.stream(asked, turns):
@@ -223,9 +237,15 @@ class ChatApp:
             )
 
     def record_feedback(
-        self, answer: Answer | None, liked: bool, session: str = ""
+        self,
+        answer: Answer | None,
+        liked: bool,
+        session: str = "",
+        account: str = "",
+        key: str | None = None,
     ) -> str:
-        """Store a thumbs-up/down on one answer; returns a one-line notice for the page."""
+        """Store a thumbs-up/down on one answer; returns a one-line notice for the page. With a
+        ``key`` (session, message, rating) a rating sent twice is stored once."""
         if answer is None:
             return "Feedback not saved: that answer is no longer in this session."
         try:
@@ -235,6 +255,8 @@ class ChatApp:
                 answer.answer,
                 [c.model_dump() for c in answer.citations],
                 session=session,
+                account=account,
+                key=key,
             )
         except ImnmError as exc:
             return f"⚠️ {exc}"
@@ -247,6 +269,16 @@ def _same_question(kept: str, asked: str) -> bool:
     return bool(kept) and words.startswith(kept)
 
 
+def client_history(shown: list[Any], asked: str) -> list[Any]:
+    """The earlier turns of a conversation a client sent, without the message being answered
+    (the browser shows it before the answer comes)."""
+    turns = [m for m in shown if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+    last = turns[-1] if turns else {}
+    if last.get("role") == "user" and message_text(last.get("content")) == asked:
+        turns = turns[:-1]
+    return turns
+
+
 def liked_answer(index: Any, answers: list[Answer] | None) -> Answer | None:
     """The Answer behind the chat message at ``index`` (user and answer messages alternate)."""
     position = index[0] if isinstance(index, list | tuple) else index
@@ -257,19 +289,16 @@ def liked_answer(index: Any, answers: list[Answer] | None) -> Answer | None:
     return answers[turn] if turn < len(answers) else None
 
 
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user or not password:
-        raise InputError("IMNM_AUTH must be user:password")
-    return user, password
-
-
-def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
+def build_app(
+    assistant: Assistant, settings: Settings, login: Login | None = None
+) -> gr.Blocks:
     import gradio as gr
 
     chat = ChatApp(assistant, settings)
+    try:
+        chat.feedback.ensure()  # the schema is made at start; a server down now is said per rating
+    except ImnmError as exc:
+        log.warning("feedback database: %s", exc)
     vocab = assistant.pipeline.vocab
     title = vocab.title or f"imnm — an assistant for {vocab.subject_name}"
     examples = vocab.examples or EXAMPLES
@@ -290,9 +319,12 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             gr.ChatInterface(
                 fn=chat.respond,
                 chatbot=chatbot,
-                additional_inputs=[answers],
+                # The chatbot as an input too: its history comes from the browser, so any
+                # replica can read a follow-up (an API client may send its own as `history`).
+                additional_inputs=[answers, chatbot],
                 additional_outputs=[answers],
-                examples=[[e, []] for e in examples],
+                # None for the chatbot: a clicked example leaves the conversation shown as it is.
+                examples=[[e, [], None] for e in examples],
                 api_name="chat",
                 api_description="A question in; the cited answer (Markdown with [n]) out.",
                 flagging_mode="never",
@@ -303,24 +335,48 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
             status = gr.Markdown(elem_id="imnm-feedback-status")
 
-            def on_like(data: gr.LikeData, kept: list[Answer], request: gr.Request) -> str:
+            def rate(
+                index: Any, liked: bool, kept: list[Answer], shown: list[Any], request: Any
+            ) -> str:
                 session = getattr(request, "session_hash", "") or uuid.uuid4().hex[:8]
-                return chat.record_feedback(
-                    liked_answer(data.index, kept), bool(data.liked), session
-                )
+                account = getattr(request, "username", None) or ""
+                answer = liked_answer(index, kept)
+                if answer is None and shown:  # this replica did not answer it: rebuild
+                    answer = liked_answer(index, chat.conversation(shown, None))
+                position = index[0] if isinstance(index, list | tuple) else index
+                key = f"{account}:{session}:{position}:{1 if liked else -1}"
+                return chat.record_feedback(answer, bool(liked), session, account, key)
+
+            def on_like(
+                data: gr.LikeData, kept: list[Answer], shown: list[Any], request: gr.Request
+            ) -> str:
+                return rate(data.index, bool(data.liked), kept, shown, request)
+
+            def on_rate(
+                message: float, liked: bool, kept: list[Answer], shown: list[Any],
+                request: gr.Request,
+            ) -> str:  # fmt: skip
+                return rate(int(message), liked, kept, shown, request)
 
             # Gradio finds LikeData/Request by annotation: real classes, not postponed strings.
-            on_like.__annotations__ = {
-                "data": gr.LikeData, "kept": list, "request": gr.Request, "return": str
-            }
-            chatbot.like(on_like, [answers], status, api_visibility="private")
+            on_like.__annotations__ = {"data": gr.LikeData, "kept": list, "shown": list,
+                                       "request": gr.Request, "return": str}  # fmt: skip
+            on_rate.__annotations__ = {"message": float, "liked": bool, "kept": list,
+                                       "shown": list, "request": gr.Request, "return": str}
+            chatbot.like(on_like, [answers, chatbot], status, api_visibility="private")
+            # The same over the API: /rate(message index, liked, history).
+            rate_index = gr.Number(value=1, precision=0, visible=False, label="message")
+            rate_liked = gr.Checkbox(value=True, visible=False, label="liked")
+            rate_button = gr.Button(visible=False)
+            rate_button.click(on_rate, [rate_index, rate_liked, answers, chatbot], status,
+                              api_name="rate")  # fmt: skip
         try:
             from assistant.web.quiz_tab import build_quiz_tab
         except ImportError:
             build_quiz_tab = None  # type: ignore[assignment]
         if build_quiz_tab is not None:
             with gr.Tab("Quiz"):
-                build_quiz_tab(assistant, settings)
+                build_quiz_tab(assistant, settings, per_account=bool(login and login.per_account))
     return demo
 
 
@@ -330,16 +386,12 @@ def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
     block: bool = True,
-) -> gr.Blocks:
-    demo = build_app(assistant, settings)
+) -> Server:
+    """Serve the app (login routes, then Gradio) until stopped; ``block=False`` returns the
+    running server (``close()`` stops it)."""
+    from assistant.web.serve import serve
+
+    login = Login.for_settings(settings)
+    demo = build_app(assistant, settings, login)
     demo.queue(default_concurrency_limit=8)
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        auth=parse_auth(settings.auth),
-        prevent_thread_lock=not block,
-        quiet=True,
-        show_error=False,
-    )
-    return demo
+    return serve(demo, login, host, port, block)

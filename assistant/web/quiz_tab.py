@@ -12,7 +12,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from assistant.core.errors import ImnmError
+from assistant.core.errors import ImnmError, InputError
 from assistant.quiz.bank import Bank, load_bank
 from assistant.quiz.items import Grade, Item
 from assistant.quiz.progress import Progress, progress_figure, validate_learner
@@ -88,11 +88,35 @@ def render_summary(summary: dict[str, Any]) -> str:
 
 
 class QuizTab:
-    """The tab's behaviour: each method is one event handler's work."""
+    """The tab's behaviour: each method is one event handler's work.
 
-    def __init__(self, bank: Bank, progress: Progress) -> None:
+    ``per_account``: the learner is the signed-in account (``request.username``), never a typed
+    name; a typed name other than one's own is refused, so nobody reads or changes another's
+    progress. Without it the typed name is the learner, as on a single-user machine.
+
+    Each item asked gets a ticket, noted in the database with the session: an answer whose page
+    state is gone (it reached another replica, or a client retried after a lost reply) is still
+    taken, and an answer sent twice is stored once.
+    """
+
+    def __init__(self, bank: Bank, progress: Progress, per_account: bool = False) -> None:
         self.bank = bank
         self.progress = progress
+        self.per_account = per_account
+
+    def learner(self, typed: str, request: Any = None) -> str:
+        """The learner's name: the account when signed in per account, else the typed name."""
+        if not self.per_account:
+            return validate_learner(typed)[0]
+        account = getattr(request, "username", None)
+        if not account:
+            raise InputError("sign in first: quiz progress belongs to an account")
+        name, key = validate_learner(account)
+        if (typed or "").strip() and validate_learner(typed)[1] != key:
+            raise InputError(
+                f"signed in as {name}: the progress of another account cannot be read or changed"
+            )
+        return name
 
     def topics(self) -> list[str]:
         return [ALL_TOPICS, *self.bank.topics()]
@@ -100,22 +124,29 @@ class QuizTab:
     def _items(self, topic: str | None) -> list[Item]:
         return self.bank.select(None if not topic or topic == ALL_TOPICS else topic)
 
-    def progress_view(self, learner: str) -> tuple[str, Figure | None]:
+    def progress_view(self, learner: str, request: Any = None) -> tuple[str, Figure | None]:
         try:
-            name, _ = validate_learner(learner)
+            name = self.learner(learner, request)
             summary = self.progress.summary(name, self.bank.items)
             return render_summary(summary), progress_figure(summary, self.progress.history(name))
         except ImnmError as exc:
             return f"**Cannot show progress:** {md_escape(str(exc))}", None
 
     def next_item(
-        self, learner: str, topic: str | None, state: dict[str, Any] | None
+        self, learner: str, topic: str | None, state: dict[str, Any] | None, request: Any = None
     ) -> tuple[str, dict[str, Any], str]:
         """(item Markdown, state, feedback Markdown) for the learner's next due or new item."""
-        state = dict(state or new_state())
+        fresh = state is None
+        state = _state(state, request)
         try:
-            name, _ = validate_learner(learner)
+            name = self.learner(learner, request)
+            if fresh and request is not None:  # items this session answered on another replica
+                state["asked"] = [h["item_id"] for h in
+                                  self.progress.history(name, state["session"])]  # fmt: skip
             chosen = self.progress.next_items(name, self._items(topic), 1, exclude=state["asked"])
+            if chosen:
+                ticket = uuid.uuid4().hex
+                self.progress.ask(name, state["session"], chosen[0].id, ticket)
         except ImnmError as exc:
             return "", state, f"**Error:** {md_escape(str(exc))}"
         if not chosen:
@@ -124,40 +155,65 @@ class QuizTab:
                     "review; come back later."), state, ""  # fmt: skip
         item = chosen[0]
         state["item"] = item.id
+        state["ticket"] = ticket
         state["asked"] = [*state["asked"], item.id]
         return render_item(item, len(state["asked"])), state, ""
 
     def submit(
-        self, learner: str, answer: str, state: dict[str, Any] | None
+        self, learner: str, answer: str, state: dict[str, Any] | None, request: Any = None
     ) -> tuple[str, dict[str, Any], str, Figure | None, str]:
         """(feedback, state, summary, chart, answer box) after grading and saving an answer."""
-        state = dict(state or new_state())
+        state = _state(state, request)
+        try:
+            name = self.learner(learner, request) if learner.strip() or self.per_account else ""
+            if not state.get("item") and request is not None and name:
+                # The page state is in another process (or the reply to this answer was lost):
+                # the item asked in this session, unless it was answered with something else.
+                pending = self.progress.asked(name, state["session"])
+                given = self.progress.answered(pending[1]) if pending else None
+                if pending and (given is None or given == answer[:2000]):
+                    state["item"], state["ticket"] = pending
+        except ImnmError as exc:
+            return f"**Error:** {md_escape(str(exc))}", state, "", None, answer
         item = self.bank.by_id.get(state.get("item") or "")
         if item is None:
-            summary, fig = self.progress_view(learner) if learner.strip() else ("", None)
+            summary, fig = self.progress_view(learner, request) if name else ("", None)
             return "**Press “Next item” first.**", state, summary, fig, answer
         try:
-            name, _ = validate_learner(learner)
             grade = self.bank.grade(item, answer)
-            saved = self.progress.record(name, item, grade, answer, state["session"])
+            saved = self.progress.record(name, item, grade, answer, state["session"],
+                                         ticket=state.get("ticket"))  # fmt: skip
         except ImnmError as exc:
-            summary, fig = self.progress_view(learner)
+            summary, fig = self.progress_view(learner, request)
             return f"**Error:** {md_escape(str(exc))}", state, summary, fig, answer
         state["item"] = None
-        summary, fig = self.progress_view(name)
+        summary, fig = self.progress_view(name, request)
         return render_feedback(grade, saved.box_after), state, summary, fig, ""
 
 
-def build_quiz_tab(assistant: Assistant, settings: Settings) -> None:
+def _state(state: dict[str, Any] | None, request: Any) -> dict[str, Any]:
+    """The page's quiz state; its session is Gradio's (the same on every replica)."""
+    out = dict(state or new_state())
+    session = getattr(request, "session_hash", None)
+    if state is None and session:
+        out["session"] = str(session)[:64]
+    return out
+
+
+def build_quiz_tab(assistant: Assistant, settings: Settings, per_account: bool = False) -> None:
     """The Quiz tab's components and events (call inside ``with gr.Tab("Quiz"):``)."""
     import gradio as gr
 
     try:
-        tab = QuizTab(load_bank(settings, chunks=assistant.index.chunks),
-                      Progress.for_settings(settings))  # fmt: skip
+        progress = Progress.for_settings(settings, eager=False)
+        tab = QuizTab(load_bank(settings, chunks=assistant.index.chunks), progress, per_account)
     except ImnmError as exc:
         gr.Markdown(f"**The quiz is unavailable:** {md_escape(str(exc))}")
         return
+    try:
+        progress.ensure()  # the schema is made at start; a server down now is said per answer
+    except ImnmError as exc:
+        gr.Markdown(f"**Quiz progress cannot be saved now:** {md_escape(str(exc))}")
     gr.Markdown(
         f"Test yourself on the sources: {len(tab.bank)} items (gold questions, fill-in-the-blank "
         "and multiple choice). Answers are graded, saved as you go, and missed items come back "
@@ -165,8 +221,13 @@ def build_quiz_tab(assistant: Assistant, settings: Settings) -> None:
     )
     state = gr.State(None)
     with gr.Row():
-        learner = gr.Textbox(label="Learner name", placeholder="e.g. ann", max_lines=1,
-                             elem_id="quiz-learner")  # fmt: skip
+        if per_account:
+            _signed_in.__annotations__["request"] = gr.Request
+            learner = gr.Textbox(value=_signed_in, label="Signed in as", max_lines=1,
+                                 interactive=False, elem_id="quiz-learner")  # fmt: skip
+        else:
+            learner = gr.Textbox(label="Learner name", placeholder="e.g. ann", max_lines=1,
+                                 elem_id="quiz-learner")  # fmt: skip
         topic = gr.Dropdown(tab.topics(), value=ALL_TOPICS, label="Topic", elem_id="quiz-topic")
         next_btn = gr.Button("Next item", elem_id="quiz-next")
     item_md = gr.Markdown(elem_id="quiz-item")
@@ -177,11 +238,29 @@ def build_quiz_tab(assistant: Assistant, settings: Settings) -> None:
         summary = gr.Markdown(elem_id="quiz-summary")
         chart = gr.Plot(label="Progress chart", format="png", elem_id="quiz-chart")
 
+    # Gradio passes the request (the account, the session) to a parameter annotated gr.Request.
+    def next_item(learner: str, topic: str | None, state: Any, request: gr.Request) -> Any:
+        return tab.next_item(learner, topic, state, request)
+
+    def progress_view(learner: str, request: gr.Request) -> Any:
+        return tab.progress_view(learner, request)
+
+    def submit(learner: str, answer: str, state: Any, request: gr.Request) -> Any:
+        return tab.submit(learner, answer, state, request)
+
+    for fn in (next_item, progress_view, submit):
+        fn.__annotations__["request"] = gr.Request  # real classes, not postponed strings
+
     # Named endpoints, prefixed: the chat app's own events must not collide with them.
     next_btn.click(
-        tab.next_item, [learner, topic, state], [item_md, state, feedback], api_name="quiz_next"
-    ).then(tab.progress_view, [learner], [summary, chart], api_name="quiz_progress")
-    check_btn.click(tab.submit, [learner, answer, state],
+        next_item, [learner, topic, state], [item_md, state, feedback], api_name="quiz_next"
+    ).then(progress_view, [learner], [summary, chart], api_name="quiz_progress")
+    check_btn.click(submit, [learner, answer, state],
                     [feedback, state, summary, chart, answer], api_name="quiz_submit")  # fmt: skip
-    answer.submit(tab.submit, [learner, answer, state], [feedback, state, summary, chart, answer],
+    answer.submit(submit, [learner, answer, state], [feedback, state, summary, chart, answer],
                   api_visibility="private")  # fmt: skip
+
+
+def _signed_in(request: Any = None) -> str:
+    """The account shown in the tab (each page load)."""
+    return str(getattr(request, "username", None) or "")

@@ -1,0 +1,163 @@
+"""Serving the Gradio app: a FastAPI app with the login routes, Gradio mounted at ``/``, uvicorn.
+
+Nothing here keeps state a second replica would miss: the login is a signed cookie (``login``),
+conversations travel with the browser's chat history, feedback and progress go to the database.
+``POST /login`` takes the form fields ``username`` and ``password`` as Gradio's own login does, so
+``gradio_client.Client(url, auth=(name, password))`` signs in unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import socket
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from assistant.web.login import COOKIE, Login
+
+if TYPE_CHECKING:
+    import gradio as gr
+    from fastapi import FastAPI
+
+log = logging.getLogger("imnm.app")
+
+LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>imnm: sign in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}}
+label,input,button{{display:block;width:100%;margin:.4rem 0}}input{{padding:.4rem}}
+.err{{color:#b00020}}</style></head>
+<body><h1>imnm</h1><p>Sign in to the assistant.</p>{message}
+<form method="post" action="{action}" id="imnm-login">
+<label for="username">Account</label><input id="username" name="username" autocomplete="username"
+ required autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password"
+ autocomplete="current-password" required>
+<input type="hidden" name="next" value="/">
+<button type="submit">Sign in</button></form></body></html>
+"""
+
+
+def login_page(message: str = "", action: str = "login") -> str:
+    shown = f'<p class="err">{html.escape(message)}</p>' if message else ""
+    return LOGIN_PAGE.format(message=shown, action=html.escape(action, quote=True))
+
+
+def make_app(demo: gr.Blocks, login: Login) -> FastAPI:
+    """The app to serve: login routes first, then Gradio at ``/`` (behind the login if any)."""
+    import gradio as gr
+    from fastapi import FastAPI, Form, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    if login.needs_password:
+
+        @app.get("/login", response_class=HTMLResponse)
+        @app.get("/login/", response_class=HTMLResponse)
+        def login_form() -> HTMLResponse:
+            return HTMLResponse(login_page())
+
+        @app.post("/login")
+        @app.post("/login/")
+        def sign_in(
+            username: str = Form(""), password: str = Form(""), next: str = Form("")
+        ) -> Response:
+            name = login.check(username, password)
+            browser = bool(next)
+            if name is None:
+                log.info("login refused for %r", username[:40])
+                if browser:
+                    return HTMLResponse(login_page("Wrong account or password."), 401)
+                return JSONResponse({"detail": "Incorrect credentials."}, status_code=401)
+            try:
+                token = login.issue(name)
+            except Exception as exc:  # the key lives in the database: say why, in one line
+                log.warning("login of %r failed: %s", name, exc)
+                return JSONResponse({"detail": f"cannot sign in now: {exc}"}, status_code=503)
+            response: Response = (
+                RedirectResponse("./", status_code=303) if browser
+                else JSONResponse({"success": True})
+            )  # fmt: skip
+            response.set_cookie(
+                COOKIE, token, httponly=True, samesite="lax",
+                max_age=int(login.settings.session_hours * 3600), path="/",
+            )  # fmt: skip
+            return response
+
+        @app.get("/logout")
+        def sign_out() -> Response:
+            response = RedirectResponse("login", status_code=303)
+            response.delete_cookie(COOKIE, path="/")
+            return response
+
+        @app.middleware("http")
+        async def to_login(request: Request, call_next: Any) -> Response:
+            # The page itself sends a browser without a valid cookie to the form; the API and
+            # the queue answer 401 (Gradio, through auth_dependency).
+            if request.method == "GET" and request.url.path in ("/", "") and (
+                login.account(request) is None
+            ):
+                return RedirectResponse("login", status_code=303)
+            response: Response = await call_next(request)
+            return response
+
+    dependency = login.account if login.mode != "none" else None
+    return gr.mount_gradio_app(app, demo, path="", auth_dependency=dependency)
+
+
+class Server:
+    """uvicorn serving ``app`` on an already bound socket; ``close()`` stops it."""
+
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        import uvicorn
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self.sock.bind((host, port))
+            self.sock.listen(2048)
+        except OSError:
+            self.sock.close()
+            raise
+        config = uvicorn.Config(
+            app, log_level="warning", timeout_keep_alive=30, ws="none", lifespan="on",
+            access_log=False,
+            # Open event streams (a browser's, a client's heartbeat) must not hold up a stop.
+            timeout_graceful_shutdown=3,
+        )  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread: threading.Thread | None = None
+        self.port = int(self.sock.getsockname()[1])
+
+    def run(self) -> None:
+        """Serve until Ctrl-C or SIGTERM."""
+        self.server.run(sockets=[self.sock])
+
+    def start(self, wait: float = 60.0) -> Server:
+        """Serve in a thread; returns once the server accepts requests."""
+        self.thread = threading.Thread(target=self.run, daemon=True, name="imnm-http")
+        self.thread.start()
+        deadline = time.monotonic() + wait
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise OSError("the web server did not start")
+            time.sleep(0.02)
+        return self
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=15)
+        self.sock.close()
+
+
+def serve(demo: gr.Blocks, login: Login, host: str, port: int, block: bool = True) -> Server:
+    server = Server(make_app(demo, login), host, port)
+    if block:
+        server.run()
+        return server
+    return server.start()
