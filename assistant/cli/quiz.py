@@ -109,6 +109,8 @@ def run_session(learner: str, n: int, topic: str | None, settings: Any) -> dict[
                 _emit("")  # Ctrl-D leaves the cursor after the prompt
             _emit("stopped: no more answers.")
             break
+        if not interactive:  # a transcript of piped answers shows what was answered
+            _emit(f"answer> {answer}")
         if not answer.strip():
             counts["skipped"] += 1
             _emit("skipped (not recorded).")

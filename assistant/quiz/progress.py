@@ -37,6 +37,7 @@ DAY = 86400.0
 # Seconds until an item in each box is due again.
 INTERVALS: dict[int, float] = {1: 0.0, 2: 1 * DAY, 3: 3 * DAY, 4: 7 * DAY, 5: 21 * DAY}
 TOP_BOX = max(INTERVALS)
+CHART_MIN_ANSWERS = 5  # the progress line's axis shows at least this many answers
 _NAME_OK = re.compile(r"^[^\W_][\w .'\-]*$")
 
 
@@ -230,10 +231,15 @@ def _empty_topic() -> dict[str, Any]:
             "incorrect": 0, "score_sum": 0.0}  # fmt: skip
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def summary_text(summary: dict[str, Any]) -> str:
     """The summary as a few plain lines (terminal)."""
     lines = [
-        f"{summary['learner']}: {summary['answered']} answers, {summary['correct']} correct"
+        f"{summary['learner']}: {plural(summary['answered'], 'answer')}, "
+        f"{summary['correct']} correct"
         + (f", mean score {summary['mean_score']:.2f}" if summary["mean_score"] is not None
            else "")
         + f"; {summary['due']} due for review, {summary['new']} new",
@@ -274,9 +280,14 @@ def progress_figure(summary: dict[str, Any], history: Sequence[dict[str, Any]]) 
         running.append(total / i)
     if running:
         ax2.plot(range(1, len(running) + 1), running, marker="o", markersize=3, color="#f58518")
+    else:
+        ax2.text(0.5, 0.5, "no answers yet", ha="center", va="center", transform=ax2.transAxes)
     from matplotlib.ticker import MaxNLocator
 
-    ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
+    # Whole answers from 1, with room for a few more: one answer alone was drawn on an axis
+    # running 0.94-1.06 (matplotlib's autoscale around a single point).
+    ax2.set_xlim(0.5, max(len(running), CHART_MIN_ANSWERS) + 0.5)
+    ax2.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax2.set_ylim(0, 1.05)
     ax2.set_xlabel("answers")
     ax2.set_ylabel("running mean score")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.core.errors import ImnmError, InputError
 from assistant.quiz.bank import Bank, load_bank
 from assistant.quiz.items import Grade, Item
-from assistant.quiz.progress import Progress, progress_figure, validate_learner
+from assistant.quiz.progress import Progress, plural, progress_figure, validate_learner
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -32,12 +32,18 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True)).replace("\n", "  \n")
 
 
+def code_span(text: str) -> str:
+    """``text`` as inline code: nothing inside a code span is Markdown, so it is not escaped
+    (a backslash there would be shown); a backtick, which would end the span, is replaced."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+
+
 def new_state() -> dict[str, Any]:
     return {"session": uuid.uuid4().hex[:12], "item": None, "asked": []}
 
 
 def render_item(item: Item, number: int) -> str:
-    lines = [f"**Item {number}** · {md_escape(item.topic)} · `{md_escape(item.id)}`", "",
+    lines = [f"**Item {number}** · {md_escape(item.topic)} · {code_span(item.id)}", "",
              md_escape(item.question)]  # fmt: skip
     if item.options:
         lines.append("")
@@ -47,11 +53,31 @@ def render_item(item: Item, number: int) -> str:
     return "\n".join(lines)
 
 
-def render_feedback(grade: Grade, box: int | None = None) -> str:
+# Marks every common text font has (an emoji font is missing on some browsers, which then showed
+# an empty box); the verdict is always written out beside its mark as well.
+VERDICT_MARK = {"correct": "✓", "partly correct": "◐", "incorrect": "✗"}
+
+
+def shown_answer(item: Item | None, answer: str) -> str:
+    """The learner's answer as they meant it: a choice letter with its option's text."""
+    given = " ".join(answer.split())
+    if item is not None and item.options and len(given) == 1 and given.isalpha():
+        at = ord(given.upper()) - 65
+        if 0 <= at < len(item.options):
+            return f"{given.upper()}) {item.options[at]}"
+    return given
+
+
+def render_feedback(
+    grade: Grade, box: int | None = None, answer: str | None = None, item: Item | None = None
+) -> str:
     from assistant.answering.citing import source_label
 
-    icon = {"correct": "✅", "partly correct": "🟡", "incorrect": "❌"}.get(grade.verdict, "❔")
-    lines = [f"### {icon} {grade.verdict.capitalize()} — score {grade.score:.2f}"]
+    mark = VERDICT_MARK.get(grade.verdict, "?")
+    lines = [f"### {mark} {grade.verdict.capitalize()} — score {grade.score:.2f}"]
+    if answer is not None:
+        lines.append(f"**Your answer:** {md_escape(shown_answer(item, answer))}")
+        lines.append("")
     lines.extend(f"- {md_escape(p)}" for p in grade.problems)
     lines.append("")
     lines.append(f"**Reference answer:** {md_escape(grade.reference)}")
@@ -70,7 +96,7 @@ def render_feedback(grade: Grade, box: int | None = None) -> str:
 
 def render_summary(summary: dict[str, Any]) -> str:
     head = (
-        f"**{md_escape(summary['learner'])}**: {summary['answered']} answers, "
+        f"**{md_escape(summary['learner'])}**: {plural(summary['answered'], 'answer')}, "
         f"{summary['correct']} correct"
         + (f", mean score {summary['mean_score']:.2f}" if summary["mean_score"] is not None
            else "")
@@ -107,6 +133,8 @@ class QuizTab:
     def learner(self, typed: str, request: Any = None) -> str:
         """The learner's name: the account when signed in per account, else the typed name."""
         if not self.per_account:
+            if not (typed or "").strip():  # the library's message names the CLI's --learner
+                raise InputError("type your name in the “Learner name” box first")
             return validate_learner(typed)[0]
         account = getattr(request, "username", None)
         if not account:
@@ -165,7 +193,7 @@ class QuizTab:
         """(feedback, state, summary, chart, answer box) after grading and saving an answer."""
         state = _state(state, request)
         try:
-            name = self.learner(learner, request) if learner.strip() or self.per_account else ""
+            name = self.learner(learner, request)
             if not state.get("item") and request is not None and name:
                 # The page state is in another process (or the reply to this answer was lost):
                 # the item asked in this session, unless it was answered with something else.
@@ -188,7 +216,7 @@ class QuizTab:
             return f"**Error:** {md_escape(str(exc))}", state, summary, fig, answer
         state["item"] = None
         summary, fig = self.progress_view(name, request)
-        return render_feedback(grade, saved.box_after), state, summary, fig, ""
+        return render_feedback(grade, saved.box_after, answer, item), state, summary, fig, ""
 
 
 def _state(state: dict[str, Any] | None, request: Any) -> dict[str, Any]:

@@ -126,3 +126,33 @@ def test_script_in_the_corpus_does_not_run(browser, embedder: Embedder, tmp_path
         assert "<script>" in text, "the markup is shown as text"
     finally:
         demo.close()  # type: ignore[attr-defined]
+
+
+def test_quiz_tab_in_the_browser(browser, assistant: Assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A learner's first item in the Quiz tab: the id as written, their answer beside a verdict
+    written in words, and the progress chart drawn."""
+    settings = assistant.settings.model_copy(update={"data_dir": tmp_path})
+    demo, url = serve(assistant, settings)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(url)
+        page.get_by_role("tab", name="Quiz").click()
+        page.locator("#quiz-next").click()
+        feedback = page.locator("#quiz-feedback")
+        page.get_by_text("Learner name” box first").wait_for(timeout=30_000)
+        assert "--learner" not in feedback.inner_text()
+        page.locator("#quiz-learner textarea, #quiz-learner input").first.fill("Ann")
+        page.locator("#quiz-next").click()
+        item = page.locator("#quiz-item")
+        item.get_by_text("Item 1").wait_for(timeout=30_000)
+        code = item.locator("code").first.inner_text()
+        assert code and "\\" not in code, code
+        page.locator("#quiz-answer textarea").fill("not a clue")
+        page.locator("#quiz-check").click()
+        feedback.get_by_text("Your answer").wait_for(timeout=60_000)
+        text = feedback.inner_text()
+        assert "Incorrect" in text and "✗" in text and "not a clue" in text, text
+        page.locator("#quiz-chart img, #quiz-chart canvas").first.wait_for(timeout=30_000)
+        assert "Ann: 1 answer," in page.locator("#quiz-summary").inner_text()
+    finally:
+        demo.close()  # type: ignore[attr-defined]

@@ -134,15 +134,15 @@ def test_two_accounts_cannot_read_or_change_each_others_progress(cluster: Cluste
     item, problem = ann.predict("", "all topics", api_name="/quiz_next")
     assert item.startswith("**Item 1**") and problem == ""
     feedback, summary, _, _ = ann.predict("", "IVIG", api_name="/quiz_submit")
-    assert "Saved." in feedback and f"**{ann_name}**: 1 answers" in summary
+    assert "Saved." in feedback and f"**{ann_name}**: 1 answer," in summary
     # The account's own name, in any case, is fine.
     summary, _ = ann.predict(ann_name.upper(), api_name="/quiz_progress")
-    assert f"**{ann_name}**: 1 answers" in summary
+    assert f"**{ann_name}**: 1 answer," in summary
 
     # bob asks for ann's progress, to answer in her name, to be given her next item: refused.
     summary, chart = bob.predict(ann_name, api_name="/quiz_progress")
     assert f"signed in as {bob_name}" in summary and "another account" in summary
-    assert chart is None and "1 answers" not in summary
+    assert chart is None and "1 answer," not in summary
     feedback, summary, _, _ = bob.predict(ann_name, "IVIG", api_name="/quiz_submit")
     assert "**Error:**" in feedback and f"signed in as {bob_name}" in feedback
     item, problem = bob.predict(ann_name, "all topics", api_name="/quiz_next")

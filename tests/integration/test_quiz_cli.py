@@ -190,3 +190,19 @@ def test_cli_session_progress_and_items_in_process(
     assert code == 0 and data["answered"] == 2 and len(data["history"]) == 2
     assert data["by_topic"]["prognosis"]["answered"] == 2
     assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_readme_piped_example_fits_a_new_learner(tmp_path: Path) -> None:
+    """The README's piped quiz, run as written: a new learner's first three items are the ones its
+    answers fit (all graded correct), and the transcript shows each piped answer."""
+    readme = (REPO / "README.md").read_text()
+    line = next(x.strip() for x in readme.splitlines() if x.strip().startswith("printf '")
+                and "imnm quiz --learner" in x)  # fmt: skip
+    piped = line.split("'")[1].split("\\n")[:-1]
+    out = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=300,
+                         cwd=REPO, env=env_for(tmp_path))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    echoed = [x.removeprefix("answer> ") for x in lines if x.startswith("answer> ")]
+    assert echoed == piped
+    assert f"session: {len(piped)} answered, {len(piped)} correct" in out.stdout, out.stdout

@@ -129,6 +129,24 @@ def test_summary_by_topic_and_chart(store: Progress, bank: Bank, tmp_path: Path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize("answers", [0, 1, 2, 9])
+def test_the_progress_axis_counts_whole_answers_from_one(
+    store: Progress, bank: Bank, answers: int
+) -> None:
+    """After one answer the line was drawn on an axis running 0.94-1.06 with a tick at 1.0."""
+    for i, item in enumerate(bank.items[:answers]):
+        answer(store, "ann", item, right(item), T0 + i)
+    fig = progress_figure(store.summary("ann", bank.items), store.history("ann"))
+    line_axes = fig.axes[1]
+    fig.canvas.draw()  # ticks are placed when drawn
+    low, high = line_axes.get_xlim()
+    assert low == 0.5 and high == max(answers, 5) + 0.5
+    ticks = [t for t in line_axes.get_xticks() if low <= t <= high]
+    assert ticks and all(float(t).is_integer() and t >= 1 for t in ticks), ticks
+    if answers == 0:
+        assert "no answers yet" in [t.get_text() for t in line_axes.texts]
+
+
 def test_locked_database_gives_one_line_and_loses_nothing(
     store: Progress, bank: Bank
 ) -> None:
@@ -196,7 +214,7 @@ def test_quiz_tab_handlers(store: Progress, bank: Bank) -> None:
     fb, state, summary, fig, box = tab.submit("ann", "zzz wrong", state)
     assert "Incorrect" in fb and md_escape(item.quote) in fb and "Reference answer" in fb
     assert box == "" and state["item"] is None
-    assert "1 answers" in summary and fig is not None and len(fig.axes) == 2
+    assert "1 answer," in summary and fig is not None and len(fig.axes) == 2
     # The missed item is not asked again in the same session; the next one is new.
     _md2, state, _ = tab.next_item("ann", "prognosis", state)
     assert state["item"] != item.id
