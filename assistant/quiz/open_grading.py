@@ -20,8 +20,11 @@ from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Grade, Verdict
+from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
-from assistant.text.polarity import NEGATIONS, opposites
+from assistant.text.equivalents import rewrite_phrases
+from assistant.text.equivalents import vocabulary as equivalent_words
+from assistant.text.polarity import NEGATIONS, OPPOSITES, neutralise, opposites
 from assistant.text.quantities import (
     fraction_numbers,
     frequencies,
@@ -47,14 +50,22 @@ ASKS_NUMBER = re.compile(
 )
 ASKS_SCALE = re.compile(
     r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
+    r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
     r"favou?rable|unfavou?rable|good or bad)\b|"
-    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low)\b",
+    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low|"
+    r"slow|rapid|fast|quick)\b",
     re.I,
 )
 # "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
 ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
                        re.I)
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
+# Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
+# opposites' and the equivalents' (general language a text may never use: "rarely").
+GRADING_WORDS = sorted(
+    {w for w in SCALED | equivalent_words() if w.isalpha() and len(w) >= 5}
+    | {w for pair in OPPOSITES for side in pair for w in side if len(w) >= 5}
+)
 # Words of a source sentence that frame it rather than state a fact a learner must give.
 FRAMING = frozenset(
     [
@@ -66,6 +77,7 @@ FRAMING = frozenset(
 # Open answers: share of the focus clause's content a learner must state, or the similarity
 # of meaning (embedding cosine) that stands in for it.
 OPEN_COVERAGE = 0.5
+OPEN_BOTH = 0.75
 OPEN_SIMILARITY = 0.62
 PARTLY_SIMILARITY = 0.45
 
@@ -132,11 +144,17 @@ class OpenGrader:
             from wordfreq import zipf_frequency
 
             word = m.group(0)
-            if word.lower() in self.words.counts or len(word) < 6:
+            if word.lower() in self.words.counts or len(word) < 5:
                 return word
             if zipf_frequency(word.lower(), "en") >= 1.5:  # a real word, not a typo
                 return word
-            right = self.words.correct(word)
+            right = self.words.correct(word) if len(word) >= 6 else None
+            if right is None:
+                from rapidfuzz import fuzz, process
+
+                found = process.extractOne(word.lower(), GRADING_WORDS, scorer=fuzz.ratio,
+                                           score_cutoff=80)  # fmt: skip
+                right = str(found[0]) if found and found[0][0] == word[0].lower() else None
             if right is None and names:
                 from rapidfuzz import fuzz, process
 
@@ -145,7 +163,8 @@ class OpenGrader:
                 right = str(found[0]) if found else None
             return right or word
 
-        return spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text))
+        # "not known" is "unknown": a plain fact, not a negation of the source.
+        return neutralise(spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text)))
 
     def terms_of(self, text: str) -> dict[str, str]:
         """The named things of ``text``: typed terms and drug names (pack or INN form); a
@@ -164,6 +183,7 @@ class OpenGrader:
         return found
 
     def stems(self, text: str) -> set[str]:
+        text = rewrite_phrases(text)  # "rule out" is "exclude"
         return {t for t in self.vocab.terms(text) if t not in FRAMING and not t[0].isdigit()}
 
     def expected(self, question: str, reference: str, passage: str = "") -> Expected:
@@ -230,8 +250,14 @@ class OpenGrader:
         said = self.read(answer)
         problems: list[str] = []
         score = self._credit(exp, said, question)
+        # A yes or a no to a question the source answers outright says it all, or contradicts.
+        polar = yes_no(question, exp.focus, said, self.stems)
+        if polar > 0:
+            score = max(score, 1.0)
+        elif polar < 0:
+            problems.append("answers the yes-or-no question the other way from the source")
         # Contradictions, whatever was asked.
-        _, contradicts = agree(said, exp.focus)
+        _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
         opposite = self._opposite(said, exp.focus)
@@ -255,6 +281,7 @@ class OpenGrader:
                       k not in self.terms_of(self.read(question))]  # fmt: skip
             if others and score < 0.99:
                 problems.append("names what the source does not: " + ", ".join(others))
+        contradicts = contradicts or polar < 0
         if problems:
             score = 0.0 if contradicts or score < 0.99 or "negates" in problems[-1] else 0.5
         verdict: Verdict = (
@@ -302,14 +329,17 @@ class OpenGrader:
         if not exp.content:
             return 1.0 if agree(said, exp.focus)[0] else 0.5
         have = self.stems(said)
-        near = {c for c in exp.content if c in have or any(
-            len(c) >= 5 and h.startswith(c[:5]) for h in have)}  # fmt: skip
+        words = surface(said) | surface(exp.focus)
+        near = stated(exp.content, have, words, self.similarity)
+        near |= scale_stated(exp.content - near, said, exp.focus)
         share = len(near) / len(exp.content)
-        if share >= OPEN_COVERAGE or (agree(said, exp.focus)[0] and share > 0):
+        # Two things asked for: most of the clause must be there, one of them is partial.
+        need = OPEN_BOTH if exp.many else OPEN_COVERAGE
+        if share >= need or (agree(said, exp.focus)[0] and share > 0 and not exp.many):
             return 1.0
         if self.similarity is not None:
             sim = self.similarity(said, exp.focus)
-            if sim >= OPEN_SIMILARITY:
+            if sim >= OPEN_SIMILARITY and (not exp.many or share >= OPEN_COVERAGE):
                 return 1.0
             if sim >= PARTLY_SIMILARITY or share > 0:
                 return 0.5
@@ -319,6 +349,7 @@ class OpenGrader:
         """A negation in the answer the source lacks, outside a scale phrase ("not common")
         and a leading yes or no."""
         low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+        focus = neutralise(focus)
         mine = set(re.findall(r"[a-z']+", low))
         if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
             return False
@@ -333,7 +364,7 @@ class OpenGrader:
         words = re.findall(r"[a-z']+", said.lower())
         negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
         mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
-        theirs = {stem(w) for w in re.findall(r"[a-z]+", focus.lower())}
+        theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
         for w in sorted(mine - theirs):
             if opposites(w) & theirs:
                 return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
@@ -341,6 +372,7 @@ class OpenGrader:
 
     def _drops_negation(self, said: str, focus: str) -> bool:
         """The source negates what the answer, saying much the same, affirms."""
+        focus = neutralise(focus)
         theirs = set(re.findall(r"[a-z']+", focus.lower()))
         if not theirs & NEGATIONS:
             return False

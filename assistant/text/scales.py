@@ -37,6 +37,11 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
         (3, ["highly elevated", "markedly raised", "very high", "markedly elevated",
              "greatly raised", "much higher"]),
     ],
+    "speed": [
+        (0, ["slow", "slowly", "gradual", "gradually", "sluggish", "over months"]),
+        (1, ["rapid", "rapidly", "fast", "quick", "quickly", "swift", "swiftly", "brisk",
+             "within days", "dramatic", "dramatically"]),
+    ],
     "outcome": [
         (0, ["poor", "poorly", "bad", "badly", "worse", "worst", "unfavourable", "unfavorable",
              "adverse", "negative"]),
@@ -50,6 +55,7 @@ NEGATED = {
     "degree": {3: 1, 2: 1, 1: 2, 0: 2},
     "level": {2: 1, 3: 2, 0: 1, 1: 2},
     "outcome": {0: 1, 1: 0},
+    "speed": {0: 1, 1: 0},
 }
 _NEG = r"(?:not|no|never|without|hardly|n't)"
 
@@ -108,7 +114,7 @@ def agree(answer: str, source: str) -> tuple[bool, bool]:
 def _sides(scale: str, position: int) -> int:
     """Which side of the scale a position is on (-1 low, 0 middle, 1 high)."""
     top = max(p for p, _ in SCALES[scale])
-    if scale == "outcome":
+    if scale in ("outcome", "speed"):
         return 1 if position else -1
     mid = top / 2
     return 0 if position == mid else (1 if position > mid else -1)
