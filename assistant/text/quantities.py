@@ -129,7 +129,13 @@ FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
 _FRACTIONS = {"half": 50.0, "a half": 50.0, "a third": 33.3, "one third": 33.3,
               "two thirds": 66.7, "a quarter": 25.0, "one quarter": 25.0,
               "three quarters": 75.0, "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0}
-_IN = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:in|out of|of every)\s+(\d+(?:\.\d+)?)\b", re.I)
+# "one in six" keeps its "one" (spell_numbers leaves "one" alone: "one of the drugs").
+_IN = re.compile(r"\b(\d+(?:\.\d+)?|one|a)\s+(?:in|out of|of every)\s+(\d+(?:\.\d+)?)\b",
+                 re.I)
+# "two fifths", "3 quarters", "a sixth": a count of parts, read as a percentage.
+_PARTS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+          "seventh": 7, "eighth": 8, "tenth": 10}
+_OF_PARTS = re.compile(r"\b(a|one|\d+)\s+(" + "|".join(_PARTS) + r")s?\b", re.I)
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.I)
 _FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b",
                        re.I)
@@ -143,9 +149,13 @@ def shares(text: str) -> set[float]:
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:%|per\s?cent)",
                          text, re.I):
         out.add(float(m.group(1)))
-    out |= {100 * float(m.group(1)) / float(m.group(2)) for m in _IN.finditer(text)
+    out |= {100 * _count(m.group(1)) / float(m.group(2)) for m in _IN.finditer(text)
             if float(m.group(2))}
     out |= {_FRACTIONS[m.group(1).lower()] for m in _FRACTION.finditer(text)}
+    for m in _OF_PARTS.finditer(text):
+        n, parts = _count(m.group(1)), _PARTS[m.group(2).lower()]
+        if n < parts:
+            out.add(round(100 * n / parts, 1))
     return out
 
 
@@ -162,9 +172,16 @@ _PLAIN = re.compile(r"\b(daily|weekly|monthly|yearly|annually)\b", re.I)
 _PLAIN_DAYS = {"daily": 1.0, "weekly": 7.0, "monthly": 30.0, "yearly": 365.0, "annually": 365.0}
 
 
+def _count(word: str) -> float:
+    return 1.0 if word.lower() in ("a", "one") else float(word)
+
+
 def fraction_numbers(text: str) -> set[float]:
-    """The numbers of ``text`` that are parts of a share ("two in five": 2 and 5)."""
-    return {float(n) for m in _IN.finditer(spell_numbers(text)) for n in m.groups()}
+    """The numbers of ``text`` that are parts of a share ("two in five": 2 and 5; "two
+    fifths": 2)."""
+    text = spell_numbers(text)
+    found = {_count(n) for m in _IN.finditer(text) for n in m.groups()}
+    return found | {_count(m.group(1)) for m in _OF_PARTS.finditer(text)}
 
 
 def frequencies(text: str) -> set[float]:

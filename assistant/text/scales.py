@@ -28,7 +28,8 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
              "low-grade", "not much"]),
         (2, ["some", "moderate", "modest"]),
         (3, ["marked", "markedly", "prominent", "extensive", "severe", "heavy", "massive",
-             "abundant", "considerable", "substantial", "strong", "strongly", "much"]),
+             "abundant", "considerable", "substantial", "strong", "strongly", "much", "lots",
+             "plenty", "a great deal"]),
     ],
     "level": [
         (0, ["low", "lower", "reduced", "decreased", "depressed"]),
@@ -93,7 +94,8 @@ def readings(text: str) -> list[Reading]:
         taken.append((start, end))
         if negated:
             pos = NEGATED[scale].get(pos, pos)
-        if scale not in found:
+        # The first place a text gives on a scale is its answer ("seldom; ... usually enough").
+        if scale not in found or start < found[scale][0]:
             found[scale] = (start, pos)
     return [Reading(s, p) for s, (_, p) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
