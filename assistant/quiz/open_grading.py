@@ -34,7 +34,7 @@ from assistant.text.quantities import (
     spell_numbers,
     unit_kind,
 )
-from assistant.text.scales import SCALES, agree, readings
+from assistant.text.scales import SCALES, agree, asked_scale, readings
 from assistant.text.sentences import clauses
 from assistant.text.tokens import stem
 
@@ -94,6 +94,8 @@ class Expected:
     many: bool = False  # the question asks for two things ("which two", "and what")
 
 
+# A source setting one thing against another negates the other in other words.
+CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 ASKS_TWO = re.compile(
     r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
     r"\band (?:on|in|for|with|after|before)\b",
@@ -190,8 +192,13 @@ class OpenGrader:
         q = self.read(question)
         asked = self.stems(q)
         parts = clauses(reference) or [reference]
-        # The clause that carries the focus: most of the question's words, the first on a tie.
-        focus = max(parts, key=lambda c: len(self.stems(c) & asked)) if asked else parts[0]
+        # The clause that carries the focus: most of the question's words; on a tie, the one
+        # whose words are most of all the question's, then the first.
+        def fit(c: str) -> tuple[int, float]:
+            mine = self.stems(c)
+            return len(mine & asked), len(mine & asked) / max(1, len(mine))
+
+        focus = max(parts, key=fit) if asked else parts[0]
         if len(self.stems(focus) - asked) < 1:
             focus = reference  # the clause only repeats the question: the sentence answers
         why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
@@ -223,7 +230,7 @@ class OpenGrader:
             kind = "term"
         elif ASKS_NUMBER.search(q) and (nums or pct or every):
             kind = "number"
-        elif ASKS_SCALE.search(q) and readings(focus):
+        elif ASKS_SCALE.search(q) and self._on_asked_scale(q, focus):
             kind = "scale"
         elif terms and not content - {self.vocab.terms(t)[0] for t in terms}:
             kind = "term"
@@ -231,6 +238,12 @@ class OpenGrader:
             kind = "open"
         return Expected(focus, terms, nums, content, kind, pct, every,
                         bool(ASKS_TWO.search(question)))  # fmt: skip
+
+    @staticmethod
+    def _on_asked_scale(question: str, focus: str) -> bool:
+        """The focus gives a place on the scale the question asks about (any, if unnamed)."""
+        scale = asked_scale(question)
+        return any(scale in (None, r.scale) for r in readings(focus))
 
     def _subject(self, term: str) -> bool:
         """A term the corpus uses in most of its passages: its subject, never an answer."""
@@ -321,7 +334,7 @@ class OpenGrader:
             need = min(2, len(wanted)) if not exp.many else min(3, len(wanted))
             return 1.0 if hits and len(set(hits)) >= need else 0.5 if hits else 0.0
         if exp.kind == "scale":
-            agrees, _ = agree(said, exp.focus)
+            agrees, _ = agree(said, exp.focus, asked_scale(question))
             return 1.0 if agrees else 0.0
         return self._open_credit(exp, said)
 
@@ -353,8 +366,8 @@ class OpenGrader:
         mine = set(re.findall(r"[a-z']+", low))
         if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
             return False
-        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS:
-            return False
+        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS or CONTRAST.search(focus):
+            return False  # "rather than the muscles" is said as "not the muscles"
         return not readings(low)
 
     def _opposite(self, said: str, focus: str) -> str | None:

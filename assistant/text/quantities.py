@@ -91,6 +91,16 @@ def unit_name(unit: str | None) -> str:
     return _UNITS.get(" ".join(unit.lower().split()), unit.lower())
 
 
+# "2 grams per kilogram" is 2 g/kg, as a learner may write it out.
+_PER_WEIGHT = re.compile(
+    r"\b(milligrams?|mg|grams?|g)\s*(?:per|a|/)\s*(?:kilograms?|kilos?|kg)\b", re.I
+)
+
+
+def _per_weight(m: re.Match[str]) -> str:
+    return ("mg" if m.group(1).lower().startswith("m") else "g") + "/kg"
+
+
 def _value(number: str) -> float:
     return float(number)
 
@@ -99,7 +109,7 @@ def quantities(text: str) -> set[tuple[float, str]]:
     """(value, unit) pairs of ``text``; a range gives both ends with the range's unit, a bare
     number an empty unit. Numbers in words count."""
     found: set[tuple[float, str]] = set()
-    for m in QUANTITY.finditer(spell_numbers(text)):
+    for m in QUANTITY.finditer(_PER_WEIGHT.sub(_per_weight, spell_numbers(text))):
         unit = unit_name(m.group(3))
         for n in (m.group(1), m.group(2)):
             if n is not None:

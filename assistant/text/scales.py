@@ -100,12 +100,29 @@ def readings(text: str) -> list[Reading]:
     return [Reading(s, p) for s, (_, p) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
-def agree(answer: str, source: str) -> tuple[bool, bool]:
+# Which scale a question asks about ("how quickly" is speed, not how often).
+ASKED: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bhow (?:quick|fast|rapid|slow)\w*|\b(?:slow|rapid|fast|quick) or\b", re.I),
+     "speed"),
+    (re.compile(r"\bhow (?:common|often|frequent\w*|usual|rare)\b", re.I), "frequency"),
+    (re.compile(r"\bhow (?:high|low|raised|elevated)\b|\blevels?\b", re.I), "level"),
+    (re.compile(r"\bhow (?:severe|marked|extensive|much)\b", re.I), "degree"),
+    (re.compile(r"\bhow (?:good|bad|well)\b|\bfavou?rable|\bgood or bad\b", re.I), "outcome"),
+]  # fmt: skip
+
+
+def asked_scale(question: str) -> str | None:
+    """The scale ``question`` asks a place on, when its wording names one."""
+    return next((scale for pattern, scale in ASKED if pattern.search(question)), None)
+
+
+def agree(answer: str, source: str, scale: str | None = None) -> tuple[bool, bool]:
     """(the answer says the source's place on a shared scale, the answer contradicts it):
-    within one step agrees; the other side of the scale contradicts."""
+    within one step agrees; the other side of the scale contradicts. With ``scale``, only
+    that scale is weighed (a hedge such as "usually" is not the answer to "how quickly")."""
     mine = {r.scale: r.position for r in readings(answer)}
     theirs = {r.scale: r.position for r in readings(source)}
-    shared = set(mine) & set(theirs)
+    shared = set(mine) & set(theirs) & ({scale} if scale else set(SCALES))
     if not shared:
         return False, False
     agrees = all(abs(mine[s] - theirs[s]) <= 1 for s in shared)
