@@ -30,6 +30,7 @@ from assistant.text.quantities import (
     frequencies,
     numbers,
     quantities,
+    same_time,
     shares,
     spell_numbers,
     unit_kind,
@@ -283,6 +284,8 @@ class OpenGrader:
             problems.append("leaves out the source's negation")
         allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
         wrong = [n for n in numbers(said) if n not in allowed]
+        # "7 days" is "one week": a time in other units is the same time.
+        wrong = [n for n in wrong if not same_time(n, said, passage)]
         if any(abs(p - q) <= 3 for p in shares(said) for q in exp.shares):
             wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
         if wrong:

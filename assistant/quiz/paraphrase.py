@@ -66,7 +66,8 @@ def _form_of(a: str, b: str) -> bool:
     nearly alike (British and American spelling, a slip of the keyboard)."""
     if len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:
         return not (opposites(a) & {b})
-    if min(len(a), len(b)) >= 6:
+    if min(len(a), len(b)) >= 6 or (min(len(a), len(b)) >= 4 and a[:3] == b[:3]):
+        # Short stems only with the same start: "fibr" and "fiber", not "weak" and "week".
         return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
     return False
 

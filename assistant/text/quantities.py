@@ -227,3 +227,14 @@ UNIT_KINDS = {
 
 def unit_kind(unit: str) -> str | None:
     return next((k for k, units in UNIT_KINDS.items() if unit in units), None)
+
+
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
+
+
+def same_time(n: float, text: str, source: str) -> bool:
+    """Whether ``n``, a time in ``text`` ("7 days"), is a time ``source`` gives in another
+    unit ("one week"; months and years within a few days)."""
+    mine = {u for m, u in quantities(text) if m == n and u in _DAYS}
+    theirs = [m * _DAYS[u] for m, u in quantities(source) if u in _DAYS]
+    return any(abs(n * _DAYS[u] - t) <= max(0.5, 0.02 * t) for u in mine for t in theirs)

@@ -41,7 +41,8 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
     "speed": [
         (0, ["slow", "slowly", "gradual", "gradually", "sluggish", "over months"]),
         (1, ["rapid", "rapidly", "fast", "quick", "quickly", "swift", "swiftly", "brisk",
-             "within days", "dramatic", "dramatically"]),
+             "within days", "within a few days", "within hours", "within a day", "within a week",
+             "overnight", "dramatic", "dramatically"]),
     ],
     "outcome": [
         (0, ["poor", "poorly", "bad", "badly", "worse", "worst", "unfavourable", "unfavorable",
