@@ -35,7 +35,7 @@ from assistant.text.quantities import (
     spell_numbers,
     unit_kind,
 )
-from assistant.text.scales import SCALES, agree, asked_scale, readings
+from assistant.text.scales import SCALES, agree, answers_scale, asked_scale, readings
 from assistant.text.sentences import clauses
 from assistant.text.tokens import stem
 
@@ -231,7 +231,7 @@ class OpenGrader:
             kind = "term"
         elif ASKS_NUMBER.search(q) and (nums or pct or every):
             kind = "number"
-        elif ASKS_SCALE.search(q) and self._on_asked_scale(q, focus):
+        elif ASKS_SCALE.search(q) and answers_scale(q, focus):
             kind = "scale"
         elif terms and not content - {self.vocab.terms(t)[0] for t in terms}:
             kind = "term"
@@ -239,12 +239,6 @@ class OpenGrader:
             kind = "open"
         return Expected(focus, terms, nums, content, kind, pct, every,
                         bool(ASKS_TWO.search(question)))  # fmt: skip
-
-    @staticmethod
-    def _on_asked_scale(question: str, focus: str) -> bool:
-        """The focus gives a place on the scale the question asks about (any, if unnamed)."""
-        scale = asked_scale(question)
-        return any(scale in (None, r.scale) for r in readings(focus))
 
     def _subject(self, term: str) -> bool:
         """A term the corpus uses in most of its passages: its subject, never an answer."""

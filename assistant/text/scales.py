@@ -117,6 +117,12 @@ def asked_scale(question: str) -> str | None:
     return next((scale for pattern, scale in ASKED if pattern.search(question)), None)
 
 
+def answers_scale(question: str, text: str) -> bool:
+    """``text`` gives a place on the scale ``question`` asks about (any, if it names none)."""
+    scale = asked_scale(question)
+    return any(scale in (None, r.scale) for r in readings(text))
+
+
 def agree(answer: str, source: str, scale: str | None = None) -> tuple[bool, bool]:
     """(the answer says the source's place on a shared scale, the answer contradicts it):
     within one step agrees; the other side of the scale contradicts. With ``scale``, only
