@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.answering.gaps import DOSE_INTENT, DURATION_INTENT
 from assistant.core.errors import InputError
-from assistant.core.types import Citation
+from assistant.core.types import Chunk, Citation
 from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
@@ -206,7 +206,15 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     grounded = assistant.ask(question, backend="extractive")
     quotes = [c.quote for c in grounded.citations if not c.quote.startswith(NOT_COVERED_PREFIX)]
     reference = split_sentences(quotes[0])[0] if quotes else ""
+    citations = grounded.citations
     if grounded.abstained or not reference:
+        # The answerer declines a detail it cannot find in so many words ("how quickly" with
+        # no "quick" in the text); the sentence of the retrieved passages nearest the question
+        # in meaning may still answer it. Only one sharing the question's words counts.
+        nearest = _nearest_sentence(assistant, question)
+        if nearest is not None:
+            reference, citations = nearest[0], [nearest[1]]
+    if not reference or (grounded.abstained and citations is grounded.citations):
         return Grade(
             correct=False,
             score=0.0,
@@ -219,16 +227,40 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     pipe = assistant.pipeline
     grader = OpenGrader(pipe.vocab, pipe.words, assistant.embedder.similarity(),
                         pipe.reader.wording)  # fmt: skip
-    best = grader.grade(question, answer, reference, grounded.citations)
+    best = grader.grade(question, answer, reference, citations)
     # The answer's other cited sentences may be the one that answers: the best grade of
     # them counts, unless the first contradicts the learner.
-    for c in grounded.citations[1:2]:
+    for c in citations[1:2]:
         if best.correct or best.problems:
             break
         other = grader.grade(question, answer, split_sentences(c.quote)[0], [c])
         if other.score > best.score and not other.problems:
             best = other
     return best
+
+
+# How near in meaning (embedding cosine) a passage's sentence must be to a question the
+# answerer declined for it to stand as the reference.
+NEAREST_SIMILARITY = 0.5
+
+
+def _nearest_sentence(assistant: Assistant, question: str) -> tuple[str, Citation] | None:
+    vocab = assistant.pipeline.vocab
+    asked = set(vocab.terms(question))
+    sim = assistant.embedder.similarity()
+    best: tuple[float, str, Chunk] | None = None
+    for hit in assistant.search(question, k=3):
+        for sentence in hit.chunk.sentences or split_sentences(hit.chunk.text):
+            if not asked & set(vocab.terms(sentence)):
+                continue
+            score = sim(question, sentence)
+            if score >= NEAREST_SIMILARITY and (best is None or score > best[0]):
+                best = (score, sentence, hit.chunk)
+    if best is None:
+        return None
+    _, sentence, chunk = best
+    return sentence, Citation(marker=1, chunk_id=chunk.chunk_id, source=chunk.source,
+                              section=chunk.section, text=chunk.text, quote=sentence)
 
 
 def _wrong(item: Item, why: str) -> Grade:

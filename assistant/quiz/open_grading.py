@@ -20,18 +20,22 @@ from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Grade, Verdict
+from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
-from assistant.text.polarity import NEGATIONS, opposites
+from assistant.text.equivalents import rewrite_phrases
+from assistant.text.equivalents import vocabulary as equivalent_words
+from assistant.text.polarity import NEGATIONS, OPPOSITES, neutralise, opposites
 from assistant.text.quantities import (
     fraction_numbers,
     frequencies,
     numbers,
     quantities,
+    same_time,
     shares,
     spell_numbers,
     unit_kind,
 )
-from assistant.text.scales import SCALES, agree, readings
+from assistant.text.scales import SCALES, agree, answers_scale, asked_scale, readings
 from assistant.text.sentences import clauses
 from assistant.text.tokens import stem
 
@@ -47,14 +51,22 @@ ASKS_NUMBER = re.compile(
 )
 ASKS_SCALE = re.compile(
     r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
+    r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
     r"favou?rable|unfavou?rable|good or bad)\b|"
-    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low)\b",
+    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low|"
+    r"slow|rapid|fast|quick)\b",
     re.I,
 )
 # "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
 ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
                        re.I)
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
+# Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
+# opposites' and the equivalents' (general language a text may never use: "rarely").
+GRADING_WORDS = sorted(
+    {w for w in SCALED | equivalent_words() if w.isalpha() and len(w) >= 5}
+    | {w for pair in OPPOSITES for side in pair for w in side if len(w) >= 5}
+)
 # Words of a source sentence that frame it rather than state a fact a learner must give.
 FRAMING = frozenset(
     [
@@ -66,6 +78,7 @@ FRAMING = frozenset(
 # Open answers: share of the focus clause's content a learner must state, or the similarity
 # of meaning (embedding cosine) that stands in for it.
 OPEN_COVERAGE = 0.5
+OPEN_BOTH = 0.75
 OPEN_SIMILARITY = 0.62
 PARTLY_SIMILARITY = 0.45
 
@@ -82,6 +95,8 @@ class Expected:
     many: bool = False  # the question asks for two things ("which two", "and what")
 
 
+# A source setting one thing against another negates the other in other words.
+CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 ASKS_TWO = re.compile(
     r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
     r"\band (?:on|in|for|with|after|before)\b",
@@ -132,11 +147,17 @@ class OpenGrader:
             from wordfreq import zipf_frequency
 
             word = m.group(0)
-            if word.lower() in self.words.counts or len(word) < 6:
+            if word.lower() in self.words.counts or len(word) < 5:
                 return word
             if zipf_frequency(word.lower(), "en") >= 1.5:  # a real word, not a typo
                 return word
-            right = self.words.correct(word)
+            right = self.words.correct(word) if len(word) >= 6 else None
+            if right is None:
+                from rapidfuzz import fuzz, process
+
+                found = process.extractOne(word.lower(), GRADING_WORDS, scorer=fuzz.ratio,
+                                           score_cutoff=80)  # fmt: skip
+                right = str(found[0]) if found and found[0][0] == word[0].lower() else None
             if right is None and names:
                 from rapidfuzz import fuzz, process
 
@@ -145,7 +166,8 @@ class OpenGrader:
                 right = str(found[0]) if found else None
             return right or word
 
-        return spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text))
+        # "not known" is "unknown": a plain fact, not a negation of the source.
+        return neutralise(spell_numbers(re.sub(r"[A-Za-z][A-Za-z-]{4,}", fix, text)))
 
     def terms_of(self, text: str) -> dict[str, str]:
         """The named things of ``text``: typed terms and drug names (pack or INN form); a
@@ -164,14 +186,20 @@ class OpenGrader:
         return found
 
     def stems(self, text: str) -> set[str]:
+        text = rewrite_phrases(text)  # "rule out" is "exclude"
         return {t for t in self.vocab.terms(text) if t not in FRAMING and not t[0].isdigit()}
 
     def expected(self, question: str, reference: str, passage: str = "") -> Expected:
         q = self.read(question)
         asked = self.stems(q)
         parts = clauses(reference) or [reference]
-        # The clause that carries the focus: most of the question's words, the first on a tie.
-        focus = max(parts, key=lambda c: len(self.stems(c) & asked)) if asked else parts[0]
+        # The clause that carries the focus: most of the question's words; on a tie, the one
+        # whose words are most of all the question's, then the first.
+        def fit(c: str) -> tuple[int, float]:
+            mine = self.stems(c)
+            return len(mine & asked), len(mine & asked) / max(1, len(mine))
+
+        focus = max(parts, key=fit) if asked else parts[0]
         if len(self.stems(focus) - asked) < 1:
             focus = reference  # the clause only repeats the question: the sentence answers
         why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
@@ -203,7 +231,7 @@ class OpenGrader:
             kind = "term"
         elif ASKS_NUMBER.search(q) and (nums or pct or every):
             kind = "number"
-        elif ASKS_SCALE.search(q) and readings(focus):
+        elif ASKS_SCALE.search(q) and answers_scale(q, focus):
             kind = "scale"
         elif terms and not content - {self.vocab.terms(t)[0] for t in terms}:
             kind = "term"
@@ -230,8 +258,14 @@ class OpenGrader:
         said = self.read(answer)
         problems: list[str] = []
         score = self._credit(exp, said, question)
+        # A yes or a no to a question the source answers outright says it all, or contradicts.
+        polar = yes_no(question, exp.focus, said, self.stems)
+        if polar > 0:
+            score = max(score, 1.0)
+        elif polar < 0:
+            problems.append("answers the yes-or-no question the other way from the source")
         # Contradictions, whatever was asked.
-        _, contradicts = agree(said, exp.focus)
+        _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
         opposite = self._opposite(said, exp.focus)
@@ -244,6 +278,8 @@ class OpenGrader:
             problems.append("leaves out the source's negation")
         allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
         wrong = [n for n in numbers(said) if n not in allowed]
+        # "7 days" is "one week": a time in other units is the same time.
+        wrong = [n for n in wrong if not same_time(n, said, passage)]
         if any(abs(p - q) <= 3 for p in shares(said) for q in exp.shares):
             wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
         if wrong:
@@ -255,6 +291,7 @@ class OpenGrader:
                       k not in self.terms_of(self.read(question))]  # fmt: skip
             if others and score < 0.99:
                 problems.append("names what the source does not: " + ", ".join(others))
+        contradicts = contradicts or polar < 0
         if problems:
             score = 0.0 if contradicts or score < 0.99 or "negates" in problems[-1] else 0.5
         verdict: Verdict = (
@@ -294,7 +331,7 @@ class OpenGrader:
             need = min(2, len(wanted)) if not exp.many else min(3, len(wanted))
             return 1.0 if hits and len(set(hits)) >= need else 0.5 if hits else 0.0
         if exp.kind == "scale":
-            agrees, _ = agree(said, exp.focus)
+            agrees, _ = agree(said, exp.focus, asked_scale(question))
             return 1.0 if agrees else 0.0
         return self._open_credit(exp, said)
 
@@ -302,14 +339,17 @@ class OpenGrader:
         if not exp.content:
             return 1.0 if agree(said, exp.focus)[0] else 0.5
         have = self.stems(said)
-        near = {c for c in exp.content if c in have or any(
-            len(c) >= 5 and h.startswith(c[:5]) for h in have)}  # fmt: skip
+        words = surface(said) | surface(exp.focus)
+        near = stated(exp.content, have, words, self.similarity)
+        near |= scale_stated(exp.content - near, said, exp.focus)
         share = len(near) / len(exp.content)
-        if share >= OPEN_COVERAGE or (agree(said, exp.focus)[0] and share > 0):
+        # Two things asked for: most of the clause must be there, one of them is partial.
+        need = OPEN_BOTH if exp.many else OPEN_COVERAGE
+        if share >= need or (agree(said, exp.focus)[0] and share > 0 and not exp.many):
             return 1.0
         if self.similarity is not None:
             sim = self.similarity(said, exp.focus)
-            if sim >= OPEN_SIMILARITY:
+            if sim >= OPEN_SIMILARITY and (not exp.many or share >= OPEN_COVERAGE):
                 return 1.0
             if sim >= PARTLY_SIMILARITY or share > 0:
                 return 0.5
@@ -319,11 +359,12 @@ class OpenGrader:
         """A negation in the answer the source lacks, outside a scale phrase ("not common")
         and a leading yes or no."""
         low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+        focus = neutralise(focus)
         mine = set(re.findall(r"[a-z']+", low))
         if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
             return False
-        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS:
-            return False
+        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS or CONTRAST.search(focus):
+            return False  # "rather than the muscles" is said as "not the muscles"
         return not readings(low)
 
     def _opposite(self, said: str, focus: str) -> str | None:
@@ -333,7 +374,7 @@ class OpenGrader:
         words = re.findall(r"[a-z']+", said.lower())
         negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
         mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
-        theirs = {stem(w) for w in re.findall(r"[a-z]+", focus.lower())}
+        theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
         for w in sorted(mine - theirs):
             if opposites(w) & theirs:
                 return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
@@ -341,6 +382,7 @@ class OpenGrader:
 
     def _drops_negation(self, said: str, focus: str) -> bool:
         """The source negates what the answer, saying much the same, affirms."""
+        focus = neutralise(focus)
         theirs = set(re.findall(r"[a-z']+", focus.lower()))
         if not theirs & NEGATIONS:
             return False

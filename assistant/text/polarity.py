@@ -37,6 +37,11 @@ OPPOSITES: list[tuple[list[str], list[str]]] = [
     (["favor", "favour", "recommended"], ["avoided", "avoid", "discouraged", "contraindicated"]),
     (["effective"], ["ineffective"]),
     (["before", "prior"], ["after", "following"]),
+    (["worsen", "worsens", "worsened", "worsening", "deteriorate", "deteriorates",
+      "deteriorated", "deterioration", "aggravate", "aggravates", "exacerbate", "exacerbates"],
+     ["improve", "improves", "improved", "improvement", "recover", "recovers", "recovered",
+      "recovery", "resolve", "resolves", "resolved"]),
+    (["slow", "slowly", "gradual", "gradually"], ["rapid", "rapidly", "fast", "quick", "quickly"]),
 ]  # fmt: skip
 
 # Phrases holding a negation word that state a plain fact, read as that fact.

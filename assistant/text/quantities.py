@@ -91,6 +91,16 @@ def unit_name(unit: str | None) -> str:
     return _UNITS.get(" ".join(unit.lower().split()), unit.lower())
 
 
+# "2 grams per kilogram" is 2 g/kg, as a learner may write it out.
+_PER_WEIGHT = re.compile(
+    r"\b(milligrams?|mg|grams?|g)\s*(?:per|a|/)\s*(?:kilograms?|kilos?|kg)\b", re.I
+)
+
+
+def _per_weight(m: re.Match[str]) -> str:
+    return ("mg" if m.group(1).lower().startswith("m") else "g") + "/kg"
+
+
 def _value(number: str) -> float:
     return float(number)
 
@@ -99,7 +109,7 @@ def quantities(text: str) -> set[tuple[float, str]]:
     """(value, unit) pairs of ``text``; a range gives both ends with the range's unit, a bare
     number an empty unit. Numbers in words count."""
     found: set[tuple[float, str]] = set()
-    for m in QUANTITY.finditer(spell_numbers(text)):
+    for m in QUANTITY.finditer(_PER_WEIGHT.sub(_per_weight, spell_numbers(text))):
         unit = unit_name(m.group(3))
         for n in (m.group(1), m.group(2)):
             if n is not None:
@@ -129,7 +139,13 @@ FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
 _FRACTIONS = {"half": 50.0, "a half": 50.0, "a third": 33.3, "one third": 33.3,
               "two thirds": 66.7, "a quarter": 25.0, "one quarter": 25.0,
               "three quarters": 75.0, "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0}
-_IN = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:in|out of|of every)\s+(\d+(?:\.\d+)?)\b", re.I)
+# "one in six" keeps its "one" (spell_numbers leaves "one" alone: "one of the drugs").
+_IN = re.compile(r"\b(\d+(?:\.\d+)?|one|a)\s+(?:in|out of|of every)\s+(\d+(?:\.\d+)?)\b",
+                 re.I)
+# "two fifths", "3 quarters", "a sixth": a count of parts, read as a percentage.
+_PARTS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+          "seventh": 7, "eighth": 8, "tenth": 10}
+_OF_PARTS = re.compile(r"\b(a|one|\d+)\s+(" + "|".join(_PARTS) + r")s?\b", re.I)
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.I)
 _FRACTION = re.compile(r"\b(" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r")\b",
                        re.I)
@@ -143,9 +159,13 @@ def shares(text: str) -> set[float]:
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:%|per\s?cent)",
                          text, re.I):
         out.add(float(m.group(1)))
-    out |= {100 * float(m.group(1)) / float(m.group(2)) for m in _IN.finditer(text)
+    out |= {100 * _count(m.group(1)) / float(m.group(2)) for m in _IN.finditer(text)
             if float(m.group(2))}
     out |= {_FRACTIONS[m.group(1).lower()] for m in _FRACTION.finditer(text)}
+    for m in _OF_PARTS.finditer(text):
+        n, parts = _count(m.group(1)), _PARTS[m.group(2).lower()]
+        if n < parts:
+            out.add(round(100 * n / parts, 1))
     return out
 
 
@@ -162,9 +182,16 @@ _PLAIN = re.compile(r"\b(daily|weekly|monthly|yearly|annually)\b", re.I)
 _PLAIN_DAYS = {"daily": 1.0, "weekly": 7.0, "monthly": 30.0, "yearly": 365.0, "annually": 365.0}
 
 
+def _count(word: str) -> float:
+    return 1.0 if word.lower() in ("a", "one") else float(word)
+
+
 def fraction_numbers(text: str) -> set[float]:
-    """The numbers of ``text`` that are parts of a share ("two in five": 2 and 5)."""
-    return {float(n) for m in _IN.finditer(spell_numbers(text)) for n in m.groups()}
+    """The numbers of ``text`` that are parts of a share ("two in five": 2 and 5; "two
+    fifths": 2)."""
+    text = spell_numbers(text)
+    found = {_count(n) for m in _IN.finditer(text) for n in m.groups()}
+    return found | {_count(m.group(1)) for m in _OF_PARTS.finditer(text)}
 
 
 def frequencies(text: str) -> set[float]:
@@ -200,3 +227,14 @@ UNIT_KINDS = {
 
 def unit_kind(unit: str) -> str | None:
     return next((k for k, units in UNIT_KINDS.items() if unit in units), None)
+
+
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
+
+
+def same_time(n: float, text: str, source: str) -> bool:
+    """Whether ``n``, a time in ``text`` ("7 days"), is a time ``source`` gives in another
+    unit ("one week"; months and years within a few days)."""
+    mine = {u for m, u in quantities(text) if m == n and u in _DAYS}
+    theirs = [m * _DAYS[u] for m, u in quantities(source) if u in _DAYS]
+    return any(abs(n * _DAYS[u] - t) <= max(0.5, 0.02 * t) for u in mine for t in theirs)

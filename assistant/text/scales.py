@@ -28,7 +28,8 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
              "low-grade", "not much"]),
         (2, ["some", "moderate", "modest"]),
         (3, ["marked", "markedly", "prominent", "extensive", "severe", "heavy", "massive",
-             "abundant", "considerable", "substantial", "strong", "strongly", "much"]),
+             "abundant", "considerable", "substantial", "strong", "strongly", "much", "lots",
+             "plenty", "a great deal"]),
     ],
     "level": [
         (0, ["low", "lower", "reduced", "decreased", "depressed"]),
@@ -36,6 +37,12 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
         (2, ["high", "higher", "raised", "elevated", "increased", "above"]),
         (3, ["highly elevated", "markedly raised", "very high", "markedly elevated",
              "greatly raised", "much higher"]),
+    ],
+    "speed": [
+        (0, ["slow", "slowly", "gradual", "gradually", "sluggish", "over months"]),
+        (1, ["rapid", "rapidly", "fast", "quick", "quickly", "swift", "swiftly", "brisk",
+             "within days", "within a few days", "within hours", "within a day", "within a week",
+             "overnight", "dramatic", "dramatically"]),
     ],
     "outcome": [
         (0, ["poor", "poorly", "bad", "badly", "worse", "worst", "unfavourable", "unfavorable",
@@ -50,6 +57,7 @@ NEGATED = {
     "degree": {3: 1, 2: 1, 1: 2, 0: 2},
     "level": {2: 1, 3: 2, 0: 1, 1: 2},
     "outcome": {0: 1, 1: 0},
+    "speed": {0: 1, 1: 0},
 }
 _NEG = r"(?:not|no|never|without|hardly|n't)"
 
@@ -87,17 +95,41 @@ def readings(text: str) -> list[Reading]:
         taken.append((start, end))
         if negated:
             pos = NEGATED[scale].get(pos, pos)
-        if scale not in found:
+        # The first place a text gives on a scale is its answer ("seldom; ... usually enough").
+        if scale not in found or start < found[scale][0]:
             found[scale] = (start, pos)
     return [Reading(s, p) for s, (_, p) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
-def agree(answer: str, source: str) -> tuple[bool, bool]:
+# Which scale a question asks about ("how quickly" is speed, not how often).
+ASKED: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bhow (?:quick|fast|rapid|slow)\w*|\b(?:slow|rapid|fast|quick) or\b", re.I),
+     "speed"),
+    (re.compile(r"\bhow (?:common|often|frequent\w*|usual|rare)\b", re.I), "frequency"),
+    (re.compile(r"\bhow (?:high|low|raised|elevated)\b|\blevels?\b", re.I), "level"),
+    (re.compile(r"\bhow (?:severe|marked|extensive|much)\b", re.I), "degree"),
+    (re.compile(r"\bhow (?:good|bad|well)\b|\bfavou?rable|\bgood or bad\b", re.I), "outcome"),
+]  # fmt: skip
+
+
+def asked_scale(question: str) -> str | None:
+    """The scale ``question`` asks a place on, when its wording names one."""
+    return next((scale for pattern, scale in ASKED if pattern.search(question)), None)
+
+
+def answers_scale(question: str, text: str) -> bool:
+    """``text`` gives a place on the scale ``question`` asks about (any, if it names none)."""
+    scale = asked_scale(question)
+    return any(scale in (None, r.scale) for r in readings(text))
+
+
+def agree(answer: str, source: str, scale: str | None = None) -> tuple[bool, bool]:
     """(the answer says the source's place on a shared scale, the answer contradicts it):
-    within one step agrees; the other side of the scale contradicts."""
+    within one step agrees; the other side of the scale contradicts. With ``scale``, only
+    that scale is weighed (a hedge such as "usually" is not the answer to "how quickly")."""
     mine = {r.scale: r.position for r in readings(answer)}
     theirs = {r.scale: r.position for r in readings(source)}
-    shared = set(mine) & set(theirs)
+    shared = set(mine) & set(theirs) & ({scale} if scale else set(SCALES))
     if not shared:
         return False, False
     agrees = all(abs(mine[s] - theirs[s]) <= 1 for s in shared)
@@ -108,7 +140,7 @@ def agree(answer: str, source: str) -> tuple[bool, bool]:
 def _sides(scale: str, position: int) -> int:
     """Which side of the scale a position is on (-1 low, 0 middle, 1 high)."""
     top = max(p for p, _ in SCALES[scale])
-    if scale == "outcome":
+    if scale in ("outcome", "speed"):
         return 1 if position else -1
     mid = top / 2
     return 0 if position == mid else (1 if position > mid else -1)

@@ -20,7 +20,7 @@ CORPORA = {"imnm": REPO / "corpus", "dermatomyositis": REPO / "eval/corpora/derm
            "pmr": REPO / "eval/corpora/pmr", "cidp": REPO / "eval/corpora/cidp"}  # fmt: skip
 # Agreement as measured when the grader was last changed: a regression gate. The dev half was
 # tuned on; the test half never was (eval/README.md), which is why its floor is lower.
-FLOORS = {"dev": 0.85, "test": 0.58}
+FLOORS = {"dev": 0.90, "test": 0.67}
 
 
 @pytest.fixture(scope="module")
