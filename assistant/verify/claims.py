@@ -131,12 +131,6 @@ def strength(words: list[str]) -> int:
 def measured(words: list[str], key: str) -> bool:
     """Whether ``key`` is named as a measured value in ``words`` ("serum X levels"), not as
     something given ("X is given", "given X")."""
-    return reading(words, key) is True
-
-
-def reading(words: list[str], key: str) -> bool | None:
-    """True when ``words`` name ``key`` as a measured value, False when as something given,
-    None when as neither ("in anaemic patients")."""
     ls = lists()
     for i, w in enumerate(words):
         if w != key:
@@ -146,7 +140,7 @@ def reading(words: list[str], key: str) -> bool | None:
             return False
         if any(n in ls.measures for n in near):
             return True
-    return None
+    return False
 
 
 def words_of(text: str) -> list[str]:
@@ -252,8 +246,7 @@ def commitments(
         for k in dict.fromkeys([*keys_of(cw, piece), *measured_there]):
             if k in ls.measures or k in STOPWORDS or k not in cw:
                 continue
-            # The passage naming it as neither ("in anaemic patients") reads no way to keep.
-            there = reading(best, k) if stem(k) in theirs else None
+            there = measured(best, k) if stem(k) in theirs else None
             if there is not None and there != measured(cw, k):
                 said = "a measured value" if there else "given, not measured"
                 return f"'{_shown(k)}' is {said} in the cited passage"
