@@ -244,7 +244,9 @@ def commitments(
             return raised
         measured_there = [best[j - 1] for j, w in enumerate(best) if j and w in ls.measures]
         for k in dict.fromkeys([*keys_of(cw, piece), *measured_there]):
-            if k in ls.measures or k in STOPWORDS or k not in cw:
+            # A population or body site is never a lab read as a drug ("monitored in
+            # older patients" does not measure "older").
+            if k in ls.measures or k in STOPWORDS or k not in cw or k in ls.key_words:
                 continue
             there = measured(best, k) if stem(k) in theirs else None
             if there is not None and there != measured(cw, k):
