@@ -227,7 +227,10 @@ def commitments(
             if opposites(w) & theirs and w not in qualifiers:
                 other = sorted(opposites(w) & theirs)[0]
                 return f"'{w}' contradicts '{other}' where the passage says it"
-        if negations(best) - negations(whole) and (
+        # A negation is a negation whichever word says it ("no benefit", "did not help"),
+        # and a reordered claim may say it in another clause: the claim drops one when it
+        # says fewer than the passage clause it matches.
+        if _negated(best) > _negated(whole) and (
             len(part_said[n].covered(mine)) >= NEGATED_OVERLAP * len(mine)
         ):
             return "the cited passage negates what the sentence states"
@@ -254,6 +257,10 @@ def commitments(
                 return f"'{_shown(k)}' is {said} in the cited passage"
     clause_keys = [keys_of(p, raw) for (_, p), (_, raw) in zip(parts, raw_parts, strict=True)]
     return _swapped(keys, {k: stem(k) for k in keys}, clause_keys, sentences)
+
+
+def _negated(words: list[str]) -> int:
+    return sum(1 for w in words if negations([w]))
 
 
 def _denied(
