@@ -9,7 +9,8 @@ beyond its source:
 
 1. **Content words.** The sentence's content words (stopwords dropped, stemmed, known
    spellings and defined abbreviations folded) must be covered by the cited passage:
-   coverage >= 0.7 (a verbatim sentence scores 1.0).
+   coverage >= 0.7 (a verbatim sentence scores 1.0). Another form of a word or a general
+   paraphrase of it counts as covered (verify/wording.py); key terms are weighed exactly.
 2. **Numbers and units.** Every number in the sentence, with its unit, must be in the passage
    (ranges written "0.5-1", "0.5 to 1" or "0.5–1" are the same numbers): 0.5 → 5 mg/kg fails.
 3. **Negation.** A negation cue (not, no, never, without, cannot, ...) in the sentence must also
@@ -43,6 +44,7 @@ from assistant.text.sentences import split_sentences
 from assistant.text.tokens import stem
 from assistant.verify.claims import commitments
 from assistant.verify.vocabulary import Equivalents
+from assistant.verify.wording import Said
 
 META_PREFIX = "The indexed sources do not"
 _DEFAULTS = CheckSettings()
@@ -154,7 +156,9 @@ def supports(
     words, pwords = sent.content, pas.content
     if not words:
         return True, 1.0, ""
-    coverage = len(words & pwords) / len(words)
+    # Other forms of a word and general paraphrases count as said (verify/wording.py).
+    covered = Said(pwords).covered(words)
+    coverage = len(covered) / len(words)
     unbacked = commitments(sentence, passage, eq, similarity, s.similarity_min)
     if unbacked:
         return False, coverage, unbacked
@@ -167,7 +171,7 @@ def supports(
     ):
         return True, coverage, ""
     if coverage < s.coverage_min:
-        missing = ", ".join(sorted(words - pwords)[:4])
+        missing = ", ".join(sorted(words - covered)[:4])
         return False, coverage, f"not in the cited passage: {missing}"
     return True, coverage, ""
 

@@ -30,6 +30,7 @@ from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import clauses, split_sentences
 from assistant.text.tokens import STOPWORDS, stem
 from assistant.verify.vocabulary import EQUIVALENTS, Equivalents
+from assistant.verify.wording import Said
 
 # A word rarer than this in English (Zipf scale) is a domain term the claim commits to.
 RARE_ZIPF = 2.5
@@ -81,9 +82,22 @@ def kind_of(word: str) -> str | None:
         return "drug"
     if word in lists().key_words:
         return "group"
-    if len(word) > 3 and word.isalpha() and zipf_frequency(word, "en") < RARE_ZIPF:
+    if len(word) > 3 and word.isalpha() and max(
+        zipf_frequency(form, "en") for form in _forms(word)
+    ) < RARE_ZIPF:
         return "term"
     return None
+
+
+def _forms(word: str) -> set[str]:
+    """``word`` and its base forms: a word is as rare as its commonest form ("relapses" is
+    no domain term when "relapse" is common), so a claim rewording a form is not held to a
+    term its passage does not commit to."""
+    out = {word}
+    for ending in ("s", "es", "ed", "d", "ing"):
+        if word.endswith(ending) and len(word) - len(ending) > 3:
+            out.add(word[: -len(ending)])
+    return out
 
 
 def keys_of(words: list[str], raw: str) -> dict[str, str]:
@@ -159,6 +173,7 @@ def commitments(
     sentences = [fold(s, eq) for s in raw_sentences]
     sent_stems = [{stem(w) for w in s} for s in sentences]
     have = set().union(*sent_stems) if sent_stems else set()
+    said_all = Said(have)
     for k in keys:
         if stem(k) not in have:
             return f"'{_shown(k)}' is not in the cited passage"
@@ -176,6 +191,9 @@ def commitments(
     parts = [(i, fold(c, eq)) for i, c in raw_parts]
     if not parts:
         return "the cited passage has no sentence"
+    part_said = [Said(stem(w) for w in p) for _, p in parts]
+    # A claim reordered may carry a passage clause's negation or term in another clause.
+    whole = fold(claim, eq)
     ls = lists()
     for piece in clauses(claim):
         cw = fold(piece, eq)
@@ -184,14 +202,17 @@ def commitments(
             continue
         # The passage clause that says most of it, the shortest on a tie (itself, if quoted).
         n = max(range(len(parts)), key=lambda j: (
-            len({stem(w) for w in parts[j][1]} & mine), -len(parts[j][1])))
+            len(part_said[j].covered(mine)), -len(parts[j][1])))
         i, best = parts[n]
         theirs = {stem(w) for w in best}
-        if len(mine & have) < CLAUSE_COVERAGE * len(mine) and not (
-            # A paraphrase in other words, close in meaning to the clause it matches.
+        covered = len(said_all.covered(mine))
+        if covered < CLAUSE_COVERAGE * len(mine) and not (
+            # A paraphrase in other words, close in meaning to the clause it matches or to
+            # its whole sentence (a claim may join what the passage says in two clauses).
             similarity is not None
-            and len(mine & have) >= PARAPHRASE_COVERAGE * len(mine)
-            and similarity(piece, raw_parts[n][1]) >= similarity_min
+            and covered >= PARAPHRASE_COVERAGE * len(mine)
+            and max(similarity(piece, raw_parts[n][1]), similarity(piece, raw_sentences[i]))
+            >= similarity_min
         ):
             return f"the cited passage does not state '{piece.strip()}'"
         # The clause's numbers stand in the sentence that says what it says (a key term put
@@ -206,14 +227,19 @@ def commitments(
             if opposites(w) & theirs and w not in qualifiers:
                 other = sorted(opposites(w) & theirs)[0]
                 return f"'{w}' contradicts '{other}' where the passage says it"
-        if negations(best) - negations(cw) and len(mine & theirs) >= NEGATED_OVERLAP * len(mine):
+        # A negation is a negation whichever word says it ("no benefit", "did not help"),
+        # and a reordered claim may say it in another clause: the claim drops one when it
+        # says fewer than the passage clause it matches.
+        if _negated(best) > _negated(whole) and (
+            len(part_said[n].covered(mine)) >= NEGATED_OVERLAP * len(mine)
+        ):
             return "the cited passage negates what the sentence states"
         if negations(cw) and not negations(sentences[i]):
             return "the cited passage does not negate what the sentence negates"
         denied = None if negations(cw) else _denied(mine, parts, qualifiers)
         if denied:
             return denied
-        moved = _moved_group(cw, best, piece) or _rival(cw, piece, best, raw_parts, i, eq)
+        moved = _moved_group(cw, best, piece, whole) or _rival(cw, piece, best, raw_parts, i, eq)
         if moved:
             return moved
         raised = _raised(cw, best)
@@ -221,7 +247,9 @@ def commitments(
             return raised
         measured_there = [best[j - 1] for j, w in enumerate(best) if j and w in ls.measures]
         for k in dict.fromkeys([*keys_of(cw, piece), *measured_there]):
-            if k in ls.measures or k in STOPWORDS or k not in cw:
+            # A population or body site is never a lab read as a drug ("monitored in
+            # older patients" does not measure "older").
+            if k in ls.measures or k in STOPWORDS or k not in cw or k in ls.key_words:
                 continue
             there = measured(best, k) if stem(k) in theirs else None
             if there is not None and there != measured(cw, k):
@@ -229,6 +257,10 @@ def commitments(
                 return f"'{_shown(k)}' is {said} in the cited passage"
     clause_keys = [keys_of(p, raw) for (_, p), (_, raw) in zip(parts, raw_parts, strict=True)]
     return _swapped(keys, {k: stem(k) for k in keys}, clause_keys, sentences)
+
+
+def _negated(words: list[str]) -> int:
+    return sum(1 for w in words if negations([w]))
 
 
 def _denied(
@@ -248,16 +280,20 @@ def _denied(
     return None
 
 
-def _moved_group(claim: list[str], source: list[str], raw: str) -> str | None:
+def _moved_group(
+    claim: list[str], source: list[str], raw: str, whole: list[str]
+) -> str | None:
     """A key term moved: a population, body site or name of the source clause is gone from
-    the claim while another is said more often than the source says it ("women ... as often
+    the whole claim (``whole``: a reordered claim may name it in another clause) while
+    another is said in this clause more often than the source says it ("women ... as often
     as men" made "men ... as often as men")."""
     kinds = keys_of(claim, raw)
     kind = {stem(w): k for w, k in kinds.items()}
     kind.update({stem(w): k for w in source if (k := kinds.get(w) or kind_of(w))})
     mine = Counter(stem(w) for w in claim if w in kinds)
     theirs = Counter(stem(w) for w in source if w in kinds or kind_of(w))
-    gone = [g for g in theirs if g not in mine]
+    everywhere = {stem(w) for w in whole}
+    gone = [g for g in theirs if g not in mine and g not in everywhere]
     for g in mine:
         if mine[g] > theirs[g]:
             same = [o for o in gone if kind.get(o) == kind.get(g)]

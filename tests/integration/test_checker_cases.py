@@ -28,7 +28,7 @@ CASES = [
 ]
 # Agreement per class over both halves, as measured when the checker was last changed: a
 # regression gate (the test half was never tuned on; eval/README.md).
-FLOORS = {"faithful": 1.0, "paraphrase": 0.55, "weakened": 0.85, "entity-swap": 0.8,
+FLOORS = {"faithful": 1.0, "paraphrase": 0.62, "weakened": 0.85, "entity-swap": 0.8,
           "subgroup-move": 0.9, "quantifier-raised": 1.0, "hedge-dropped": 1.0,
           "lab-as-drug": 0.9, "invented": 1.0, "negated": 1.0, "number-changed": 1.0}  # fmt: skip
 
