@@ -16,7 +16,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 
-from assistant.text.equivalents import same
+from assistant.text.equivalents import same, shared_start
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
 from assistant.text.scales import SCALES, agree, readings
 from assistant.text.tokens import stem
@@ -64,7 +64,7 @@ def stated(
 def _form_of(a: str, b: str) -> bool:
     """Two stems of one word: a shared start of five letters ("inflamm", "necro"), or spelt
     nearly alike (British and American spelling, a slip of the keyboard)."""
-    if len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:
+    if len(a) >= 5 and len(b) >= 5 and shared_start(a, b) >= 5:
         return not (opposites(a) & {b})
     if min(len(a), len(b)) >= 6 or (min(len(a), len(b)) >= 4 and a[:3] == b[:3]):
         # Short stems only with the same start: "fibr" and "fiber", not "weak" and "week".

@@ -20,32 +20,18 @@ antonyms closer than synonyms ("often"/"rarely" 0.85, "help"/"benefit" 0.30).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
-from functools import lru_cache
 
-from assistant.text.tokens import stem
+from assistant.text.equivalents import shared_start, word_groups
 from assistant.verify.vocabulary import EQUIVALENTS
 
 # Two stems of one word share at least this many leading letters.
 MIN_SHARED = 5
 
 
-@lru_cache(maxsize=1)
-def _groups() -> dict[str, str]:
-    """Stem → its paraphrase group's first stem."""
-    data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
-    for group in data.get("paraphrases", []):
-        head = stem(group[0].lower())
-        for word in group:
-            out.setdefault(stem(word.lower()), head)
-    return out
-
-
 def root(word_stem: str) -> str:
     """The paraphrase group ``word_stem`` belongs to (itself when it is in none)."""
-    return _groups().get(word_stem, word_stem)
+    return word_groups(EQUIVALENTS, "paraphrases").key(word_stem)
 
 
 def same_word(a: str, b: str) -> bool:
@@ -55,12 +41,7 @@ def same_word(a: str, b: str) -> bool:
     short = min(len(a), len(b))
     if short < MIN_SHARED:
         return False
-    shared = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        shared += 1
-    return shared >= max(MIN_SHARED, short - 1)
+    return shared_start(a, b) >= max(MIN_SHARED, short - 1)
 
 
 class Said:
