@@ -50,6 +50,21 @@ class Session:
     route: str = ""  # the load balancer's cookie: which replica the session is kept on
 
 
+def library_answers(assistant: Any, conversations: Sequence[Sequence[str]]) -> list[list[str]]:
+    """What the library answers for each conversation, turn by turn, with its own history: what
+    a replica must show for the same turns."""
+    out: list[list[str]] = []
+    for questions in conversations:
+        history: list[Any] = []
+        texts: list[str] = []
+        for q in questions:
+            a = assistant.ask(q, history)
+            history.append(a.as_turn())
+            texts.append(a.answer)
+        out.append(texts)
+    return out
+
+
 def message(role: str, text: str) -> dict[str, Any]:
     """One chat message as Gradio's Chatbot holds it."""
     return {"role": role, "content": [{"type": "text", "text": text}]}

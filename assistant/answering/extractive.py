@@ -28,6 +28,7 @@ from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 from assistant.text.drugs import looks_like_drug
+from assistant.text.equivalents import shared_start
 from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
@@ -96,7 +97,7 @@ class Answerer:
             return term
         if len(term) >= 6 and not term[0].isdigit():
             for v in self._by_prefix.get(term[:5], ()):
-                if len(v) >= 6 and _common_prefix(term, v) >= 6:
+                if len(v) >= 6 and shared_start(term, v) >= 6:
                     return v
         return None
 
@@ -366,12 +367,3 @@ class Answerer:
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

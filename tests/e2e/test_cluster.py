@@ -26,11 +26,18 @@ from typing import Any
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.core.types import Turn
 from assistant.storage.users import Users
 from assistant.web.chat import escape
 from deploy.cluster import Cluster, Missing
-from deploy.load import CONVERSATIONS, Caller, Session, message, run_load, stats
+from deploy.load import (
+    CONVERSATIONS,
+    Caller,
+    Session,
+    library_answers,
+    message,
+    run_load,
+    stats,
+)
 
 SESSIONS = 64
 ACCOUNTS = [(f"trainee{i:02d}", f"password-trainee-{i:02d}") for i in range(SESSIONS // 4)]
@@ -64,15 +71,7 @@ def cluster(
 @pytest.fixture(scope="module")
 def expected(assistant: Assistant) -> list[list[str]]:
     """What the library answers for each conversation, turn by turn, with its own history."""
-    out: list[list[str]] = []
-    for questions in CONVERSATIONS:
-        history: list[Turn] = []
-        texts: list[str] = []
-        for q in questions:
-            a = assistant.ask(q, history)
-            history.append(a.as_turn())
-            texts.append(a.answer)
-        out.append(texts)
+    out = library_answers(assistant, CONVERSATIONS)
     # The follow-ups really depend on their history: the same "Why?" gets different answers in
     # different conversations, and no two conversations read alike, so a session handed another's
     # history would show.

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.core.types import Answer, Turn
+from assistant.core.types import Answer
 from assistant.web.chat import escape
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,16 +98,9 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 def expected_answers(assistant: Assistant) -> list[list[str]]:
     """What the library answers for each conversation, turn by turn, with its own history."""
-    out: list[list[str]] = []
-    for questions in CONVERSATIONS:
-        history: list[Turn] = []
-        texts: list[str] = []
-        for q in questions:
-            a = assistant.ask(q, history)
-            history.append(a.as_turn())
-            texts.append(a.answer)
-        out.append(texts)
-    return out
+    from deploy.load import library_answers
+
+    return library_answers(assistant, CONVERSATIONS)
 
 
 def run_session(url: str, questions: list[str]) -> list[tuple[str, float]]:
