@@ -33,6 +33,8 @@ RATE_INTENT = re.compile(
     r"(%|\b(?:rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b)",
     re.I,
 )
+# Words that ask for a kind of value rather than name a topic (answering/conversation.py).
+VALUE_INTENTS = (DOSE_INTENT, FREQ_INTENT, DURATION_INTENT, RATE_INTENT)
 # How a rate question's detail is named: the question's own word for it.
 RATE_NAMES = {
     "%": "a percentage", "percent": "a percentage", "percentage": "a percentage",
