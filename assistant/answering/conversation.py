@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
@@ -31,6 +32,8 @@ REFERENCE = re.compile(
     r"(?:one|drug|agent|test|option|treatment)|(?:it|its|they|them|this|that)(?=\s|$|[?.,!-]))\b",
     re.IGNORECASE,
 )
+# "the IV one", "that one", "the second one": a phrase that can only point back.
+ONE_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:[a-z][\w-]*\s+)?one\b", re.IGNORECASE)
 # Topic words a question naming nothing of its own may have and still lean on the last turn.
 TERSE_WORDS = 2
 WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
@@ -85,13 +88,18 @@ class Conversation:
         "And how is the response monitored?" starts like a follow-up but names its own topic
         (two or more topic words, no pronoun): it is read on its own.
         """
-        if PRONOUN.search(question):
+        if PRONOUN.search(question) or ONE_REFERENCE.search(question):
             return True
         v = self.vocab
+        # The kind of value asked ("what dose?", "how long?") is the question's frame, not a
+        # topic of its own: "and in kids - what dose?" still leans on the last turn.
+        asked = _strip_ellipsis(question)
+        for intent in VALUE_INTENTS:
+            asked = intent.sub(" ", asked)
         # Naming another antibody or drug ("And in anti-Y disease?") is a follow-up.
         topic = [
             t
-            for t in v.terms(_strip_ellipsis(question))
+            for t in v.terms(asked)
             if t not in v.question_words and t not in v.types and t not in v.subject_words
         ]
         if ELLIPSIS_START.match(question):

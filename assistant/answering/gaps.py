@@ -24,15 +24,20 @@ from assistant.text.quantities import (
 
 DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
+# Units of time, as written in full or in shorthand ("yrs", "hrs").
+_TIME_UNITS = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 DURATION_INTENT = re.compile(
-    r"\b(how long|duration|(?:for )?how many (?:minutes|hours|days|weeks|months|years)|how soon)"
-    r"\b|^\s*when\b",
+    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon)\b|^\s*when\b",
     re.I,
 )
+# "How many hours ...?" asks how long, not how many: a count of time units is a duration.
 RATE_INTENT = re.compile(
-    r"(%|\b(?:rates?|percentages?|percent|proportion|how many|prevalence|incidence|odds)\b)",
+    r"(%|\b(?:rates?|percentages?|percent|proportion|prevalence|incidence|odds)\b|"
+    rf"\bhow many\b(?!\s+{_TIME_UNITS}\b))",
     re.I,
 )
+# Words that ask for a kind of value rather than name a topic (answering/conversation.py).
+VALUE_INTENTS = (DOSE_INTENT, FREQ_INTENT, DURATION_INTENT, RATE_INTENT)
 # How a rate question's detail is named: the question's own word for it.
 RATE_NAMES = {
     "%": "a percentage", "percent": "a percentage", "percentage": "a percentage",
@@ -58,7 +63,9 @@ def missing_detail(
         said.append(f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}.")
     elif unanswered:
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
-    value = _missing_value(reading, sentences, vocab)
+    # A value asked about something the sources never mention ("what % go blind") is not
+    # given by the values the chosen sentences state: those are about something else.
+    value = _missing_value(reading, [] if unmentioned else sentences, vocab)
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
