@@ -30,7 +30,9 @@ from assistant.store.index import Index
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import shared_start
 from assistant.text.quantities import spell_numbers
-from assistant.text.tokens import STOPWORDS
+from assistant.text.tokens import STOPWORDS, stem
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
 @dataclass
@@ -81,6 +83,12 @@ class Answerer:
         self.idf = {t: math.log(1 + n / (1 + d)) for t, d in df.items()}
         self.max_idf = math.log(1 + n)
         self.corpus_terms = set(df)
+        # Every word the passages use, stemmed as it stands: a word inside a term read as one
+        # ("juvenile" in "Juvenile dermatomyositis (JDM)", "intravenous" in a drug's name) is
+        # still a word the corpus mentions, and a question using it is not told otherwise.
+        self.corpus_words = {
+            stem(w.lower()) for c in index.chunks for w in set(_WORD.findall(embed_text(c)))
+        }
         self._by_prefix: dict[str, list[str]] = {}
         for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)
@@ -93,7 +101,7 @@ class Answerer:
     def known(self, term: str) -> str | None:
         """The corpus term ``term`` stands for: itself, or one sharing a long prefix
         ("diagnosi" ~ "diagnost"), since stemming leaves such pairs apart."""
-        if term in self.corpus_terms:
+        if term in self.corpus_terms or term in self.corpus_words:
             return term
         if len(term) >= 6 and not term[0].isdigit():
             for v in self._by_prefix.get(term[:5], ()):

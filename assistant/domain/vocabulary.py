@@ -23,6 +23,7 @@ from assistant.domain.pack import (
     packs_hash,
     read_pack,
 )
+from assistant.text.drugs import drug_class as drug_class_by_stem
 from assistant.text.tokens import STOPWORDS, TOKEN, stem
 
 # Units: an all-capitals abbreviation spelled like one ("MG", "ML") is matched in capitals only.
@@ -198,8 +199,18 @@ class Vocabulary:
         return (t.display if t and t.display else None) or term
 
     def drug_class(self, term: str) -> str | None:
+        """The class a pack gives the drug; else the class its name shows by its INN stem
+        ("methylprednisolone": corticosteroid), so a corpus without a pack still ties a drug
+        to the class a question names ("dose of steroids")."""
         t = self.terms_by_id.get(term)
-        return t.drug_class if t else None
+        if t and t.drug_class:
+            return t.drug_class
+        by_stem = drug_class_by_stem(term.split()[-1]) if term.strip() else None
+        if not by_stem:
+            return None
+        # The class as the vocabulary names it ("steroids" and "corticosteroids" are one term).
+        named = [e for kind, e in self.entities(by_stem) if kind == "drug"]
+        return named[0] if named else by_stem
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with known abbreviations followed by their long form (for dense retrieval)."""
