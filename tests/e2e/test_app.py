@@ -53,6 +53,9 @@ def test_conversation_with_a_follow_up_over_http(server: str) -> None:
     assert "imnm.md" in first and "<mark>" in first
     second = c.predict("What dose?", api_name="/chat")
     assert "0.5" in second and "mg/kg" in second
+    # How the follow-up was read is shown with it (a first question needs no reading).
+    assert "Read as: What dose?" in second and "first-line treatment" in second.split("Read as:")[1]
+    assert "Read as:" not in first
 
 
 def test_each_client_has_its_own_history(server: str) -> None:

@@ -111,6 +111,9 @@ def test_conversation_mode_and_search_json(tmp_path: Path) -> None:
     result = run(["ask", "--json", "--conversation"], stdin=turns)
     second = json.loads(result.stdout.decode().splitlines()[1])
     assert "mg/kg" in second["answer"] and second["standalone_question"]
+    # In the terminal the follow-up's reading is shown under its answer; a first question has none.
+    shown = run(["ask", "--conversation"], stdin=turns).stdout.decode().split("Q: What dose?")
+    assert "(read as:" not in shown[0] and "(read as: What dose?" in shown[1]
 
     result = run(["search", "--json", "--k", "3"], stdin=b"anti-SRP treatment\n")
     data = json.loads(result.stdout.decode())
