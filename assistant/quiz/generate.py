@@ -104,6 +104,8 @@ class ItemMaker:
             ts = self.vocab.terms(m.group(0))
             if not ts or m.start() == 0 or any(s <= m.start() < e for s, e in named):
                 continue
+            if INFLECTED.search(m.group(0)):  # "is ____" for "advised": a verb form is no fact
+                continue
             zipf = min(zipf_frequency(w, "en") for w in m.group(0).lower().split("-") if w)
             if zipf >= FALLBACK_MAX_ZIPF:
                 continue
@@ -152,7 +154,7 @@ class ItemMaker:
         seen: set[str] = set()
         for chunk in chunks:
             for sentence in chunk.sentences:
-                if sentence.endswith(":") or len(sentence.split()) < 6:
+                if sentence.endswith(":") or len(sentence.split()) < 6 or _leans_back(sentence):
                     continue
                 targets = self.targets(sentence)
                 if not targets:
@@ -228,6 +230,18 @@ class ItemMaker:
                 facts=[self.fact_for(target)], options=shown, correct_option=correct, **base,
             )  # fmt: skip
         return None
+
+
+# A sentence opening on a word that points back ("It may be considered early…") names its
+# subject in the sentence before: alone, as a quiz item, it cannot be answered.
+_POINTS_BACK = frozenset(["it", "its", "they", "them", "their", "this", "these", "those", "such"])
+# Verb forms and adverbs: the rarest word of a sentence may be one, and it makes no fact to ask.
+INFLECTED = re.compile(r"(?:ed|ing|ly)$", re.I)
+
+
+def _leans_back(sentence: str) -> bool:
+    first = sentence.split(maxsplit=1)[0].strip(",;:").lower() if sentence.strip() else ""
+    return first in _POINTS_BACK
 
 
 def _context(chunk: Chunk) -> str:

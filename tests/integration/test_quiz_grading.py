@@ -312,3 +312,26 @@ def test_the_real_gold_items_accept_their_own_reference_answers(chunks: list[Chu
              if (g := grade_item(i, i.answer)).verdict != "correct"]  # fmt: skip
     assert not wrong
     assert all(grade_item(i, "I do not know").verdict != "correct" for i in gold)
+
+
+def test_items_are_answerable_alone() -> None:
+    """A sentence opening on a word that points back ('It may be considered early…') names its
+    subject elsewhere: it gives no item. A blank is never a verb form or adverb ('A chest X-ray
+    is ____ if…' for 'advised'), which asks no fact."""
+    from assistant.core.types import Chunk
+    from assistant.domain.vocabulary import general_vocabulary
+    from assistant.quiz.generate import ItemMaker
+
+    sentences = [
+        "It may be considered early in patients at high risk of relapse or prolonged therapy.",
+        "A chest radiograph is advised if there are chest symptoms or unexplained weight loss.",
+        "Tocilizumab suppresses CRP and ESR, so inflammatory markers cannot be relied on.",
+    ]
+    chunks = [Chunk(chunk_id=f"t.md#{i}", source="t.md", section="Care", text=s, sentences=[s],
+                    position=i, line=i + 1) for i, s in enumerate(sentences)]  # fmt: skip
+    items = ItemMaker(general_vocabulary()).generate(chunks)
+    quotes = {i.quote for i in items}
+    assert sentences[0] not in quotes and sentences[2] in quotes
+    assert all(not i.answer.lower().endswith(("ed", "ing", "ly")) for i in items), [
+        i.answer for i in items
+    ]
