@@ -27,6 +27,7 @@ from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
+from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import shared_start
 from assistant.text.quantities import spell_numbers
@@ -56,11 +57,14 @@ class Answerer:
         settings: AnswerSettings | None = None,
         vocab: Vocabulary | None = None,
         similar: Callable[[str, str], float] | None = None,
+        neighbours: Neighbours | None = None,
     ) -> None:
         self.settings = s = settings or AnswerSettings()
         self.scorer = load_scorer()
         # Cosine of two short texts' embeddings (words here); None: no paraphrase check.
         self.similar = similar
+        # Corpus words nearest in meaning to a word the corpus lacks; None: no such reading.
+        self.neighbours = neighbours
         self.vocab = vocab = vocab or general_vocabulary()
         terms = vocab.terms
         # "this disease" names the corpus's own subject: it tells no sentence from another.
@@ -140,6 +144,9 @@ class Answerer:
                 continue
             topic += 1
             if all(self.known(t) for t in stems):
+                continue
+            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
+            if self.neighbours is not None and self.neighbours.near(typed):
                 continue
             lower = typed.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}

@@ -26,6 +26,8 @@ from assistant.retrieval.retriever import HybridRetriever, hits_of
 from assistant.retrieval.search import Searcher
 from assistant.store.embed import Embedder, shared_embedder
 from assistant.store.index import Index, ensure_index, expected_manifest, staleness
+from assistant.store.neighbours import Neighbours
+from assistant.store.prepare import vector_cache
 from assistant.text.sentences import split_sentences
 from assistant.verify.vocabulary import Equivalents
 
@@ -49,9 +51,18 @@ class Pipeline:
         self.words = CorpusWords.learn(c.text for c in index.chunks)
         self.vocab = vocabulary_for(settings.corpus).with_abbreviations(self.words.abbreviations)
         self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
-        self.searcher = Searcher(index, embedder, settings.retrieval, self.vocab)
+        # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).
+        self.neighbours = Neighbours(
+            (c.text for c in index.chunks), embedder, vector_cache(settings, embedder),
+            settings.answer.neighbour_min, settings.answer.neighbour_drug_min,
+        )
+        self.searcher = Searcher(
+            index, embedder, settings.retrieval, self.vocab, self.neighbours
+        )
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval.k)
-        self.answerer = Answerer(index, settings.answer, self.vocab, embedder.similarity())
+        self.answerer = Answerer(
+            index, settings.answer, self.vocab, embedder.similarity(), self.neighbours
+        )
         # The checker's own reading of this corpus: its defined abbreviations, nothing more.
         self.equivalents = Equivalents.for_corpus(self.vocab.abbreviations)
         self.generator = generator

@@ -133,6 +133,12 @@ class AnswerSettings(BaseSettings):
     everyday_zipf: float = 5.2
     # ... nor is one this similar (embedding cosine) to a word of the answer ("kids": children).
     paraphrase_min: float = 0.6
+    # A question word the corpus never uses stands for a corpus word this similar to it
+    # (embedding cosine of the single words: "malignancy" for "cancer"): it is not named as
+    # unmentioned, and the word search looks for its stand-in too.
+    neighbour_min: float = 0.7
+    # ... and a drug's name only for one all but identical (neighbours.py says why).
+    neighbour_drug_min: float = 0.9
     # A sentence joins an answer only when less similar than this to every one already chosen.
     redundancy_max: float = 0.8
     # Only the last turns matter to a follow-up (a client sends its history back: bounded).

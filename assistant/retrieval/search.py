@@ -23,6 +23,7 @@ from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.embed import Embedder
 from assistant.store.index import Index
+from assistant.store.neighbours import Neighbours
 from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
@@ -55,8 +56,10 @@ class Searcher:
         embedder: Embedder,
         settings: RetrievalSettings | None = None,
         vocab: Vocabulary | None = None,
+        neighbours: Neighbours | None = None,
     ) -> None:
         s = settings or RetrievalSettings()
+        self.neighbours = neighbours
         self.vocab = vocab or general_vocabulary()
         self.index = index
         self.embedder = embedder
@@ -82,11 +85,28 @@ class Searcher:
     def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
         q = [t for t in self.vocab.terms(query) if t in self.known]
         q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
+        q += [t for t in self.stand_ins(query) if t not in q]
         if not q:
             return []
         depth = min(depth, len(self.chunks))
         ids, scores = self.bm25.retrieve([q], k=depth, show_progress=False, n_threads=1)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def stand_ins(self, query: str) -> list[str]:
+        """Corpus terms for the query's words the corpus never uses, by meaning ("malignancy":
+        cancer): the word search otherwise drops such a word and, with it, what it asks about."""
+        if self.neighbours is None:
+            return []
+        out: list[str] = []
+        unknown = [
+            w for w in WORD.findall(query)
+            if (terms := self.vocab.terms(w)) and not any(t in self.known for t in terms)
+        ]
+        self.neighbours.look_up(unknown)
+        for word in unknown:
+            for near, _ in self.neighbours.near(word):
+                out += [t for t in self.vocab.terms(near) if t in self.known]
+        return list(dict.fromkeys(out))
 
     def search(
         self,

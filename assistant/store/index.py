@@ -32,6 +32,7 @@ from assistant.ingest.chunk import chunk_corpus
 from assistant.ingest.corpus import Corpus, Named, Scan, corpus_hash, read_corpus, scan_corpus
 from assistant.store.embed import Embedder, model_id
 from assistant.store.leftovers import recover_leftovers
+from assistant.store.neighbours import prime
 from assistant.store.prepare import Prepared, prepare, vector_cache
 from assistant.store.vector_cache import encode_cached
 from assistant.store.vectors import index_kind, make_vector_index
@@ -131,6 +132,9 @@ def build_index(
     )
     if encoded < len(prep.distinct):
         notify(f"{len(prep.distinct) - encoded} of {len(prep.distinct)} vectors from the cache")
+    # The corpus words' vectors too (answering a word the corpus lacks by its neighbours):
+    # a load then reads them from the cache instead of encoding them.
+    prime((c.text for c in prep.chunks), embedder, vector_cache(settings, embedder))
     return write_index(corpus or files, directory, settings, embedder.backend, prep, embedded,
                        started)
 
