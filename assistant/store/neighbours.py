@@ -29,7 +29,7 @@ MIN_LENGTH = 3
 DEFAULT_MIN_SIMILARITY = 0.7
 # Drug names embed close by their shared spelling though they name different drugs
 # (simvastatin ~ atorvastatin 0.72, hydroxychloroquine ~ chloroquine 0.77): one stands for
-# another only when all but identical (prednisone ~ prednisolone 0.91). Asking about a drug the
+# another only when all but identical (a prodrug and its active form, 0.91). Asking about a drug the
 # corpus never names must still be told so.
 DEFAULT_DRUG_MIN_SIMILARITY = 0.9
 
