@@ -24,6 +24,8 @@ from assistant.text.drugs import looks_like_drug
 from assistant.text.tokens import STOPWORDS
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+# Words whose neighbours are kept between questions (a few MB at most).
+MAX_REMEMBERED = 20_000
 # Shorter words are mostly abbreviations, whose single-word embeddings say little.
 MIN_LENGTH = 3
 DEFAULT_MIN_SIMILARITY = 0.7
@@ -92,6 +94,8 @@ class Neighbours:
         ))
         if not new or not self.words:
             return
+        if len(self._found) > MAX_REMEMBERED:  # a long-running chat meets ever new words
+            self._found.clear()
         # The question encoder: the batch one would be a second model to load on this path.
         vectors = self.embedder.query_encoder.encode(new)
         sims = vectors @ self.matrix.T
