@@ -322,21 +322,34 @@ class Cluster:
         return self.nginx.url
 
     def start(self) -> Cluster:
-        self.postgres.start()
-        for i, replica in enumerate(self.replicas):
-            replica.env = replica_env(self.postgres.url, self.folder / f"data{i + 1}",
-                                      self.extra_env)  # fmt: skip
-            replica.start()
-        for replica in self.replicas:
-            replica.wait()
-        self.nginx.start()
+        """Start every part; when one fails, what did start is stopped before the error."""
+        try:
+            self.postgres.start()
+            for i, replica in enumerate(self.replicas):
+                replica.env = replica_env(self.postgres.url, self.folder / f"data{i + 1}",
+                                          self.extra_env)  # fmt: skip
+                replica.start()
+            for replica in self.replicas:
+                replica.wait()
+            self.nginx.start()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.stop()
+            raise
         return self
 
     def stop(self) -> None:
-        self.nginx.remove()
-        for replica in self.replicas:
-            replica.stop()
-        self.postgres.remove()
+        """Everything stopped, each part even when stopping another failed: a replica left
+        running would hold its port and its database connections after the trial."""
+        steps = [self.nginx.remove, *(r.stop for r in self.replicas), self.postgres.remove]
+        failed: BaseException | None = None
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # the rest must still be stopped
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def state(self) -> dict[str, Any]:
         return {
