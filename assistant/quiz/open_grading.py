@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.guards import SCALED, drops_negation, negates, opposite
 from assistant.quiz.items import Grade, Verdict
 from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
-from assistant.text.polarity import NEGATIONS, OPPOSITES, neutralise, opposites
+from assistant.text.polarity import OPPOSITES, neutralise
 from assistant.text.quantities import (
     fraction_numbers,
     frequencies,
@@ -35,9 +36,8 @@ from assistant.text.quantities import (
     spell_numbers,
     unit_kind,
 )
-from assistant.text.scales import SCALES, agree, answers_scale, asked_scale, readings
+from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
-from assistant.text.tokens import stem
 
 ASKS_TERM = re.compile(
     r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
@@ -60,7 +60,6 @@ ASKS_SCALE = re.compile(
 # "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
 ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
                        re.I)
-SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
 # Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
 # opposites' and the equivalents' (general language a text may never use: "rarely").
 GRADING_WORDS = sorted(
@@ -95,8 +94,6 @@ class Expected:
     many: bool = False  # the question asks for two things ("which two", "and what")
 
 
-# A source setting one thing against another negates the other in other words.
-CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 ASKS_TWO = re.compile(
     r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
     r"\band (?:on|in|for|with|after|before)\b",
@@ -268,13 +265,13 @@ class OpenGrader:
         _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
-        opposite = self._opposite(said, exp.focus)
-        if opposite:
-            problems.append(opposite)
+        flipped = opposite(said, exp.focus)
+        if flipped:
+            problems.append(flipped)
             contradicts = True
-        if self._negates(said, exp.focus):
+        if negates(said, exp.focus):
             problems.append("negates what the source states")
-        elif self._drops_negation(said, exp.focus):
+        elif drops_negation(said, exp.focus, self.stems):
             problems.append("leaves out the source's negation")
         allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
         wrong = [n for n in numbers(said) if n not in allowed]
@@ -354,41 +351,3 @@ class OpenGrader:
             if sim >= PARTLY_SIMILARITY or share > 0:
                 return 0.5
         return 0.5 if share > 0 else 0.0
-
-    def _negates(self, said: str, focus: str) -> bool:
-        """A negation in the answer the source lacks, outside a scale phrase ("not common")
-        and a leading yes or no."""
-        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
-        focus = neutralise(focus)
-        mine = set(re.findall(r"[a-z']+", low))
-        if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
-            return False
-        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS or CONTRAST.search(focus):
-            return False  # "rather than the muscles" is said as "not the muscles"
-        return not readings(low)
-
-    def _opposite(self, said: str, focus: str) -> str | None:
-        """A word of the answer whose opposite the source uses instead ("after" for
-        "before"); words of degree and frequency are weighed on their scales instead, and a
-        negated word ("not common") is not taken at its face."""
-        words = re.findall(r"[a-z']+", said.lower())
-        negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
-        mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
-        theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
-        for w in sorted(mine - theirs):
-            if opposites(w) & theirs:
-                return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
-        return None
-
-    def _drops_negation(self, said: str, focus: str) -> bool:
-        """The source negates what the answer, saying much the same, affirms."""
-        focus = neutralise(focus)
-        theirs = set(re.findall(r"[a-z']+", focus.lower()))
-        if not theirs & NEGATIONS:
-            return False
-        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
-        mine = set(re.findall(r"[a-z']+", low))
-        if mine & NEGATIONS or any(w.endswith("n't") for w in mine):
-            return False
-        shared = self.stems(low) & self.stems(focus)
-        return len(shared) >= max(2, len(self.stems(low)) // 2)

@@ -1,0 +1,60 @@
+"""Contradiction guards for a free answer against the clause that answers: a negation the
+source lacks, a negation the source has that the answer drops, a word whose opposite the source
+uses. They run before any credit for wording or meaning counts: an answer that says the other
+thing in the same words is wrong however close it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.text.polarity import NEGATIONS, neutralise, opposites
+from assistant.text.scales import SCALES, readings
+from assistant.text.tokens import stem
+
+# Words of degree, frequency and level: weighed on their scales, not as opposites.
+SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
+# A source setting one thing against another negates the other in other words.
+CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
+
+
+def negates(said: str, focus: str) -> bool:
+    """A negation in the answer the source lacks, outside a scale phrase ("not common")
+    and a leading yes or no."""
+    low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+    focus = neutralise(focus)
+    mine = set(re.findall(r"[a-z']+", low))
+    if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
+        return False
+    if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS or CONTRAST.search(focus):
+        return False  # "rather than the muscles" is said as "not the muscles"
+    return not readings(low)
+
+
+def opposite(said: str, focus: str) -> str | None:
+    """A word of the answer whose opposite the source uses instead ("after" for
+    "before"); words of degree and frequency are weighed on their scales instead, and a
+    negated word ("not common") is not taken at its face."""
+    words = re.findall(r"[a-z']+", said.lower())
+    negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
+    mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
+    theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
+    for w in sorted(mine - theirs):
+        if opposites(w) & theirs:
+            return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
+    return None
+
+
+def drops_negation(said: str, focus: str, stems: Callable[[str], set[str]]) -> bool:
+    """The source negates what the answer, saying much the same, affirms."""
+    focus = neutralise(focus)
+    theirs = set(re.findall(r"[a-z']+", focus.lower()))
+    if not theirs & NEGATIONS:
+        return False
+    low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
+    mine = set(re.findall(r"[a-z']+", low))
+    if mine & NEGATIONS or any(w.endswith("n't") for w in mine):
+        return False
+    shared = stems(low) & stems(focus)
+    return len(shared) >= max(2, len(stems(low)) // 2)
