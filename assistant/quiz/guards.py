@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
+from assistant.text.quantities import dosing_frequencies
 from assistant.text.scales import SCALES, readings
 from assistant.text.tokens import stem
 
@@ -58,3 +59,12 @@ def drops_negation(said: str, focus: str, stems: Callable[[str], set[str]]) -> b
         return False
     shared = stems(low) & stems(focus)
     return len(shared) >= max(2, len(stems(low)) // 2)
+
+
+def other_frequency(said: str, focus: str) -> str | None:
+    """How often, said otherwise: the answer gives a frequency ("daily") and the source gives
+    others only ("once weekly"); a dose taken at the wrong interval is a wrong dose."""
+    mine, theirs = dosing_frequencies(said), dosing_frequencies(focus)
+    if mine and theirs and not mine & theirs:
+        return "says how often otherwise than the source"
+    return None

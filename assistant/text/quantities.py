@@ -218,6 +218,19 @@ def frequencies(text: str) -> set[float]:
     return {round(d, 3) for d in out}
 
 
+# A dose per period is a frequency too ("0.5-1 mg/kg/day" is daily); kept apart from
+# ``frequencies`` so a dose range's ends are still both asked for.
+_PER_PERIOD = re.compile(
+    r"(?:mg|g|mcg|kg|m2|iu|units?|ml)\s*(?:/|\bper\s+)(day|week|month)\b", re.I
+)
+
+
+def dosing_frequencies(text: str) -> set[float]:
+    """``frequencies`` and the periods of doses given per day, week or month."""
+    per = {_PERIOD_DAYS[m.group(1).lower()] for m in _PER_PERIOD.finditer(text)}
+    return frequencies(text) | per
+
+
 UNIT_KINDS = {
     "mass": {"mg", "g", "mcg", "mg/kg", "g/kg", "mg/m2", "iu", "ml", "mg/l", "mg/dl", "kg"},
     "time": {"minute", "hour", "day", "week", "month", "year"},
