@@ -57,7 +57,11 @@ def drops_negation(said: str, focus: str, stems: Callable[[str], set[str]]) -> b
     mine = set(re.findall(r"[a-z']+", low))
     if mine & NEGATIONS or any(w.endswith("n't") for w in mine):
         return False
-    shared = stems(low) & stems(focus)
+    # Only the stretch between commas the negation stands in: "causes weakness without
+    # sensory loss, is associated with IgM anti-GM1 antibodies" does not negate the antibodies.
+    negated = [c for c in re.split(r"[,;:]", focus)
+               if set(re.findall(r"[a-z']+", c.lower())) & NEGATIONS]  # fmt: skip
+    shared = stems(low) & stems(" ".join(negated))
     return len(shared) >= max(2, len(stems(low)) // 2)
 
 

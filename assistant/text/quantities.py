@@ -225,10 +225,16 @@ _PER_PERIOD = re.compile(
 )
 
 
+_N_PLAIN = re.compile(r"\b(once|twice|\d+\s+times)\s+(daily|weekly|monthly)\b", re.I)
+_PLAIN_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
 def dosing_frequencies(text: str) -> set[float]:
     """``frequencies`` and the periods of doses given per day, week or month."""
     per = {_PERIOD_DAYS[m.group(1).lower()] for m in _PER_PERIOD.finditer(text)}
-    return frequencies(text) | per
+    # "twice weekly" is twice a week, not weekly; "each day" is every day.
+    text = _N_PLAIN.sub(lambda m: f"{m.group(1)} a {_PLAIN_PERIOD[m.group(2).lower()]}", text)
+    return frequencies(re.sub(r"\beach\s+(?=day|week|month)", "every ", text, flags=re.I)) | per
 
 
 UNIT_KINDS = {
