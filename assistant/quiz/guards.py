@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
 from assistant.text.quantities import dosing_frequencies
-from assistant.text.scales import SCALES, readings
+from assistant.text.scales import SCALES, agree, readings
 from assistant.text.tokens import stem
 
 # Words of degree, frequency and level: weighed on their scales, not as opposites.
@@ -71,4 +71,28 @@ def other_frequency(said: str, focus: str) -> str | None:
     mine, theirs = dosing_frequencies(said), dosing_frequencies(focus)
     if mine and theirs and not mine & theirs:
         return "says how often otherwise than the source"
+    return None
+
+
+# Where a sentence's phrases part: a place on a scale belongs to the words of its phrase.
+_PHRASE = re.compile(r"[,;:()]|\b(?:with|and|but|while|whereas|than)\b", re.I)
+_SCALE_STEMS = frozenset(stem(w) for w in SCALED)
+
+
+def misplaced(said: str, focus: str, question: str, stems: Callable[[str], set[str]]) -> str | None:
+    """A place on a scale given to the wrong thing: "a raised white cell count" where the
+    source has "a raised CSF protein with a normal white cell count". Each phrase of the
+    answer that gives a place is weighed against the phrase of the source that shares most
+    of its words (the question's, when the answer names nothing: "high" to "what is the
+    white cell count?")."""
+    theirs = [(p, stems(p) - _SCALE_STEMS) for p in _PHRASE.split(focus) if p and readings(p)]
+    if len(theirs) < 2:
+        return None  # one place in the source: the whole-clause comparison weighs it
+    for mine in _PHRASE.split(said):
+        if not mine or not readings(mine):
+            continue
+        words = stems(mine) - _SCALE_STEMS or stems(question) - _SCALE_STEMS
+        best = max(theirs, key=lambda t: len(t[1] & words))
+        if best[1] & words and agree(mine, best[0])[1]:
+            return f"says '{mine.strip()}' where the source says '{best[0].strip()}'"
     return None

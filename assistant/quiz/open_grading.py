@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
-from assistant.quiz.guards import SCALED, drops_negation, negates, opposite, other_frequency
+from assistant.quiz.guards import (
+    SCALED,
+    drops_negation,
+    misplaced,
+    negates,
+    opposite,
+    other_frequency,
+)
 from assistant.quiz.items import Grade, Verdict
 from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
@@ -265,7 +272,8 @@ class OpenGrader:
         _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
-        flipped = opposite(said, exp.focus) or other_frequency(said, exp.focus)
+        flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
+                   or misplaced(said, exp.focus, question, self.stems))  # fmt: skip
         if flipped:
             problems.append(flipped)
             contradicts = True
