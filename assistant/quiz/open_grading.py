@@ -341,6 +341,12 @@ class OpenGrader:
         return self._open_credit(exp, said)
 
     def _open_credit(self, exp: Expected, said: str) -> float:
+        # The figures the clause gives beyond the question's ("about 80 to 90%" for "what is
+        # the five-year survival") are its point: stating them all answers it.
+        figures = {n for n, _ in exp.quantities} | exp.shares
+        mine = {n for n, _ in quantities(said)} | shares(said)
+        if figures and not exp.many and all(any(abs(f - m) < 1e-9 for m in mine) for f in figures):
+            return 1.0
         if not exp.content:
             return 1.0 if agree(said, exp.focus)[0] else 0.5
         have = self.stems(said)
