@@ -96,3 +96,28 @@ def misplaced(said: str, focus: str, question: str, stems: Callable[[str], set[s
         if best[1] & words and agree(mine, best[0])[1]:
             return f"says '{mine.strip()}' where the source says '{best[0].strip()}'"
     return None
+
+
+# One thing set against another: the answer must name the first, not the second.
+_COMPARED = re.compile(r"\b(?:than|rather than|compared with|compared to|instead of)\b", re.I)
+_FILLER = frozenset(
+    ["a", "an", "the", "is", "are", "it", "its", "of", "in", "on", "for", "to", "and", "or",
+     "with", "by", "as", "be"]
+)  # fmt: skip
+
+
+def other_side(said: str, focus: str, question: str) -> str | None:
+    """The answer names only what the source sets the answer against: "troponin T" where
+    the source says "troponin I is more specific for the heart than troponin T"."""
+    parts = _COMPARED.split(focus, maxsplit=1)
+    if len(parts) < 2:
+        return None
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z0-9]+", text.lower())) - _FILLER
+
+    mine = words(said) - words(question)
+    before, after = words(parts[0]), words(parts[1])
+    if mine and mine <= after and not mine & before:
+        return "names what the source compares the answer with"
+    return None

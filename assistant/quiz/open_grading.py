@@ -26,6 +26,7 @@ from assistant.quiz.guards import (
     negates,
     opposite,
     other_frequency,
+    other_side,
 )
 from assistant.quiz.items import Grade, Verdict
 from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
@@ -273,7 +274,8 @@ class OpenGrader:
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
         flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
-                   or misplaced(said, exp.focus, question, self.stems))  # fmt: skip
+                   or misplaced(said, exp.focus, question, self.stems)
+                   or other_side(said, exp.focus, question))  # fmt: skip
         if flipped:
             problems.append(flipped)
             contradicts = True
