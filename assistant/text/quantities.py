@@ -61,6 +61,9 @@ def spell_numbers(text: str) -> str:
     week"), so "one of the drugs" stays as it is; "half" only in a range ("half to one").
     """
     text = _HALF.sub("0.5", text)
+    # A fortnight is two weeks, as a learner may say it ("over about a fortnight").
+    text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.I)
+    text = re.sub(r"\b(?:a\s+)?fortnights?\b", "2 weeks", text, flags=re.I)
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1):
