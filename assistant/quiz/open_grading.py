@@ -314,7 +314,8 @@ class OpenGrader:
     def _credit(self, exp: Expected, said: str, question: str) -> float:
         if exp.kind == "term":
             named = self.terms_of(said)
-            have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()]
+            have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()
+                    or self._long_form_in(k, said)]  # fmt: skip
             need = 2 if re.search(r"\b(two|both)\b", question, re.I) and len(exp.terms) > 1 else 1
             return 1.0 if len(have) >= need else 0.5 if have else 0.0
         if exp.kind == "number" and (exp.shares or exp.every):
@@ -341,6 +342,14 @@ class OpenGrader:
             agrees, _ = agree(said, exp.focus, asked_scale(question))
             return 1.0 if agrees else 0.0
         return self._open_credit(exp, said)
+
+    def _long_form_in(self, term: str, said: str) -> bool:
+        """The answer names an abbreviated term by its long form's own name: "mycophenolate"
+        for "MMF" (Mycophenolate mofetil), a word rare in general English, not "intravenous"."""
+        from wordfreq import zipf_frequency
+
+        long = self.vocab.abbreviations.get(term.upper(), "").lower().split()
+        return bool(long) and zipf_frequency(long[0], "en") < 2.0 and long[0] in said.lower()
 
     def _open_credit(self, exp: Expected, said: str) -> float:
         # The figures the clause gives beyond the question's ("about 80 to 90%" for "what is
