@@ -29,7 +29,7 @@ from assistant.quiz.guards import (
     other_side,
 )
 from assistant.quiz.items import Grade, Verdict
-from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
+from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
@@ -121,6 +121,8 @@ UNIT_ASKED = [
 _MODIFIER = re.compile(
     r"\b[\w-]+-(?:sparing|free|naive|naïve|refractory|resistant|dependent)\b", re.I
 )
+_RELATIVE = re.compile(r",\s+(?:(?:in|of|to|by|for)\s+)?which\b|\s+(?:in|of|to|by|for)\s+which\b",
+                       re.I)
 _ABBREVIATION = re.compile(r"\b(?:anti-)?[A-Za-z]*[A-Z][A-Za-z]*\d*[A-Z0-9][\w-]*\b")
 
 
@@ -197,7 +199,9 @@ class OpenGrader:
     def expected(self, question: str, reference: str, passage: str = "") -> Expected:
         q = self.read(question)
         asked = self.stems(q)
-        parts = clauses(reference) or [reference]
+        # A relative clause is a clause of its own here: ", which points to lung involvement"
+        # answers what mechanic's hands point to, not the description before it.
+        parts = [p for c in clauses(reference) or [reference] for p in _RELATIVE.split(c) if p]
         # The clause that carries the focus: most of the question's words; on a tie, the one
         # whose words are most of all the question's, then the first.
         def fit(c: str) -> tuple[int, float]:
@@ -206,7 +210,13 @@ class OpenGrader:
 
         focus = max(parts, key=fit) if asked else parts[0]
         if len(self.stems(focus) - asked) < 1:
-            focus = reference  # the clause only repeats the question: the sentence answers
+            # The clause only repeats the question: the next clause on the question's words
+            # that adds something answers ("Mechanic's hands" / "points to lung involvement"),
+            # else the sentence.
+            # A yes-or-no question is answered by the clause that repeats it, in the sentence.
+            rest = [p for p in parts if fit(p)[0] and self.stems(p) - asked
+                    and not YES_NO_Q.search(q)]  # fmt: skip
+            focus = max(rest, key=fit) if rest else reference
         why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
         if why:
             focus = why.group(1)  # a "why" is answered by the reason
@@ -344,8 +354,9 @@ class OpenGrader:
         return self._open_credit(exp, said)
 
     def _long_form_in(self, term: str, said: str) -> bool:
-        """The answer names an abbreviated term by its long form's own name: "mycophenolate"
-        for "MMF" (Mycophenolate mofetil), a word rare in general English, not "intravenous"."""
+        """The answer names an abbreviated term by its long form's own name: "hydroxychloroquine"
+        for "HCQ", the first word of a long form when it is rare in general English (a drug's
+        name, not "intravenous" of an intravenous preparation)."""
         from wordfreq import zipf_frequency
 
         long = self.vocab.abbreviations.get(term.upper(), "").lower().split()
