@@ -57,6 +57,7 @@ ASKS_NUMBER = re.compile(
     r"\b(how much|dose|dosage|how many|how often|how long|what share|what proportion|"
     r"percentage|percent|what age|how old|which age|interval|ratio|score)\b|%", re.I
 )
+ASKS_TIME = re.compile(r"\b(?:within what|how soon|after how long|what time)\b", re.I)
 ASKS_SCALE = re.compile(
     r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
     r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
@@ -242,9 +243,11 @@ class OpenGrader:
         content = self.stems(focus) - asked - {self.vocab.terms(t)[0] for t in q_terms if
                                                self.vocab.terms(t)}  # fmt: skip
         pct, every = shares(focus), frequencies(focus)
-        if ASKS_TERM.search(q) and terms:
+        # "Within what time of starting steroids ...": a time asked is a number, whatever
+        # drug the question names.
+        if ASKS_TERM.search(q) and terms and not (ASKS_TIME.search(q) and nums):
             kind = "term"
-        elif ASKS_NUMBER.search(q) and (nums or pct or every):
+        elif (ASKS_NUMBER.search(q) or ASKS_TIME.search(q)) and (nums or pct or every):
             kind = "number"
         elif ASKS_SCALE.search(q) and answers_scale(q, focus):
             kind = "scale"
@@ -340,7 +343,10 @@ class OpenGrader:
         if exp.kind == "number":
             mine = quantities(said)
             values = {n for n, _ in mine}
-            hits = [n for n, _ in exp.quantities if n in values]
+            # A time in other units is the same time ("within seven days" for "one week").
+            timed = {n for n, u in exp.quantities if n not in values and
+                     any(same_time(m, said, f"{n:g} {u}") for m in values)}  # fmt: skip
+            hits = [n for n, _ in exp.quantities if n in values or n in timed]
             units = {u for n, u in exp.quantities if n in values and u}
             if hits and units and not any((n, u) in mine or (n, "") in mine for n, u in
                                           exp.quantities if n in values):  # fmt: skip
