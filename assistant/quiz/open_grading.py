@@ -19,12 +19,21 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.guards import (
+    SCALED,
+    drops_negation,
+    misplaced,
+    negates,
+    opposite,
+    other_frequency,
+    other_side,
+)
 from assistant.quiz.items import Grade, Verdict
-from assistant.quiz.paraphrase import scale_stated, stated, surface, yes_no
+from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, yes_no
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
-from assistant.text.polarity import NEGATIONS, OPPOSITES, neutralise, opposites
+from assistant.text.polarity import OPPOSITES, neutralise
 from assistant.text.quantities import (
     fraction_numbers,
     frequencies,
@@ -35,9 +44,8 @@ from assistant.text.quantities import (
     spell_numbers,
     unit_kind,
 )
-from assistant.text.scales import SCALES, agree, answers_scale, asked_scale, readings
+from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
-from assistant.text.tokens import stem
 
 ASKS_TERM = re.compile(
     r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
@@ -49,6 +57,7 @@ ASKS_NUMBER = re.compile(
     r"\b(how much|dose|dosage|how many|how often|how long|what share|what proportion|"
     r"percentage|percent|what age|how old|which age|interval|ratio|score)\b|%", re.I
 )
+ASKS_TIME = re.compile(r"\b(?:within what|how soon|after how long|what time)\b", re.I)
 ASKS_SCALE = re.compile(
     r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
     r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
@@ -60,7 +69,6 @@ ASKS_SCALE = re.compile(
 # "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
 ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
                        re.I)
-SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
 # Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
 # opposites' and the equivalents' (general language a text may never use: "rarely").
 GRADING_WORDS = sorted(
@@ -95,8 +103,6 @@ class Expected:
     many: bool = False  # the question asks for two things ("which two", "and what")
 
 
-# A source setting one thing against another negates the other in other words.
-CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 ASKS_TWO = re.compile(
     r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
     r"\band (?:on|in|for|with|after|before)\b",
@@ -116,6 +122,8 @@ UNIT_ASKED = [
 _MODIFIER = re.compile(
     r"\b[\w-]+-(?:sparing|free|naive|naïve|refractory|resistant|dependent)\b", re.I
 )
+_RELATIVE = re.compile(r",\s+(?:(?:in|of|to|by|for)\s+)?which\b|\s+(?:in|of|to|by|for)\s+which\b",
+                       re.I)
 _ABBREVIATION = re.compile(r"\b(?:anti-)?[A-Za-z]*[A-Z][A-Za-z]*\d*[A-Z0-9][\w-]*\b")
 
 
@@ -192,7 +200,9 @@ class OpenGrader:
     def expected(self, question: str, reference: str, passage: str = "") -> Expected:
         q = self.read(question)
         asked = self.stems(q)
-        parts = clauses(reference) or [reference]
+        # A relative clause is a clause of its own here: ", which points to lung involvement"
+        # answers what mechanic's hands point to, not the description before it.
+        parts = [p for c in clauses(reference) or [reference] for p in _RELATIVE.split(c) if p]
         # The clause that carries the focus: most of the question's words; on a tie, the one
         # whose words are most of all the question's, then the first.
         def fit(c: str) -> tuple[int, float]:
@@ -201,7 +211,13 @@ class OpenGrader:
 
         focus = max(parts, key=fit) if asked else parts[0]
         if len(self.stems(focus) - asked) < 1:
-            focus = reference  # the clause only repeats the question: the sentence answers
+            # The clause only repeats the question: the next clause on the question's words
+            # that adds something answers ("Mechanic's hands" / "points to lung involvement"),
+            # else the sentence.
+            # A yes-or-no question is answered by the clause that repeats it, in the sentence.
+            rest = [p for p in parts if fit(p)[0] and self.stems(p) - asked
+                    and not YES_NO_Q.search(q)]  # fmt: skip
+            focus = max(rest, key=fit) if rest else reference
         why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
         if why:
             focus = why.group(1)  # a "why" is answered by the reason
@@ -227,9 +243,11 @@ class OpenGrader:
         content = self.stems(focus) - asked - {self.vocab.terms(t)[0] for t in q_terms if
                                                self.vocab.terms(t)}  # fmt: skip
         pct, every = shares(focus), frequencies(focus)
-        if ASKS_TERM.search(q) and terms:
+        # "Within what time of starting steroids ...": a time asked is a number, whatever
+        # drug the question names.
+        if ASKS_TERM.search(q) and terms and not (ASKS_TIME.search(q) and nums):
             kind = "term"
-        elif ASKS_NUMBER.search(q) and (nums or pct or every):
+        elif (ASKS_NUMBER.search(q) or ASKS_TIME.search(q)) and (nums or pct or every):
             kind = "number"
         elif ASKS_SCALE.search(q) and answers_scale(q, focus):
             kind = "scale"
@@ -268,13 +286,15 @@ class OpenGrader:
         _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
-        opposite = self._opposite(said, exp.focus)
-        if opposite:
-            problems.append(opposite)
+        flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
+                   or misplaced(said, exp.focus, question, self.stems)
+                   or other_side(said, exp.focus, question))  # fmt: skip
+        if flipped:
+            problems.append(flipped)
             contradicts = True
-        if self._negates(said, exp.focus):
+        if negates(said, exp.focus):
             problems.append("negates what the source states")
-        elif self._drops_negation(said, exp.focus):
+        elif drops_negation(said, exp.focus, self.stems):
             problems.append("leaves out the source's negation")
         allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
         wrong = [n for n in numbers(said) if n not in allowed]
@@ -307,7 +327,8 @@ class OpenGrader:
     def _credit(self, exp: Expected, said: str, question: str) -> float:
         if exp.kind == "term":
             named = self.terms_of(said)
-            have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()]
+            have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()
+                    or self._long_form_in(k, said)]  # fmt: skip
             need = 2 if re.search(r"\b(two|both)\b", question, re.I) and len(exp.terms) > 1 else 1
             return 1.0 if len(have) >= need else 0.5 if have else 0.0
         if exp.kind == "number" and (exp.shares or exp.every):
@@ -322,7 +343,10 @@ class OpenGrader:
         if exp.kind == "number":
             mine = quantities(said)
             values = {n for n, _ in mine}
-            hits = [n for n, _ in exp.quantities if n in values]
+            # A time in other units is the same time ("within seven days" for "one week").
+            timed = {n for n, u in exp.quantities if n not in values and
+                     any(same_time(m, said, f"{n:g} {u}") for m in values)}  # fmt: skip
+            hits = [n for n, _ in exp.quantities if n in values or n in timed]
             units = {u for n, u in exp.quantities if n in values and u}
             if hits and units and not any((n, u) in mine or (n, "") in mine for n, u in
                                           exp.quantities if n in values):  # fmt: skip
@@ -335,7 +359,22 @@ class OpenGrader:
             return 1.0 if agrees else 0.0
         return self._open_credit(exp, said)
 
+    def _long_form_in(self, term: str, said: str) -> bool:
+        """The answer names an abbreviated term by its long form's own name: "hydroxychloroquine"
+        for "HCQ", the first word of a long form when it is rare in general English (a drug's
+        name, not "intravenous" of an intravenous preparation)."""
+        from wordfreq import zipf_frequency
+
+        long = self.vocab.abbreviations.get(term.upper(), "").lower().split()
+        return bool(long) and zipf_frequency(long[0], "en") < 2.0 and long[0] in said.lower()
+
     def _open_credit(self, exp: Expected, said: str) -> float:
+        # The figures the clause gives beyond the question's ("about 80 to 90%" for "what is
+        # the five-year survival") are its point: stating them all answers it.
+        figures = {n for n, _ in exp.quantities} | exp.shares
+        mine = {n for n, _ in quantities(said)} | shares(said)
+        if figures and not exp.many and all(any(abs(f - m) < 1e-9 for m in mine) for f in figures):
+            return 1.0
         if not exp.content:
             return 1.0 if agree(said, exp.focus)[0] else 0.5
         have = self.stems(said)
@@ -354,41 +393,3 @@ class OpenGrader:
             if sim >= PARTLY_SIMILARITY or share > 0:
                 return 0.5
         return 0.5 if share > 0 else 0.0
-
-    def _negates(self, said: str, focus: str) -> bool:
-        """A negation in the answer the source lacks, outside a scale phrase ("not common")
-        and a leading yes or no."""
-        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
-        focus = neutralise(focus)
-        mine = set(re.findall(r"[a-z']+", low))
-        if not (mine & NEGATIONS or any(w.endswith("n't") for w in mine)):
-            return False
-        if set(re.findall(r"[a-z']+", focus.lower())) & NEGATIONS or CONTRAST.search(focus):
-            return False  # "rather than the muscles" is said as "not the muscles"
-        return not readings(low)
-
-    def _opposite(self, said: str, focus: str) -> str | None:
-        """A word of the answer whose opposite the source uses instead ("after" for
-        "before"); words of degree and frequency are weighed on their scales instead, and a
-        negated word ("not common") is not taken at its face."""
-        words = re.findall(r"[a-z']+", said.lower())
-        negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
-        mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
-        theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
-        for w in sorted(mine - theirs):
-            if opposites(w) & theirs:
-                return f"says '{w}' where the source says '{sorted(opposites(w) & theirs)[0]}'"
-        return None
-
-    def _drops_negation(self, said: str, focus: str) -> bool:
-        """The source negates what the answer, saying much the same, affirms."""
-        focus = neutralise(focus)
-        theirs = set(re.findall(r"[a-z']+", focus.lower()))
-        if not theirs & NEGATIONS:
-            return False
-        low = re.sub(r"^\s*(?:yes|no)\b[,.;:!]?\s*", "", said.lower())
-        mine = set(re.findall(r"[a-z']+", low))
-        if mine & NEGATIONS or any(w.endswith("n't") for w in mine):
-            return False
-        shared = self.stems(low) & self.stems(focus)
-        return len(shared) >= max(2, len(self.stems(low)) // 2)

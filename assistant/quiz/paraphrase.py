@@ -29,7 +29,7 @@ for _scale, _levels in SCALES.items():
         for _w in _ws:
             _STEM_SCALES.setdefault(stem(_w), set()).add(_scale)
 _SCALE_STEMS = frozenset(_STEM_SCALES)
-_YES_NO_Q = re.compile(
+YES_NO_Q = re.compile(
     r"^\s*(?:is|are|was|were|does|do|did|can|could|should|will|would|has|have|must|may)\b", re.I
 )
 # "... slow or rapid?": a choice, not a yes or no ("ESR or CRP" inside a question is not).
@@ -101,7 +101,7 @@ def yes_no(question: str, focus: str, said: str, stems: Callable[[str], set[str]
     """For a yes-or-no question whose source sentence restates it: 1 when the answer's leading
     yes or no says what the source does, -1 when it says the other, 0 when it cannot tell
     (not such a question, no leading yes or no, or a source about something else)."""
-    if not _YES_NO_Q.search(question) or _EITHER.search(question):
+    if not YES_NO_Q.search(question) or _EITHER.search(question):
         return 0
     lead = _LEAD.search(said)
     if not lead:

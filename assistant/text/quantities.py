@@ -61,6 +61,9 @@ def spell_numbers(text: str) -> str:
     week"), so "one of the drugs" stays as it is; "half" only in a range ("half to one").
     """
     text = _HALF.sub("0.5", text)
+    # A fortnight is two weeks, as a learner may say it ("over about a fortnight").
+    text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.I)
+    text = re.sub(r"\b(?:a\s+)?fortnights?\b", "2 weeks", text, flags=re.I)
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1):
@@ -216,6 +219,25 @@ def frequencies(text: str) -> set[float]:
         if not any(s <= m.start() < e for s, e in taken):
             out.add(_PLAIN_DAYS[m.group(1).lower()])
     return {round(d, 3) for d in out}
+
+
+# A dose per period is a frequency too ("0.5-1 mg/kg/day" is daily); kept apart from
+# ``frequencies`` so a dose range's ends are still both asked for.
+_PER_PERIOD = re.compile(
+    r"(?:mg|g|mcg|kg|m2|iu|units?|ml)\s*(?:/|\bper\s+)(day|week|month)\b", re.I
+)
+
+
+_N_PLAIN = re.compile(r"\b(once|twice|\d+\s+times)\s+(daily|weekly|monthly)\b", re.I)
+_PLAIN_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def dosing_frequencies(text: str) -> set[float]:
+    """``frequencies`` and the periods of doses given per day, week or month."""
+    per = {_PERIOD_DAYS[m.group(1).lower()] for m in _PER_PERIOD.finditer(text)}
+    # "twice weekly" is twice a week, not weekly; "each day" is every day.
+    text = _N_PLAIN.sub(lambda m: f"{m.group(1)} a {_PLAIN_PERIOD[m.group(2).lower()]}", text)
+    return frequencies(re.sub(r"\beach\s+(?=day|week|month)", "every ", text, flags=re.I)) | per
 
 
 UNIT_KINDS = {

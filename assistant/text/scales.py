@@ -60,6 +60,7 @@ NEGATED = {
     "speed": {0: 1, 1: 0},
 }
 _NEG = r"(?:not|no|never|without|hardly|n't)"
+NORMAL = 1  # the place of "normal" on the level scale
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,11 @@ def agree(answer: str, source: str, scale: str | None = None) -> tuple[bool, boo
     shared = set(mine) & set(theirs) & ({scale} if scale else set(SCALES))
     if not shared:
         return False, False
-    agrees = all(abs(mine[s] - theirs[s]) <= 1 for s in shared)
-    contradicts = any(_sides(s, mine[s]) * _sides(s, theirs[s]) < 0 for s in shared)
+    # A normal level is a finding of its own: "reduced" is not a step from "normal" but
+    # says the opposite (strength "usually normal", answered "markedly reduced").
+    abnormal = any(s == "level" and (mine[s] == NORMAL) != (theirs[s] == NORMAL) for s in shared)
+    agrees = all(abs(mine[s] - theirs[s]) <= 1 for s in shared) and not abnormal
+    contradicts = abnormal or any(_sides(s, mine[s]) * _sides(s, theirs[s]) < 0 for s in shared)
     return agrees and not contradicts, contradicts
 
 

@@ -5,6 +5,7 @@ assistant's grounded answer."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +21,15 @@ CORPORA = {"imnm": REPO / "corpus", "dermatomyositis": REPO / "eval/corpora/derm
            "pmr": REPO / "eval/corpora/pmr", "cidp": REPO / "eval/corpora/cidp"}  # fmt: skip
 # Agreement as measured when the grader was last changed: a regression gate. The dev half was
 # tuned on; the test half never was (eval/README.md), which is why its floor is lower.
-FLOORS = {"dev": 0.90, "test": 0.67}
+FLOORS = {"dev": 0.91, "test": 0.70, "dev-2": 0.79}
+# Rows numbered from 101 (e.g. `pmr-g101`) were written later, as more dev material, and
+# are gated on their own so the original halves' floors keep their meaning.
+LATER = re.compile(r"-g(\d{3,})$")
+
+
+def half_of(case: dict[str, object]) -> str:
+    m = LATER.search(str(case["id"]))
+    return "dev-2" if m and int(m.group(1)) > 100 and case["split"] == "dev" else str(case["split"])
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +58,11 @@ def test_the_table_is_big_enough_both_ways(verdicts: list[tuple[dict[str, object
     assert {c["split"] for c in cases} == {"dev", "test"}
 
 
-@pytest.mark.parametrize("half", ["dev", "test"])
+@pytest.mark.parametrize("half", ["dev", "dev-2", "test"])
 def test_each_half_agrees_at_least_at_its_floor(
     verdicts: list[tuple[dict[str, object], bool]], half: str
 ) -> None:
-    mine = [(c, got) for c, got in verdicts if c["split"] == half]
+    mine = [(c, got) for c, got in verdicts if half_of(c) == half]
     right = sum(got == c["correct"] for c, got in mine)
     by = Counter(str(c["why"]) for c, got in mine if got != c["correct"])
     print(f"grading {half}: {right}/{len(mine)}; misses by kind: {dict(by)}")
