@@ -149,7 +149,7 @@ def render_text(answer: Answer, width: int = 100) -> str:
     import textwrap
 
     lines = [textwrap.fill(answer.answer, width=width)]
-    if answer.standalone_question:  # how a follow-up was read, so a misreading shows at once
+    if answer.standalone_question and not answer.abstained:  # a misreading shows at once
         lines.append(textwrap.fill(f"(read as: {answer.standalone_question})", width=width))
     lines.extend(f"note: {n}" for n in answer.notes)
     if answer.citations:

@@ -76,7 +76,7 @@ def highlight(passage: str, quote: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The chat message: the answer, then a card per citation, then the retrieved passages."""
     parts = [escape(answer.answer)]
-    if answer.standalone_question:  # how a follow-up was read, so a misreading shows at once
+    if answer.standalone_question and not answer.abstained:  # a misreading shows at once
         parts.append(f"\n\n_{escape('Read as: ' + answer.standalone_question)}_")
     if answer.abstained or answer.answer.startswith(NOT_COVERED_PREFIX):
         parts.append(f"\n\n_{escape(NOT_COVERED_HINT)}_")
