@@ -76,7 +76,8 @@ class Answerer:
         self.sentence_terms = [
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
         ]
-        self.context_terms = [set(terms(embed_text(c))) for c in index.chunks]
+        contexts = [embed_text(c) for c in index.chunks]
+        self.context_terms = [set(terms(text)) for text in contexts]
         self.sentence_pairs = [
             set(pairwise(terms(index.chunks[c].sentences[j]))) for c, j in index.sentence_owner
         ]
@@ -90,9 +91,7 @@ class Answerer:
         # Every word the passages use, stemmed as it stands: a word inside a term read as one
         # ("juvenile" in "Juvenile dermatomyositis (JDM)", "intravenous" in a drug's name) is
         # still a word the corpus mentions, and a question using it is not told otherwise.
-        self.corpus_words = {
-            stem(w.lower()) for c in index.chunks for w in set(_WORD.findall(embed_text(c)))
-        }
+        self.corpus_words = {stem(w.lower()) for text in contexts for w in set(_WORD.findall(text))}
         self._by_prefix: dict[str, list[str]] = {}
         for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)

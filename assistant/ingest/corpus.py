@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.core.errors import CorpusError
+from assistant.core.files import sha256_file
 from assistant.core.settings import SourcesSettings
 from assistant.core.types import Edition, Skipped, SourceFile
 from assistant.domain.pack import PACK_NAME
@@ -166,13 +167,6 @@ def _limit(name: str, settings: SourcesSettings) -> float:
     return settings.max_pdf_mb if found and found[0].binary else settings.max_text_mb
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def scan_corpus(folder: Path, settings: SourcesSettings | None = None) -> Scan:
     """Every file under ``folder``: hashed when a reader exists and it can be read, else why not."""
@@ -203,7 +197,7 @@ def scan_corpus(folder: Path, settings: SourcesSettings | None = None) -> Scan:
             entries.append(Entry(name, p, st.st_size, st.st_mtime, skip=skip))
             continue
         try:
-            digest = _sha256(p)
+            digest = sha256_file(p)
         except PermissionError:
             why = "unreadable (permission denied)"
             entries.append(Entry(name, p, st.st_size, st.st_mtime, skip=why))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import faiss
 import numpy as np
 
 from assistant.core.errors import IndexStateError
+from assistant.core.files import sha256_file
 from assistant.core.settings import Settings
 from assistant.core.types import Chunk, Edition, SourceFile
 from assistant.domain.pack import packs_hash
@@ -92,13 +92,6 @@ def expected_manifest(files: Scan | Sequence[Named], settings: Settings) -> dict
         "domain": packs_hash(settings.corpus),
     }
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def sentence_owners(chunks: list[Chunk]) -> list[tuple[int, int]]:
@@ -221,7 +214,7 @@ def _write_atomically(
         faiss.write_index(vectors, str(tmp / "chunks.faiss"))
         with (tmp / "sentences.npy").open("wb") as f:
             np.save(f, sentence_vectors, allow_pickle=False)
-        manifest = manifest | {"files": {name: _sha256(tmp / name) for name in FILES}}
+        manifest = manifest | {"files": {name: sha256_file(tmp / name) for name in FILES}}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         for name in (*FILES, "manifest.json"):
             with (tmp / name).open("rb") as f:
@@ -282,7 +275,7 @@ def load_index(directory: Path, expected: dict[str, Any] | None = None) -> Index
         path = directory / name
         if not path.exists():
             raise IndexStateError(f"index file missing: {path}")
-        if _sha256(path) != digest:
+        if sha256_file(path) != digest:
             raise IndexStateError(f"index file damaged (checksum mismatch): {path}")
     try:
         store = json.loads((directory / "docstore.json").read_text(encoding="utf-8"))

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import ModelError
+from assistant.core.files import sha256_file
 from assistant.store.model import model_path, model_version
 
 EXPORT_VERSION = 1
 OPSET = 17
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def model_file(cache_dir: Path, int8: bool = False) -> Path:
@@ -39,7 +32,7 @@ def model_file(cache_dir: Path, int8: bool = False) -> Path:
 
 def _source_digest() -> str:
     """What the export is made from: the packaged weights' own checksum."""
-    return _sha256(model_path() / "model.safetensors")
+    return sha256_file(model_path() / "model.safetensors")
 
 
 def verified(path: Path) -> bool:
@@ -47,7 +40,7 @@ def verified(path: Path) -> bool:
     meta = path.with_suffix(".json")
     try:
         recorded = json.loads(meta.read_text(encoding="utf-8"))
-        return bool(path.is_file() and recorded.get("sha256") == _sha256(path))
+        return bool(path.is_file() and recorded.get("sha256") == sha256_file(path))
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -80,7 +73,7 @@ def _publish(path: Path, make: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         make(tmp)
-        meta = {"sha256": _sha256(tmp), "source_sha256": _source_digest(),
+        meta = {"sha256": sha256_file(tmp), "source_sha256": _source_digest(),
                 "model_version": model_version(), "export_version": EXPORT_VERSION}
         path.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, path)
