@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
 from assistant.answering.conversation import CONTEXT_LABEL
+from assistant.answering.coverage import Unit, cover, units_of
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
 from assistant.answering.scorer import load_scorer
@@ -320,6 +321,9 @@ class Answerer:
         if best.score < self.scorer.answer_min:
             return self.decline(reading, unmentioned, hits, closest=True)
         chosen = self.select(scored)
+        chosen = cover(scored, chosen, self.topic_units(focus or standalone),
+                       lambda s: self.sentence_terms[s.row], self.companion_floor(best),
+                       self.settings.covering_max_words)
         builder = CitationBuilder()
         parts = []
         for s in chosen:
@@ -341,11 +345,23 @@ class Answerer:
             retrieved=hits,
         )
 
+    def companion_floor(self, best: Scored) -> float:
+        return max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)
+
+    def topic_units(self, question: str) -> list[Unit]:
+        """The question's topic words and the stems that say them (answering/coverage.py)."""
+        v = self.vocab
+        question = self.topic_reference.sub(" ", question.replace(CONTEXT_LABEL, ""))
+        terms = [t for t in self.matched_terms(question)
+                 if t not in v.question_words and t not in v.subject_words]
+        near = self.neighbours.near if self.neighbours else lambda _: []
+        return units_of(terms, _WORD.findall(question), v.terms, self.known, near)
+
     def select(self, scored: list[Scored]) -> list[Scored]:
         best = scored[0]
         chosen = [best]
         words = len(best.sentence.split())
-        floor = max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)
+        floor = self.companion_floor(best)
         vecs = self.index.sentence_vectors
         for s in scored[1:4]:
             if s.score < floor:

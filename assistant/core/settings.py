@@ -126,6 +126,9 @@ class AnswerSettings(BaseSettings):
 
     max_question_chars: int = Field(default=1000, ge=10)
     max_words: int = 60
+    # A question joining two things may need more: a sentence taking up a topic word the others
+    # leave out (answering/coverage.py) may bring the answer up to this many words.
+    covering_max_words: int = 90
     # How sentences are scored, and the evidence an answer needs, are fitted, not set here:
     # answering/scorer.json (written by eval/fit_scorer.py).
     # A question word at least this common in English (Zipf scale) is part of its frame, not a
