@@ -1,0 +1,26 @@
+"""A question joining two things is answered on both (answering/coverage.py): the sentence
+taking up the second joins the answer though it ranks below the companions kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import REPO_ROOT, Settings
+from assistant.store.embed import Embedder
+
+CORPUS = REPO_ROOT / "eval" / "corpora" / "cidp"
+
+
+@pytest.fixture(scope="module")
+def cidp(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
+    index = tmp_path_factory.mktemp("cidp") / "idx"
+    return Assistant(Settings(corpus=CORPUS, index=index), embedder=embedder)
+
+
+def test_the_second_topic_of_a_question_gets_its_sentence(cidp: Assistant) -> None:
+    # Rituximab and anti-MAG sentences rank first; the one on IVIG is fifth.
+    answer = cidp.ask("anti mag neuropathy - does ivig help or doesn't it", backend="extractive")
+    assert not answer.abstained
+    assert any("response to IVIG" in c.quote for c in answer.citations), answer.answer
+    assert "poor" in answer.answer
