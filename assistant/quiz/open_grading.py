@@ -29,7 +29,7 @@ from assistant.quiz.guards import (
     other_side,
 )
 from assistant.quiz.items import Grade, Verdict
-from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, yes_no
+from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, within, yes_no
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
@@ -101,6 +101,7 @@ class Expected:
     shares: set[float] = field(default_factory=set)  # percentages, however written
     every: set[float] = field(default_factory=set)  # days between times ("weekly": 7)
     many: bool = False  # the question asks for two things ("which two", "and what")
+    asked: set[str] = field(default_factory=set)  # the question's content stems
 
 
 ASKS_TWO = re.compile(
@@ -256,7 +257,7 @@ class OpenGrader:
         else:
             kind = "open"
         return Expected(focus, terms, nums, content, kind, pct, every,
-                        bool(ASKS_TWO.search(question)))  # fmt: skip
+                        bool(ASKS_TWO.search(question)), asked)  # fmt: skip
 
     def _subject(self, term: str) -> bool:
         """A term the corpus uses in most of its passages: its subject, never an answer."""
@@ -385,6 +386,10 @@ class OpenGrader:
         # Two things asked for: most of the clause must be there, one of them is partial.
         need = OPEN_BOTH if exp.many else OPEN_COVERAGE
         if share >= need or (agree(said, exp.focus)[0] and share > 0 and not exp.many):
+            return 1.0
+        # One thing asked, and all the learner adds is the source's, in its words or others.
+        if not exp.many and near and within(have - exp.asked, exp, self.stems, words,
+                                            self.similarity):  # fmt: skip
             return 1.0
         if self.similarity is not None:
             sim = self.similarity(said, exp.focus)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from assistant.text.equivalents import same, shared_start
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
@@ -36,6 +37,13 @@ YES_NO_Q = re.compile(
 _EITHER = re.compile(r"\bor\s+[\w-]+(?:\s+[\w-]+)?\s*\??\s*$", re.I)
 _LEAD = re.compile(r"^\s*(yes|yeah|yep|correct|true|no|nope|not|never|false)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# Where a source clause's parts meet: "shows oedema in active disease and fat in chronic damage".
+_PART = re.compile(r",\s*|;\s*|\s+and\s+", re.I)
+
+
+class Answerable(Protocol):
+    focus: str  # the clause that answers
+    asked: set[str]  # the question's content stems
 
 
 def surface(text: str) -> dict[str, str]:
@@ -87,6 +95,26 @@ def _embedded_in(
         if sim(a, b) >= WORD_SIMILARITY:
             return True
     return False
+
+
+def within(
+    mine: set[str],
+    exp: Answerable,
+    stems: Callable[[str], set[str]],
+    words: dict[str, str],
+    sim: Callable[[str, str], float] | None,
+) -> bool:
+    """Whether every content word of the learner's own (``mine``: the answer's stems beyond the
+    question's) is stated by the part of the source clause that speaks to the question: an
+    answer that says only what the source says, in fewer words. The part is the stretch
+    between commas and "and"s holding most of the question's words ("oedema in active
+    disease", not "fatty replacement in chronic damage" of one sentence)."""
+    if not mine:
+        return False
+    parts = [stems(p) for p in _PART.split(exp.focus) if p.strip()]
+    best = max((len(p & exp.asked) for p in parts), default=0)
+    part = set().union(*[p for p in parts if len(p & exp.asked) == best]) if best else set()
+    return stated(mine, part or stems(exp.focus), words, sim) == mine
 
 
 def scale_stated(content: Iterable[str], said: str, focus: str) -> set[str]:
