@@ -46,6 +46,7 @@ from assistant.text.quantities import (
 )
 from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
+from assistant.text.tokens import stem
 
 ASKS_TERM = re.compile(
     r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
@@ -75,14 +76,12 @@ GRADING_WORDS = sorted(
     {w for w in SCALED | equivalent_words() if w.isalpha() and len(w) >= 5}
     | {w for pair in OPPOSITES for side in pair for w in side if len(w) >= 5}
 )
-# Words of a source sentence that frame it rather than state a fact a learner must give.
-FRAMING = frozenset(
-    [
+# Words of a source sentence that frame it rather than state a fact a learner must give (stems).
+FRAMING = frozenset(stem(w) for w in [
         "importance", "important", "key", "point", "points", "role", "consider", "considered",
         "consideration", "include", "includes", "including", "approach", "approaches",
-        "overall", "according", "study", "guidance",
-    ]
-)  # fmt: skip
+        "overall", "according", "study", "guidance", "because",
+])  # fmt: skip
 # Open answers: share of the focus clause's content a learner must state, or the similarity
 # of meaning (embedding cosine) that stands in for it.
 OPEN_COVERAGE = 0.5
@@ -256,8 +255,8 @@ class OpenGrader:
             kind = "term"
         else:
             kind = "open"
-        return Expected(focus, terms, nums, content, kind, pct, every,
-                        bool(ASKS_TWO.search(question)), asked)  # fmt: skip
+        return Expected(focus, terms, nums, content, kind, pct, every, bool(ASKS_TWO.search(
+            question)), {a for a in asked if not self._subject(a)})  # fmt: skip
 
     def _subject(self, term: str) -> bool:
         """A term the corpus uses in most of its passages: its subject, never an answer."""
