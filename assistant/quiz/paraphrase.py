@@ -3,7 +3,9 @@ and how a yes-or-no answer stands to the source.
 
 A content word is stated by the same word, another form of it ("necrotic" for "necrosis",
 "fibers" for "fibres"), a word of its group of equivalents ("renal" for "kidney",
-text/equivalents), a misspelling of it, or, as a last resort, a word the embedding model places
+text/equivalents), a misspelling of it, a word general English gives for it (WordNet's frequent
+senses, text/thesaurus: "seldom" for "rarely", unless WordNet calls them antonyms), or, as a
+last resort, a word the embedding model places
 almost at the same point. Single-word embeddings put opposites and sister terms close too ("high"
 and "low", "IgG1" and "IgG4", "weeks" and "months"), so that fallback asks for a very high
 cosine and never pairs numbers, opposites or two words of one scale; contradictions are still
@@ -20,6 +22,7 @@ from typing import Protocol
 from assistant.text.equivalents import same, shared_start
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
 from assistant.text.scales import SCALES, agree, readings
+from assistant.text.thesaurus import thesaurus
 from assistant.text.tokens import stem
 
 # Cosine of two single words' vectors above which they are read as one word in other form.
@@ -58,10 +61,18 @@ def stated(
     word_similarity: Callable[[str, str], float] | None = None,
 ) -> set[str]:
     """The stems of ``expected`` the answer's stems ``have`` state (see the module's notes);
-    ``words`` maps stems of both texts to their written words for the embedding fallback."""
+    ``words`` maps stems of both texts to their written words for the thesaurus and the
+    embedding fallback."""
     out: set[str] = set()
     for c in expected:
-        if c in have or any(same(c, h) or _form_of(c, h) for h in have):
+        if c in have or any(same(c, h) for h in have):
+            out.add(c)
+            continue
+        # Spelt nearly alike yet antonyms in WordNet ("reversible", "irreversible"): not a slip.
+        if any(_form_of(c, h) and not _antonyms(c, h, words) for h in have):
+            out.add(c)
+            continue
+        if words and _synonym_in(c, have, words):
             out.add(c)
             continue
         if word_similarity is not None and words and _embedded_in(c, have, words, word_similarity):
@@ -77,6 +88,35 @@ def _form_of(a: str, b: str) -> bool:
     if min(len(a), len(b)) >= 6 or (min(len(a), len(b)) >= 4 and a[:3] == b[:3]):
         # Short stems only with the same start: "fibr" and "fiber", not "weak" and "week".
         return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    return False
+
+
+def _antonyms(a: str, b: str, words: dict[str, str] | None) -> bool:
+    x, y = (words or {}).get(a, a), (words or {}).get(b, b)
+    th = thesaurus()
+    return y in th.antonyms(x) or x in th.antonyms(y)
+
+
+def _synonym_in(c: str, have: set[str], words: dict[str, str]) -> bool:
+    """A word of the answer the thesaurus gives for the source's word, or the other way round
+    (text/thesaurus): never a number, an opposite, or two words of the scales (those compare
+    by their place, scale_stated)."""
+    a = words.get(c)
+    if a is None or len(a) < 3 or not a.isalpha():
+        return False
+    th = thesaurus()
+    theirs: set[str] | None = None
+    for h in have:
+        b = words.get(h)
+        if b is None or len(b) < 3 or not b.isalpha() or h in opposites(c):
+            continue
+        if c in _SCALE_STEMS and h in _SCALE_STEMS:
+            continue
+        if theirs is None:
+            theirs = {stem(w) for w in th.synonyms(a) if "_" not in w}
+        paired = h in theirs or c in {stem(w) for w in th.synonyms(b) if "_" not in w}
+        if paired and not _antonyms(c, h, words):
+            return True
     return False
 
 
