@@ -29,7 +29,7 @@ from assistant.quiz.guards import (
     other_side,
 )
 from assistant.quiz.items import Grade, Verdict
-from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, yes_no
+from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, within, yes_no
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
@@ -46,6 +46,7 @@ from assistant.text.quantities import (
 )
 from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
+from assistant.text.tokens import stem
 
 ASKS_TERM = re.compile(
     r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
@@ -75,14 +76,12 @@ GRADING_WORDS = sorted(
     {w for w in SCALED | equivalent_words() if w.isalpha() and len(w) >= 5}
     | {w for pair in OPPOSITES for side in pair for w in side if len(w) >= 5}
 )
-# Words of a source sentence that frame it rather than state a fact a learner must give.
-FRAMING = frozenset(
-    [
+# Words of a source sentence that frame it rather than state a fact a learner must give (stems).
+FRAMING = frozenset(stem(w) for w in [
         "importance", "important", "key", "point", "points", "role", "consider", "considered",
         "consideration", "include", "includes", "including", "approach", "approaches",
-        "overall", "according", "study", "guidance",
-    ]
-)  # fmt: skip
+        "overall", "according", "study", "guidance", "because",
+])  # fmt: skip
 # Open answers: share of the focus clause's content a learner must state, or the similarity
 # of meaning (embedding cosine) that stands in for it.
 OPEN_COVERAGE = 0.5
@@ -101,6 +100,7 @@ class Expected:
     shares: set[float] = field(default_factory=set)  # percentages, however written
     every: set[float] = field(default_factory=set)  # days between times ("weekly": 7)
     many: bool = False  # the question asks for two things ("which two", "and what")
+    asked: set[str] = field(default_factory=set)  # the question's content stems
 
 
 ASKS_TWO = re.compile(
@@ -255,8 +255,8 @@ class OpenGrader:
             kind = "term"
         else:
             kind = "open"
-        return Expected(focus, terms, nums, content, kind, pct, every,
-                        bool(ASKS_TWO.search(question)))  # fmt: skip
+        return Expected(focus, terms, nums, content, kind, pct, every, bool(ASKS_TWO.search(
+            question)), {a for a in asked if not self._subject(a)})  # fmt: skip
 
     def _subject(self, term: str) -> bool:
         """A term the corpus uses in most of its passages: its subject, never an answer."""
@@ -385,6 +385,10 @@ class OpenGrader:
         # Two things asked for: most of the clause must be there, one of them is partial.
         need = OPEN_BOTH if exp.many else OPEN_COVERAGE
         if share >= need or (agree(said, exp.focus)[0] and share > 0 and not exp.many):
+            return 1.0
+        # One thing asked, and all the learner adds is the source's, in its words or others.
+        if not exp.many and near and within(have - exp.asked, exp, self.stems, words,
+                                            self.similarity):  # fmt: skip
             return 1.0
         if self.similarity is not None:
             sim = self.similarity(said, exp.focus)

@@ -3,7 +3,9 @@ and how a yes-or-no answer stands to the source.
 
 A content word is stated by the same word, another form of it ("necrotic" for "necrosis",
 "fibers" for "fibres"), a word of its group of equivalents ("renal" for "kidney",
-text/equivalents), a misspelling of it, or, as a last resort, a word the embedding model places
+text/equivalents), a misspelling of it, a word general English gives for it (WordNet's frequent
+senses, text/thesaurus: "seldom" for "rarely", unless WordNet calls them antonyms), or, as a
+last resort, a word the embedding model places
 almost at the same point. Single-word embeddings put opposites and sister terms close too ("high"
 and "low", "IgG1" and "IgG4", "weeks" and "months"), so that fallback asks for a very high
 cosine and never pairs numbers, opposites or two words of one scale; contradictions are still
@@ -15,10 +17,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from assistant.text.equivalents import same, shared_start
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
 from assistant.text.scales import SCALES, agree, readings
+from assistant.text.thesaurus import thesaurus
 from assistant.text.tokens import stem
 
 # Cosine of two single words' vectors above which they are read as one word in other form.
@@ -36,6 +40,13 @@ YES_NO_Q = re.compile(
 _EITHER = re.compile(r"\bor\s+[\w-]+(?:\s+[\w-]+)?\s*\??\s*$", re.I)
 _LEAD = re.compile(r"^\s*(yes|yeah|yep|correct|true|no|nope|not|never|false)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# Where a source clause's parts meet: "shows oedema in active disease and fat in chronic damage".
+_PART = re.compile(r",\s*|;\s*|\s+and\s+", re.I)
+
+
+class Answerable(Protocol):
+    focus: str  # the clause that answers
+    asked: set[str]  # the question's content stems
 
 
 def surface(text: str) -> dict[str, str]:
@@ -50,10 +61,18 @@ def stated(
     word_similarity: Callable[[str, str], float] | None = None,
 ) -> set[str]:
     """The stems of ``expected`` the answer's stems ``have`` state (see the module's notes);
-    ``words`` maps stems of both texts to their written words for the embedding fallback."""
+    ``words`` maps stems of both texts to their written words for the thesaurus and the
+    embedding fallback."""
     out: set[str] = set()
     for c in expected:
-        if c in have or any(same(c, h) or _form_of(c, h) for h in have):
+        if c in have or any(same(c, h) for h in have):
+            out.add(c)
+            continue
+        # Spelt nearly alike yet antonyms in WordNet ("reversible", "irreversible"): not a slip.
+        if any(_form_of(c, h) and not _antonyms(c, h, words) for h in have):
+            out.add(c)
+            continue
+        if words and _synonym_in(c, have, words):
             out.add(c)
             continue
         if word_similarity is not None and words and _embedded_in(c, have, words, word_similarity):
@@ -72,6 +91,35 @@ def _form_of(a: str, b: str) -> bool:
     return False
 
 
+def _antonyms(a: str, b: str, words: dict[str, str] | None) -> bool:
+    x, y = (words or {}).get(a, a), (words or {}).get(b, b)
+    th = thesaurus()
+    return y in th.antonyms(x) or x in th.antonyms(y)
+
+
+def _synonym_in(c: str, have: set[str], words: dict[str, str]) -> bool:
+    """A word of the answer the thesaurus gives for the source's word, or the other way round
+    (text/thesaurus): never a number, an opposite, or two words of the scales (those compare
+    by their place, scale_stated)."""
+    a = words.get(c)
+    if a is None or len(a) < 3 or not a.isalpha():
+        return False
+    th = thesaurus()
+    theirs: set[str] | None = None
+    for h in have:
+        b = words.get(h)
+        if b is None or len(b) < 3 or not b.isalpha() or h in opposites(c):
+            continue
+        if c in _SCALE_STEMS and h in _SCALE_STEMS:
+            continue
+        if theirs is None:
+            theirs = {stem(w) for w in th.synonyms(a) if "_" not in w}
+        paired = h in theirs or c in {stem(w) for w in th.synonyms(b) if "_" not in w}
+        if paired and not _antonyms(c, h, words):
+            return True
+    return False
+
+
 def _embedded_in(
     c: str, have: set[str], words: dict[str, str], sim: Callable[[str, str], float]
 ) -> bool:
@@ -87,6 +135,26 @@ def _embedded_in(
         if sim(a, b) >= WORD_SIMILARITY:
             return True
     return False
+
+
+def within(
+    mine: set[str],
+    exp: Answerable,
+    stems: Callable[[str], set[str]],
+    words: dict[str, str],
+    sim: Callable[[str, str], float] | None,
+) -> bool:
+    """Whether every content word of the learner's own (``mine``: the answer's stems beyond the
+    question's) is stated by the part of the source clause that speaks to the question: an
+    answer that says only what the source says, in fewer words. The part is the stretch
+    between commas and "and"s holding most of the question's words ("oedema in active
+    disease", not "fatty replacement in chronic damage" of one sentence)."""
+    if not mine:
+        return False
+    parts = [stems(p) for p in _PART.split(exp.focus) if p.strip()]
+    best = max((len(p & exp.asked) for p in parts), default=0)
+    part = set().union(*[p for p in parts if len(p & exp.asked) == best]) if best else set()
+    return stated(mine, part or stems(exp.focus), words, sim) == mine
 
 
 def scale_stated(content: Iterable[str], said: str, focus: str) -> set[str]:
