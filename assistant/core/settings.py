@@ -112,6 +112,10 @@ class RetrievalSettings(BaseSettings):
     # Passages whose sentences the answerer scores (at least k).
     answer_candidates: int = Field(default=8, ge=1, le=100)
     fusion: Literal["convex", "rrf"] = "convex"
+    # Each list's scores are normalised over its first `fusion_pool` hits, whatever k is asked:
+    # the top k are then the same for any k (`search -k 20` starts with the answer's passages).
+    # 32 is the depth the answerer has always fused over (4 x answer_candidates).
+    fusion_pool: int = Field(default=32, ge=1, le=1000)
     # Dense share of a convex fusion of min-max normalised scores; best on PubMedQA (bench/).
     dense_share: float = Field(default=0.6, ge=0.0, le=1.0)
     rrf_k: int = 60

@@ -68,6 +68,7 @@ class Searcher:
         self.dense_weight = s.dense_weight
         self.sparse_weight = s.sparse_weight
         self.dense_share = s.dense_share
+        self.pool = s.fusion_pool
         self.chunks = index.chunks
         self.bm25 = bm25s.BM25()
         corpus_terms = [self.vocab.terms(embed_text(c)) or ["\0"] for c in self.chunks]
@@ -115,7 +116,7 @@ class Searcher:
         mode: Mode = "hybrid",
         qvec: np.ndarray | None = None,
     ) -> list[Hit]:
-        depth = max(4 * k, 20)
+        depth = max(4 * k, self.pool)
         dense: list[tuple[int, float]] = []
         sparse: list[tuple[int, float]] = []
         if mode in ("hybrid", "dense"):
@@ -154,9 +155,13 @@ class Searcher:
         for weight, ranked in shares:
             if not ranked:
                 continue
-            lo = min(s for _, s in ranked)
-            span = max(s for _, s in ranked) - lo
+            # Normalised over the pool only, and a hit below it counts as absent (0): asking for
+            # more hits must not move the scores of the first ones.
+            pool = [s for _, s in ranked[: self.pool]]
+            lo = min(pool)
+            span = max(pool) - lo
             for i, s in ranked:
                 # A list of one (or of equal scores) counts fully: it is all that list found.
-                fused[i] = fused.get(i, 0.0) + weight * ((s - lo) / span if span > 0 else 1.0)
+                norm = (s - lo) / span if span > 0 else float(s >= lo)
+                fused[i] = fused.get(i, 0.0) + weight * max(norm, 0.0)
         return fused
