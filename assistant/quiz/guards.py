@@ -10,7 +10,14 @@ import re
 from collections.abc import Callable
 
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
-from assistant.text.quantities import dosing_frequencies
+from assistant.text.quantities import (
+    dosing_frequencies,
+    fraction_numbers,
+    numbers,
+    quantities,
+    same_time,
+    shares,
+)
 from assistant.text.scales import SCALES, agree, readings
 from assistant.text.tokens import stem
 
@@ -121,3 +128,21 @@ def other_side(said: str, focus: str, question: str) -> str | None:
     if mine and mine <= after and not mine & before:
         return "names what the source compares the answer with"
     return None
+
+
+def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[float]) -> list[float]:
+    """Numbers of the answer the passage and the question do not give, and numbers the
+    passage gives in another unit ("375 mg/kg" for "375 mg/m2", "4 days" for "4 weeks")."""
+    allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
+    wrong = [n for n in numbers(said) if n not in allowed]
+    # "7 days" is "one week": a time in other units is the same time.
+    wrong = [n for n in wrong if not same_time(n, said, passage)]
+    if any(abs(p - q) <= 3 for p in shares(said) for q in asked_shares):
+        wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
+    given = {(n, u) for n, u in quantities(passage) if u}
+    for n, unit in quantities(said):
+        units = {u for m, u in given if abs(m - n) < 1e-9}
+        if unit and units and unit not in units and n not in wrong \
+                and not same_time(n, said, passage):  # fmt: skip
+            wrong.append(n)
+    return wrong
