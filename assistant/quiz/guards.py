@@ -146,3 +146,25 @@ def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[floa
                 and not same_time(n, said, passage):  # fmt: skip
             wrong.append(n)
     return wrong
+
+
+# Where a comparison sets one side against the other: "women ... twice as often as men".
+_COMPARED = re.compile(r"\b(?:than|as\s+(?:\w+\s+)?as)\b", re.I)
+
+
+def swapped(said: str, focus: str) -> str | None:
+    """The answer compares the same two things the other way round ("men twice as often as
+    women" where the source says "women twice as often as men")."""
+    a, b = _COMPARED.split(said, 1), _COMPARED.split(focus, 1)
+    if len(a) < 2 or len(b) < 2:
+        return None
+
+    def words(text: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+    (a1, a2), (b1, b2) = map(words, a), map(words, b)
+    crossed = (a1 & b2) - b1, (a2 & b1) - b2
+    if crossed[0] and crossed[1]:
+        one, other = sorted(crossed[0])[0], sorted(crossed[1])[0]
+        return f"compares the other way round ('{one}' for '{other}')"
+    return None

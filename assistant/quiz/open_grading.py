@@ -27,6 +27,7 @@ from assistant.quiz.guards import (
     opposite,
     other_frequency,
     other_side,
+    swapped,
     wrong_numbers,
 )
 from assistant.quiz.items import Grade, Verdict
@@ -287,7 +288,8 @@ class OpenGrader:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
         flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
                    or misplaced(said, exp.focus, question, self.stems)
-                   or other_side(said, exp.focus, question))  # fmt: skip
+                   or other_side(said, exp.focus, question)
+                   or swapped(said, exp.focus))  # fmt: skip
         if flipped:
             problems.append(flipped)
             contradicts = True

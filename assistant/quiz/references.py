@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from assistant.core.types import Chunk, Citation
 from assistant.domain.learned import CorpusWords
+from assistant.quiz.guards import opposite
 from assistant.quiz.items import Grade
-from assistant.quiz.open_grading import ASKS_NUMBER, ASKS_TIME, OpenGrader
+from assistant.quiz.open_grading import _RELATIVE, ASKS_NUMBER, ASKS_TIME, OpenGrader
+from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
-from assistant.text.sentences import split_sentences
+from assistant.text.scales import agree
+from assistant.text.sentences import clauses, split_sentences
 from assistant.text.tokens import stem
 
 # Words of how a question asks, not of what it is about ("how long", "what should be done").
@@ -34,6 +37,8 @@ RELEVANT_SHARE = 0.5
 # Candidates graded, and how far below the most relevant one's share a candidate may be.
 TRIED = 4
 MARGIN = 0.1
+# Of the question's words, the share a clause of a candidate must carry to be tried alone.
+CLAUSE_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,31 @@ class References:
     def carries_number(self, sentence: str) -> bool:
         return bool(quantities(sentence) or shares(sentence) or frequencies(sentence))
 
+    def parts(self, sentence: str) -> list[str]:
+        """The clauses of ``sentence`` that carry some of the question's words (and a number
+        when one is asked), most of them first."""
+        found = [p for c in clauses(sentence) for p in _RELATIVE.split(c) if p and p != sentence]
+        # A clause that says the opposite of the question's premise ("better" for "what
+        # predicts a worse outcome") or relates its named things the other way round ("of
+        # patients with GCA, ... PMR" for "patients with PMR develop GCA") is about another
+        # question.
+        found = [p for p in found if self.share(p) >= CLAUSE_SHARE
+                 and (not self.numeric or self.carries_number(p))
+                 and not self.contrary(p) and self.same_order(p)]  # fmt: skip
+        return sorted(found, key=self.share, reverse=True)
+
+    def contrary(self, part: str) -> bool:
+        """``part`` says the opposite of the question's premise: a word's opposite, or the
+        other end of a scale ("better" for "worse")."""
+        return bool(opposite(self.question, part)) or agree(self.question, neutralise(part))[1]
+
+    def same_order(self, part: str) -> bool:
+        """The question's named things come in the same order in ``part`` as in it."""
+        names = list(self.grader.terms_of(self.grader.read(self.question)))
+        low = self.grader.read(part).lower()
+        at = [low.find(n) for n in names if n in low]
+        return at == sorted(at)
+
     def rank(self, passages: list[Citation]) -> list[Candidate]:
         """Sentences of ``passages`` about the question, most about it first."""
         seen: set[str] = set()
@@ -136,4 +166,13 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
         grade = grader.grade(question, answer, cand.sentence, [cand.citation])
         if grade.correct:
             return grade
+        if grade.problems:
+            continue
+        # The clause the grader took may not be the one that answers ("below 10 cells" for
+        # what a higher count should prompt): another clause on the question's words may be,
+        # when the whole sentence found nothing wrong.
+        for part in refs.parts(cand.sentence):
+            grade = grader.grade(question, answer, part, [cand.citation])
+            if grade.correct:
+                return grade
     return first
