@@ -20,6 +20,7 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.quiz.open_grading import OpenGrader
+from assistant.quiz.references import SEARCH_K, cite, wider_grade
 from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import split_sentences
 
@@ -236,7 +237,13 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
         other = grader.grade(question, answer, split_sentences(c.quote)[0], [c])
         if other.score > best.score and not other.problems:
             best = other
-    return best
+    if best.correct:
+        return best
+    # The answer may be stated by a sentence the answer did not cite first: of the cited
+    # passages or the searcher's top ones, when it is about the question (quiz/references.py).
+    hits = [cite(h.chunk, "") for h in assistant.search(question, k=SEARCH_K)]
+    return wider_grade(grader, question, answer, best, reference,
+                       [*grounded.citations, *hits], grader.similarity)  # fmt: skip
 
 
 # How near in meaning (embedding cosine) a passage's sentence must be to a question the

@@ -10,7 +10,14 @@ import re
 from collections.abc import Callable
 
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
-from assistant.text.quantities import dosing_frequencies
+from assistant.text.quantities import (
+    dosing_frequencies,
+    fraction_numbers,
+    numbers,
+    quantities,
+    same_time,
+    shares,
+)
 from assistant.text.scales import SCALES, agree, readings
 from assistant.text.tokens import stem
 
@@ -120,4 +127,44 @@ def other_side(said: str, focus: str, question: str) -> str | None:
     before, after = words(parts[0]), words(parts[1])
     if mine and mine <= after and not mine & before:
         return "names what the source compares the answer with"
+    return None
+
+
+def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[float]) -> list[float]:
+    """Numbers of the answer the passage and the question do not give, and numbers the
+    passage gives in another unit ("375 mg/kg" for "375 mg/m2", "4 days" for "4 weeks")."""
+    allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
+    wrong = [n for n in numbers(said) if n not in allowed]
+    # "7 days" is "one week": a time in other units is the same time.
+    wrong = [n for n in wrong if not same_time(n, said, passage)]
+    if any(abs(p - q) <= 3 for p in shares(said) for q in asked_shares):
+        wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
+    given = {(n, u) for n, u in quantities(passage) if u}
+    for n, unit in quantities(said):
+        units = {u for m, u in given if abs(m - n) < 1e-9}
+        if unit and units and unit not in units and n not in wrong \
+                and not same_time(n, said, passage):  # fmt: skip
+            wrong.append(n)
+    return wrong
+
+
+# Where a comparison sets one side against the other: "women ... twice as often as men".
+_COMPARED = re.compile(r"\b(?:than|as\s+(?:\w+\s+)?as)\b", re.I)
+
+
+def swapped(said: str, focus: str) -> str | None:
+    """The answer compares the same two things the other way round ("men twice as often as
+    women" where the source says "women twice as often as men")."""
+    a, b = _COMPARED.split(said, 1), _COMPARED.split(focus, 1)
+    if len(a) < 2 or len(b) < 2:
+        return None
+
+    def words(text: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+    (a1, a2), (b1, b2) = map(words, a), map(words, b)
+    crossed = (a1 & b2) - b1, (a2 & b1) - b2
+    if crossed[0] and crossed[1]:
+        one, other = sorted(crossed[0])[0], sorted(crossed[1])[0]
+        return f"compares the other way round ('{one}' for '{other}')"
     return None

@@ -27,6 +27,8 @@ from assistant.quiz.guards import (
     opposite,
     other_frequency,
     other_side,
+    swapped,
+    wrong_numbers,
 )
 from assistant.quiz.items import Grade, Verdict
 from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, within, yes_no
@@ -35,9 +37,7 @@ from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
 from assistant.text.polarity import OPPOSITES, neutralise
 from assistant.text.quantities import (
-    fraction_numbers,
     frequencies,
-    numbers,
     quantities,
     same_time,
     shares,
@@ -288,7 +288,8 @@ class OpenGrader:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
         flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
                    or misplaced(said, exp.focus, question, self.stems)
-                   or other_side(said, exp.focus, question))  # fmt: skip
+                   or other_side(said, exp.focus, question)
+                   or swapped(said, exp.focus))  # fmt: skip
         if flipped:
             problems.append(flipped)
             contradicts = True
@@ -296,12 +297,7 @@ class OpenGrader:
             problems.append("negates what the source states")
         elif drops_negation(said, exp.focus, self.stems):
             problems.append("leaves out the source's negation")
-        allowed = {n for n, _ in quantities(passage)} | {n for n, _ in quantities(question)}
-        wrong = [n for n in numbers(said) if n not in allowed]
-        # "7 days" is "one week": a time in other units is the same time.
-        wrong = [n for n in wrong if not same_time(n, said, passage)]
-        if any(abs(p - q) <= 3 for p in shares(said) for q in exp.shares):
-            wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
+        wrong = wrong_numbers(said, passage, question, exp.shares)
         if wrong:
             problems.append("a number the source does not give: " +
                             ", ".join(f"{n:g}" for n in wrong))  # fmt: skip

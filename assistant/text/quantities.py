@@ -104,6 +104,9 @@ def _per_weight(m: re.Match[str]) -> str:
     return ("mg" if m.group(1).lower().startswith("m") else "g") + "/kg"
 
 
+_BETWEEN = re.compile(rf"\bbetween\s+({NUMBER})\s+and\s+(?=\d)", re.I)
+
+
 def _value(number: str) -> float:
     return float(number)
 
@@ -112,7 +115,8 @@ def quantities(text: str) -> set[tuple[float, str]]:
     """(value, unit) pairs of ``text``; a range gives both ends with the range's unit, a bare
     number an empty unit. Numbers in words count."""
     found: set[tuple[float, str]] = set()
-    for m in QUANTITY.finditer(_PER_WEIGHT.sub(_per_weight, spell_numbers(text))):
+    text = _BETWEEN.sub(r"\1 to ", spell_numbers(text))  # "between 12 and 24 months"
+    for m in QUANTITY.finditer(_PER_WEIGHT.sub(_per_weight, text)):
         unit = unit_name(m.group(3))
         for n in (m.group(1), m.group(2)):
             if n is not None:
@@ -258,5 +262,7 @@ def same_time(n: float, text: str, source: str) -> bool:
     """Whether ``n``, a time in ``text`` ("7 days"), is a time ``source`` gives in another
     unit ("one week"; months and years within a few days)."""
     mine = {u for m, u in quantities(text) if m == n and u in _DAYS}
-    theirs = [m * _DAYS[u] for m, u in quantities(source) if u in _DAYS]
-    return any(abs(n * _DAYS[u] - t) <= max(0.5, 0.02 * t) for u in mine for t in theirs)
+    theirs = [(m * _DAYS[u], u) for m, u in quantities(source) if u in _DAYS]
+    # Weeks and months do not divide evenly: "two months" is said for "eight weeks".
+    return any(abs(n * _DAYS[u] - t) <= max(0.5, (0.1 if {u, v} == {"week", "month"} else 0.02)
+                                           * t) for u in mine for t, v in theirs)  # fmt: skip

@@ -335,3 +335,38 @@ def test_items_are_answerable_alone() -> None:
     assert all(not i.answer.lower().endswith(("ed", "ing", "ly")) for i in items), [
         i.answer for i in items
     ]
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cidp() -> Assistant:
+    return Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
+
+
+def test_free_answer_graded_against_a_sentence_the_answer_did_not_cite(cidp: Assistant) -> None:
+    # The grounded answer cites other sentences; the searcher's passages hold the one about
+    # how long the disease progresses ("at least eight weeks"), in weeks where the learner
+    # says months.
+    q = "Over how long does CIDP progress?"
+    assert grade_free(cidp, q, "more than two months").correct
+    assert not grade_free(cidp, q, "more than two weeks").correct
+
+
+def test_free_answer_graded_against_the_clause_that_answers(cidp: Assistant) -> None:
+    q = "What should a CSF white cell count above 10 prompt?"
+    assert grade_free(cidp, q, "a search for lymphoma, infection or sarcoid").correct
+    # A clause saying the opposite of the question's premise ("better" for "worse") is
+    # about another question, though it names the learner's words.
+    assert not grade_free(cidp, "What predicts a worse outcome in CIDP?",
+                          "younger age at onset").correct  # fmt: skip
+
+
+def test_a_clause_relating_the_asked_things_the_other_way_round_is_not_the_reference() -> None:
+    pmr = Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+    q = "What proportion of patients with PMR develop GCA?"
+    # "40 to 50 percent of patients with GCA have symptoms of PMR" answers the converse.
+    assert not grade_free(pmr, q, "40 to 50 percent").correct
+    steroids = "How long do most patients need steroid treatment for PMR?"
+    assert grade_free(pmr, steroids, "somewhere between 12 and 24 months").correct
