@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -22,6 +22,7 @@ from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
+from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
 from assistant.core.settings import AnswerSettings
@@ -106,9 +107,11 @@ class Answerer(QuestionWords):
         hits: list[Hit],
         focus: str | None = None,
         said: str = "",
+        skip: Sequence[str] = (),
     ) -> list[Scored]:
-        """Sentences of ``hits``, most likely to answer first (probability from the scorer)."""
-        rows, feats = self.features(question, qvec, hits, focus, said)
+        """Sentences of ``hits``, most likely to answer first (probability from the scorer);
+        those in ``skip`` are no candidates (nor the best the others are measured against)."""
+        rows, feats = self.features(question, qvec, hits, focus, said, skip)
         if not rows:
             return []
         probs = self.scorer.probability(feats)
@@ -126,6 +129,7 @@ class Answerer(QuestionWords):
         hits: list[Hit],
         focus: str | None = None,
         said: str = "",
+        skip: Sequence[str] = (),
     ) -> tuple[list[tuple[Chunk, int, int]], np.ndarray]:
         """The candidate sentences of ``hits`` and their feature rows (answering/features.py)."""
         question = self.topic_reference.sub(" ", question)
@@ -151,6 +155,8 @@ class Answerer(QuestionWords):
         for hit in hits:
             c = hit.chunk
             for j in range(len(c.sentences)):
+                if c.sentences[j] in skip:
+                    continue
                 rows.append((c, j, self.row_of[(c.position, j)]))
                 hit_of.append(hit)
         if not rows:
@@ -208,7 +214,11 @@ class Answerer(QuestionWords):
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
         said = " ".join(reading.history[-1].quotes) if focus and reading.history else ""
-        scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
+        # A follow-up is not told again what the last answer gave, unless nothing else answers.
+        given = already_given(reading, self.vocab)
+        scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
+        if given and (not scored or scored[0].score < self.scorer.answer_min):
+            scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
