@@ -32,7 +32,11 @@ from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
+from assistant.text.quantities import is_share_word, same_share, shares
 from assistant.text.tokens import stem
+
+# The term a sentence stating the share a question names has (no word of any text).
+SHARE_TERM = "%share"
 
 
 @dataclass
@@ -137,6 +141,13 @@ class Answerer(QuestionWords):
         qwords = self.vocab.question_words
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
+        # A share the question states ("one in five") is a term that a sentence giving it in
+        # figures ("15 to 20 percent") matches: as rare as any word, the figure is the point.
+        asked_shares = shares(focus or question)
+        if asked_shares:
+            # ... and its words ("one", "five") are not matched one by one.
+            q_terms = [t for t in q_terms if not is_share_word(t)] + [SHARE_TERM]
+            focus_terms.add(SHARE_TERM)
         q_pairs = [
             p for p in pairwise(self.matched_terms(question))
             if not (p[0] in qwords and p[1] in qwords)
@@ -171,6 +182,8 @@ class Answerer(QuestionWords):
                 mean = mean.mean(axis=0)
                 passage_sim[c.position] = float(mean @ qvec / (np.linalg.norm(mean) or 1.0))
             own = self.sentence_terms[r]
+            if asked_shares and same_share(asked_shares, c.sentences[j]):
+                own = own | {SHARE_TERM}
             ctx = self.context_terms[c.position]
             lex = sum(
                 self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)

@@ -24,3 +24,14 @@ def test_the_second_topic_of_a_question_gets_its_sentence(cidp: Assistant) -> No
     assert not answer.abstained
     assert any("response to IVIG" in c.quote for c in answer.citations), answer.answer
     assert "poor" in answer.answer
+
+
+def test_a_share_in_words_finds_the_figure(tmp_path_factory: pytest.TempPathFactory,
+                                           embedder: Embedder) -> None:
+    # "one in five" is the "15 to 20 percent" sentence (text/quantities.py same_share).
+    index = tmp_path_factory.mktemp("pmr") / "idx"
+    pmr = Assistant(Settings(corpus=REPO_ROOT / "eval" / "corpora" / "pmr", index=index),
+                    embedder=embedder)
+    answer = pmr.ask("roughly one in five pmr pts get gca?", backend="extractive")
+    assert not answer.abstained
+    assert "15 to 20 percent" in answer.answer, answer.answer
