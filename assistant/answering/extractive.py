@@ -278,17 +278,30 @@ class Answerer(QuestionWords):
         chosen = [best]
         words = len(best.sentence.split())
         floor = self.companion_floor(best)
-        vecs = self.index.sentence_vectors
         for s in scored[1:4]:
             if s.score < floor:
                 break
             if words + len(s.sentence.split()) > self.max_words:
                 continue
-            if any(float(vecs[s.row] @ vecs[c.row]) > self.settings.redundancy_max for c in chosen):
+            if self.redundant(s, chosen):
                 continue
             chosen.append(s)
             words += len(s.sentence.split())
         return chosen
+
+    def redundant(self, cand: Scored, chosen: list[Scored]) -> bool:
+        """Whether ``cand`` says again what ``chosen`` says: near one of them in meaning, and
+        most of its words' weight in words they already have. A sentence close in meaning but
+        mostly new words ("in this variant corticosteroids may cause deterioration" after
+        "corticosteroids should be avoided in motor X") adds a fact: not redundant."""
+        vecs = self.index.sentence_vectors
+        if not any(float(vecs[cand.row] @ vecs[c.row]) > self.settings.redundancy_max
+                   for c in chosen):  # fmt: skip
+            return False
+        own = self.sentence_terms[cand.row]
+        have = set().union(*(self.sentence_terms[c.row] for c in chosen))
+        new = sum(self.weight(t) for t in own - have) / (sum(self.weight(t) for t in own) or 1.0)
+        return new < self.settings.redundancy_new_share
 
     def decline(
         self, reading: Reading, unmentioned: list[str], hits: list[Hit], closest: bool

@@ -35,3 +35,12 @@ def test_a_share_in_words_finds_the_figure(tmp_path_factory: pytest.TempPathFact
     answer = pmr.ask("roughly one in five pmr pts get gca?", backend="extractive")
     assert not answer.abstained
     assert "15 to 20 percent" in answer.answer, answer.answer
+
+
+def test_a_near_sentence_adding_a_fact_is_not_dropped_as_redundant(cidp: Assistant) -> None:
+    # The two motor-CIDP steroid sentences are close in meaning (cosine > 0.8), but the second
+    # is mostly new words (the variant, the deterioration): both are cited.
+    answer = cidp.ask("steroids in motor cidp - ok or not?", backend="extractive")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "avoided or used with caution" in quotes, answer.answer
+    assert "may cause deterioration" in quotes, answer.answer
