@@ -1,8 +1,8 @@
 """What a follow-up would only be told again: the last answer's sentences that take up nothing
 the follow-up newly asks.
 
-"Starting pred - when do we taper?" then "and what happens when we wean it?": the sentence that
-answered the first question still matches the second's words best (prednisone, taper), and
+"Starting drug X - when do we taper?" then "and what happens when we wean it?": the sentence that
+answered the first question still matches the second's words best (the drug, taper), and
 given again it answers nothing new. A follow-up asks something the last answer did not give:
 a sentence of that answer stays a candidate only when it names a word the follow-up adds (one
 not in the earlier question, nor the referent its "it" was read as; a question word counts:
