@@ -27,6 +27,7 @@ from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
+from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
@@ -37,6 +38,7 @@ from assistant.text.tokens import stem
 
 # The term a sentence stating the share a question names has (no word of any text).
 SHARE_TERM = "%share"
+CUE_TERM = "%cue:"
 
 
 @dataclass
@@ -148,6 +150,13 @@ class Answerer(QuestionWords):
             # ... and its words ("one", "five") are not matched one by one.
             q_terms = [t for t in q_terms if not is_share_word(t)] + [SHARE_TERM]
             focus_terms.add(SHARE_TERM)
+        # So is a kind of question ("outlook"), which a sentence saying one of its answering
+        # phrases ("self-limiting") has (domain/cues.py); the asking words are its term.
+        cues = asked(self.vocab.cues, focus or question)
+        for cue, phrases in cues:
+            said_as = {t for p in phrases for t in self.vocab.terms(p)}
+            q_terms = [t for t in q_terms if t not in said_as] + [CUE_TERM + cue.kind]
+            focus_terms.add(CUE_TERM + cue.kind)
         q_pairs = [
             p for p in pairwise(self.matched_terms(question))
             if not (p[0] in qwords and p[1] in qwords)
@@ -184,6 +193,9 @@ class Answerer(QuestionWords):
             own = self.sentence_terms[r]
             if asked_shares and same_share(asked_shares, c.sentences[j]):
                 own = own | {SHARE_TERM}
+            for cue, _ in cues:
+                if cue.says.search(c.sentences[j]) or cue.asks.search(c.sentences[j]):
+                    own = own | {CUE_TERM + cue.kind}
             ctx = self.context_terms[c.position]
             lex = sum(
                 self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)

@@ -44,3 +44,22 @@ def test_a_near_sentence_adding_a_fact_is_not_dropped_as_redundant(cidp: Assista
     quotes = " ".join(c.quote for c in answer.citations)
     assert "avoided or used with caution" in quotes, answer.answer
     assert "may cause deterioration" in quotes, answer.answer
+
+
+def test_an_outlook_question_finds_the_prognosis_sentences(cidp: Assistant) -> None:
+    # "outlook" shares no word with "complete remission" or "severe disability": the cue
+    # words of the general pack bring that passage into the word search (domain/cues.py).
+    answer = cidp.ask("cidp prognosis long term?", backend="extractive")
+    hits = " ".join(h.chunk.text for h in answer.retrieved)
+    assert "complete remission" in hits
+
+
+def test_an_outlook_question_is_answered_by_self_limiting(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> None:
+    # "long term" matches a long-term steroid sentence word for word; "self-limiting" answers.
+    index = tmp_path_factory.mktemp("pmr2") / "idx"
+    pmr = Assistant(Settings(corpus=REPO_ROOT / "eval" / "corpora" / "pmr", index=index),
+                    embedder=embedder)
+    answer = pmr.ask("pmr long term outlook?", backend="extractive")
+    assert "self-limiting" in answer.answer, answer.answer
