@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -19,22 +19,26 @@ import numpy as np
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
 from assistant.answering.conversation import CONTEXT_LABEL
-from assistant.answering.coverage import Unit, cover, units_of
+from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
+from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
+from assistant.answering.wording import WORD, QuestionWords
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
+from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
-from assistant.text.equivalents import shared_start
-from assistant.text.quantities import spell_numbers
-from assistant.text.tokens import STOPWORDS, stem
+from assistant.text.quantities import is_share_word, same_share, shares
+from assistant.text.tokens import stem
 
-_WORD = re.compile(r"[^\W\d_][\w'-]*")
+# The term a sentence stating the share a question names has (no word of any text).
+SHARE_TERM = "%share"
+CUE_TERM = "%cue:"
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Scored:
     features: np.ndarray | None = None
 
 
-class Answerer:
+class Answerer(QuestionWords):
     """Composes cited answers from one index's sentences."""
 
     def __init__(
@@ -92,7 +96,7 @@ class Answerer:
         # Every word the passages use, stemmed as it stands: a word inside a term read as one
         # ("juvenile" in "Juvenile dermatomyositis (JDM)", "intravenous" in a drug's name) is
         # still a word the corpus mentions, and a question using it is not told otherwise.
-        self.corpus_words = {stem(w.lower()) for text in contexts for w in set(_WORD.findall(text))}
+        self.corpus_words = {stem(w.lower()) for text in contexts for w in set(WORD.findall(text))}
         self._by_prefix: dict[str, list[str]] = {}
         for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)
@@ -102,101 +106,6 @@ class Answerer:
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)
 
-    def known(self, term: str) -> str | None:
-        """The corpus term ``term`` stands for: itself, or one sharing a long prefix
-        ("diagnosi" ~ "diagnost"), since stemming leaves such pairs apart."""
-        if term in self.corpus_terms or term in self.corpus_words:
-            return term
-        if len(term) >= 6 and not term[0].isdigit():
-            for v in self._by_prefix.get(term[:5], ()):
-                if len(v) >= 6 and shared_start(term, v) >= 6:
-                    return v
-        return None
-
-    def unmentioned(self, question: str) -> tuple[list[str], int]:
-        """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
-        and how many topic words the question has (question and subject words aside).
-
-        A known term counts as one word ("blood pressure"); everyday words ("want") and verb
-        forms ("followed") are the question's frame, not a detail it asks for: never named.
-        """
-        from wordfreq import zipf_frequency
-
-        v = self.vocab
-        spans = v.canonical_spans(question)
-        units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
-        pos = 0
-        for m in re.finditer(r"[^\W\d_][\w'-]*", question):
-            if m.start() < pos:
-                continue
-            span = next(((s, e, t) for s, e, t in spans if s < m.end() and m.start() < e), None)
-            if span is not None:
-                units.append((question[span[0] : span[1]], [span[2]]))
-                pos = max(span[1], m.end())
-            else:
-                units.append((m.group(0), v.terms(m.group(0))))
-        groups: list[list[str]] = []
-        topic = 0
-        last = -2
-        for i, (typed, stems) in enumerate(units):
-            stems = [t for t in stems if t not in v.question_words and t not in v.subject_words]
-            if not stems:
-                continue
-            topic += 1
-            if all(self.known(t) for t in stems):
-                continue
-            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
-            if self.neighbours is not None and self.neighbours.near(typed):
-                continue
-            lower = typed.lower()
-            forms = {lower, lower[:-1] if lower.endswith("s") else lower}
-            # A number in words ("ten") is a value, written "10" in the text: not a topic.
-            if spell_numbers(lower) != lower:
-                continue
-            if lower.endswith("ed") or (
-                max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
-            ):
-                continue
-            if groups and last == i - 1:
-                groups[-1].append(typed)
-            else:
-                groups.append([typed])
-            last = i
-        return [" ".join(g) for g in groups], topic
-
-    def unanswered(self, reading: Reading, sentences: list[str]) -> list[str]:
-        """A follow-up's own topic words that no answer sentence takes up, in its words or in
-        others ("and in kids?" answered with adult doses)."""
-        v = self.vocab
-        have = {t for s in sentences for t in v.terms(s)}
-        words = [
-            w for w in re.findall(r"[^\W\d_][\w'-]*", reading.focus or "")
-            if (ts := [t for t in v.terms(w) if t not in v.question_words
-                       and t not in v.subject_words])
-            and not any(t in have or self.known(t) in have for t in ts)
-            and w.lower() not in (reading.referent or "").lower()
-        ]
-        return self.not_paraphrased(words, sentences)
-
-    def not_paraphrased(self, words: list[str], sentences: list[str]) -> list[str]:
-        """``words`` less those a word of ``sentences`` says in other words ("kids" for
-        "children", "imaging" for "MRI"): by embedding similarity of the single words."""
-        if not words or self.similar is None:
-            return words
-        own = {
-            w for s in sentences for w in re.findall(r"[A-Za-z][\w-]{2,}", s)
-            if w.lower() not in STOPWORDS
-        }
-        kept = []
-        for word in words:
-            best = max((self.similar(word, w) for w in own), default=0.0)
-            if best < self.settings.paraphrase_min:
-                kept.append(word)
-        return kept
-
-    def matched_terms(self, question: str) -> list[str]:
-        return list(dict.fromkeys(self.known(t) or t for t in self.vocab.terms(question)))
-
     def score_sentences(
         self,
         question: str,
@@ -204,9 +113,11 @@ class Answerer:
         hits: list[Hit],
         focus: str | None = None,
         said: str = "",
+        skip: Sequence[str] = (),
     ) -> list[Scored]:
-        """Sentences of ``hits``, most likely to answer first (probability from the scorer)."""
-        rows, feats = self.features(question, qvec, hits, focus, said)
+        """Sentences of ``hits``, most likely to answer first (probability from the scorer);
+        those in ``skip`` are no candidates (nor the best the others are measured against)."""
+        rows, feats = self.features(question, qvec, hits, focus, said, skip)
         if not rows:
             return []
         probs = self.scorer.probability(feats)
@@ -224,6 +135,7 @@ class Answerer:
         hits: list[Hit],
         focus: str | None = None,
         said: str = "",
+        skip: Sequence[str] = (),
     ) -> tuple[list[tuple[Chunk, int, int]], np.ndarray]:
         """The candidate sentences of ``hits`` and their feature rows (answering/features.py)."""
         question = self.topic_reference.sub(" ", question)
@@ -231,6 +143,20 @@ class Answerer:
         qwords = self.vocab.question_words
         q_terms = self.matched_terms(question)
         focus_terms = set(self.matched_terms(focus)) if focus else set(q_terms)
+        # A share the question states ("one in five") is a term that a sentence giving it in
+        # figures ("15 to 20 percent") matches: as rare as any word, the figure is the point.
+        asked_shares = shares(focus or question)
+        if asked_shares:
+            # ... and its words ("one", "five") are not matched one by one.
+            q_terms = [t for t in q_terms if not is_share_word(t)] + [SHARE_TERM]
+            focus_terms.add(SHARE_TERM)
+        # So is a kind of question ("outlook"), which a sentence saying one of its answering
+        # phrases ("self-limiting") has (domain/cues.py); the asking words are its term.
+        cues = asked(self.vocab.cues, focus or question)
+        for cue, phrases in cues:
+            said_as = {t for p in phrases for t in self.vocab.terms(p)}
+            q_terms = [t for t in q_terms if t not in said_as] + [CUE_TERM + cue.kind]
+            focus_terms.add(CUE_TERM + cue.kind)
         q_pairs = [
             p for p in pairwise(self.matched_terms(question))
             if not (p[0] in qwords and p[1] in qwords)
@@ -249,6 +175,8 @@ class Answerer:
         for hit in hits:
             c = hit.chunk
             for j in range(len(c.sentences)):
+                if c.sentences[j] in skip:
+                    continue
                 rows.append((c, j, self.row_of[(c.position, j)]))
                 hit_of.append(hit)
         if not rows:
@@ -263,6 +191,11 @@ class Answerer:
                 mean = mean.mean(axis=0)
                 passage_sim[c.position] = float(mean @ qvec / (np.linalg.norm(mean) or 1.0))
             own = self.sentence_terms[r]
+            if asked_shares and same_share(asked_shares, c.sentences[j]):
+                own = own | {SHARE_TERM}
+            for cue, _ in cues:
+                if cue.says.search(c.sentences[j]) or cue.asks.search(c.sentences[j]):
+                    own = own | {CUE_TERM + cue.kind}
             ctx = self.context_terms[c.position]
             lex = sum(
                 self.weight(t) * boost[t] * (1.0 if t in own else 0.5 if t in ctx else 0.0)
@@ -306,7 +239,11 @@ class Answerer:
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
         said = " ".join(reading.history[-1].quotes) if focus and reading.history else ""
-        scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
+        # A follow-up is not told again what the last answer gave, unless nothing else answers.
+        given = already_given(reading, self.vocab)
+        scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
+        if given and (not scored or scored[0].score < self.scorer.answer_min):
+            scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
@@ -348,31 +285,35 @@ class Answerer:
     def companion_floor(self, best: Scored) -> float:
         return max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)
 
-    def topic_units(self, question: str) -> list[Unit]:
-        """The question's topic words and the stems that say them (answering/coverage.py)."""
-        v = self.vocab
-        question = self.topic_reference.sub(" ", question.replace(CONTEXT_LABEL, ""))
-        terms = [t for t in self.matched_terms(question)
-                 if t not in v.question_words and t not in v.subject_words]
-        near = self.neighbours.near if self.neighbours else lambda _: []
-        return units_of(terms, _WORD.findall(question), v.terms, self.known, near)
-
     def select(self, scored: list[Scored]) -> list[Scored]:
         best = scored[0]
         chosen = [best]
         words = len(best.sentence.split())
         floor = self.companion_floor(best)
-        vecs = self.index.sentence_vectors
         for s in scored[1:4]:
             if s.score < floor:
                 break
             if words + len(s.sentence.split()) > self.max_words:
                 continue
-            if any(float(vecs[s.row] @ vecs[c.row]) > self.settings.redundancy_max for c in chosen):
+            if self.redundant(s, chosen):
                 continue
             chosen.append(s)
             words += len(s.sentence.split())
         return chosen
+
+    def redundant(self, cand: Scored, chosen: list[Scored]) -> bool:
+        """Whether ``cand`` says again what ``chosen`` says: near one of them in meaning, and
+        most of its words' weight in words they already have. A sentence close in meaning but
+        mostly new words ("in this variant corticosteroids may cause deterioration" after
+        "corticosteroids should be avoided in motor X") adds a fact: not redundant."""
+        vecs = self.index.sentence_vectors
+        if not any(float(vecs[cand.row] @ vecs[c.row]) > self.settings.redundancy_max
+                   for c in chosen):  # fmt: skip
+            return False
+        own = self.sentence_terms[cand.row]
+        have = set().union(*(self.sentence_terms[c.row] for c in chosen))
+        new = sum(self.weight(t) for t in own - have) / (sum(self.weight(t) for t in own) or 1.0)
+        return new < self.settings.redundancy_new_share
 
     def decline(
         self, reading: Reading, unmentioned: list[str], hits: list[Hit], closest: bool

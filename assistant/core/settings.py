@@ -148,6 +148,8 @@ class AnswerSettings(BaseSettings):
     neighbour_drug_min: float = 0.9
     # A sentence joins an answer only when less similar than this to every one already chosen.
     redundancy_max: float = 0.8
+    # ... unless at least this share of its words' weight (idf) is in words they do not have.
+    redundancy_new_share: float = 0.5
     # Only the last turns matter to a follow-up (a client sends its history back: bounded).
     history_turns: int = 8
 

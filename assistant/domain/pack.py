@@ -94,6 +94,14 @@ class Descriptor(_Strict):
     accept: list[str] = Field(default_factory=list)
 
 
+class CueSpec(_Strict):
+    """A kind of question: the phrases that ask it, and those in which texts answer it."""
+
+    kind: str
+    asks: list[str]
+    says: list[str]
+
+
 class DomainPack(_Strict):
     subject: Subject | None = None
     terms: list[Term] = Field(default_factory=list)
@@ -103,6 +111,7 @@ class DomainPack(_Strict):
     question_words: list[str] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     descriptors: list[Descriptor] = Field(default_factory=list)
+    cues: list[CueSpec] = Field(default_factory=list)  # domain/cues.py
     # What clinicians type → what texts write, whole words: any case, or this case only.
     rewrites: dict[str, str] = Field(default_factory=dict)
     rewrites_exact: dict[str, str] = Field(default_factory=dict)

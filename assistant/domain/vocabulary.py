@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.core.errors import CorpusError
+from assistant.domain.cues import Cue, compile_cues
 from assistant.domain.matching import Alternation
 from assistant.domain.pack import (
     DomainPack,
@@ -87,6 +88,7 @@ class Vocabulary:
     question_words: frozenset[str] = frozenset()
     topics: dict[str, list[str]] = field(default_factory=dict)
     descriptors: list[tuple[str, list[str]]] = field(default_factory=list)
+    cue_specs: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
     rewrites: dict[str, str] = field(default_factory=dict)  # lower-case key: any case
     rewrites_exact: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # lower-case name → its kind ("drug")
@@ -121,6 +123,7 @@ class Vocabulary:
             r"\b(?:" + "|".join(phrase_pattern(n) for n in names) + r")\b" if names else "(?!)",
             re.IGNORECASE,
         )
+        self.cues: list[Cue] = compile_cues(self.cue_specs, phrase_pattern)
         self._terms_cache: dict[tuple[str, bool], list[str]] = {}
         self._spans_cache: dict[str, list[tuple[int, int, str]]] = {}
         self._entities_cache: dict[str, list[tuple[str, str]]] = {}
@@ -254,6 +257,7 @@ class Vocabulary:
             question_words=self.question_words,
             topics=self.topics,
             descriptors=self.descriptors,
+            cue_specs=self.cue_specs,
             rewrites=self.rewrites,
             rewrites_exact=self.rewrites_exact,
             names=self.names,
@@ -286,6 +290,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
     abbreviations: dict[str, str] = {}
     topics: dict[str, list[str]] = {}
     descriptors: dict[str, list[str]] = {}
+    cues: dict[str, tuple[list[str], list[str]]] = {}
     question_words: set[str] = set()
     subject_words: set[str] = set()
     rewrites: dict[str, str] = {}
@@ -301,6 +306,10 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
             topics.setdefault(topic.name, []).extend(topic.words)
         for d in pack.descriptors:
             descriptors[d.word] = [d.word, *d.accept]
+        for c in pack.cues:
+            asks, says = cues.setdefault(c.kind, ([], []))
+            asks.extend(c.asks)
+            says.extend(c.says)
         question_words.update(pack.question_words)
         rewrites.update({k.lower(): v for k, v in pack.rewrites.items()})
         rewrites_exact.update(pack.rewrites_exact)
@@ -327,6 +336,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         examples=examples,
         topics=topics,
         descriptors=list(descriptors.items()),
+        cue_specs=[(k, a, s) for k, (a, s) in cues.items()],
         subject_nouns=nouns,
         rewrites=rewrites,
         rewrites_exact=rewrites_exact,

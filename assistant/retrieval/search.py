@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.core.settings import RetrievalSettings
 from assistant.core.types import Hit, Mode
+from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
 from assistant.store.embed import Embedder
@@ -87,6 +88,11 @@ class Searcher:
         q = [t for t in self.vocab.terms(query) if t in self.known]
         q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
         q += [t for t in self.stand_ins(query) if t not in q]
+        # A kind of question ("outlook?") is answered in words it does not use ("remission"):
+        # the word search looks for those too (domain/cues.py).
+        for cue, _ in asked(self.vocab.cues, query):
+            said = [t for w in cue.says_words for t in self.vocab.terms(w)]
+            q += [t for t in dict.fromkeys(said) if t in self.known and t not in q]
         if not q:
             return []
         depth = min(depth, len(self.chunks))

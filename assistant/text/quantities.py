@@ -176,6 +176,41 @@ def shares(text: str) -> set[float]:
     return out
 
 
+_PCT_RANGE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.I
+)
+# A share said in other words is near the figure: "one in five" for "15 to 20 percent", "a
+# third" for "30%". Within this many points, or this part of the share, it is the same.
+SHARE_POINTS = 3.0
+SHARE_PART = 0.15
+
+
+def is_share_word(word: str) -> bool:
+    """A word that is part of how a share is said ("one", "five", "third", "half", "in"
+    aside): when the share is matched as a whole, its words are not matched one by one."""
+    low = word.lower().rstrip("s")
+    return low in _PARTS or low in ("one", "a") or spell_numbers(low) != low or low.isdigit()
+
+
+def share_spans(text: str) -> list[tuple[float, float]]:
+    """The percentages ``text`` states as (low, high): a range gives both ends, a single
+    value (however written: "40%", "two in five", "a third") is its own low and high."""
+    text = spell_numbers(text)
+    spans = [(float(m.group(1)), float(m.group(2))) for m in _PCT_RANGE.finditer(text)]
+    return spans + [(v, v) for v in shares(text)]
+
+
+def same_share(asked: set[float], text: str) -> bool:
+    """Whether ``text`` states a share near one of ``asked`` (percentages): inside a range it
+    gives or near a value, so "one in five" finds "About 15 to 20 percent of patients"."""
+    for lo, hi in share_spans(text):
+        for a in asked:
+            slack = max(SHARE_POINTS, SHARE_PART * a)
+            if lo - slack <= a <= hi + slack:
+                return True
+    return False
+
+
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
 _EVERY = re.compile(
     r"\bevery\s+(other|second|\d+(?:\.\d+)?)?(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?"

@@ -108,3 +108,13 @@ def test_a_terse_question_naming_nothing_leans_on_the_last_turn() -> None:
 def test_a_number_in_words_is_not_named_as_unmentioned(assistant: Assistant) -> None:
     words, _ = assistant.pipeline.answerer.unmentioned("taper once down at ten mg - how fast?")
     assert not any("ten" in w.split() for w in words), words
+
+
+def test_a_follow_up_asking_something_new_is_not_told_the_last_answer_again(
+    assistant: Assistant,
+) -> None:
+    # The taper sentence matches "wean it" best; what happens on weaning is another sentence.
+    history: list[Turn] = []
+    first = turn(assistant, "starting pred for imnm, when do we taper?", history)
+    second = turn(assistant, "and what happens when we wean it?", history)
+    assert "relapse" in second and second != first, second

@@ -89,3 +89,27 @@ def test_the_checker_fails_closed_on_synonyms_it_does_not_know() -> None:
 )
 def test_frequencies_are_days_between_times(text: str, days: set[float]) -> None:
     assert frequencies(text) == days
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "same"),
+    [
+        ("one in five", "About 15 to 20 percent of patients develop it.", True),
+        ("1 in 5", "15-20% develop it.", True),
+        ("a third", "About 30% relapse.", True),
+        ("half of them", "40 to 50 percent have symptoms.", True),
+        ("two thirds", "About 15 to 20 percent of patients develop it.", False),
+        ("one in ten", "About a quarter reach remission.", False),
+    ],
+)
+def test_a_share_in_words_matches_the_figure_near_it(asked: str, text: str, same: bool) -> None:
+    from assistant.text.quantities import same_share, shares
+
+    assert same_share(shares(asked), text) is same
+
+
+def test_the_words_of_a_share_are_share_words() -> None:
+    from assistant.text.quantities import is_share_word
+
+    assert all(is_share_word(w) for w in ("one", "five", "third", "thirds", "half", "10"))
+    assert not any(is_share_word(w) for w in ("patients", "relapse", "gca"))

@@ -1,0 +1,42 @@
+"""What a follow-up would only be told again: the last answer's sentences that take up nothing
+the follow-up newly asks.
+
+"Starting drug X - when do we taper?" then "and what happens when we wean it?": the sentence that
+answered the first question still matches the second's words best (the drug, taper), and
+given again it answers nothing new. A follow-up asks something the last answer did not give:
+a sentence of that answer stays a candidate only when it names a word the follow-up adds (one
+not in the earlier question, nor the referent its "it" was read as; a question word counts:
+"and tx for them?" asks for the treatment the last answer may already have named), or gives the
+kind of value it asks for ("what dose?" after a sentence stating the dose). The answerer drops the
+others, unless nothing else then reaches its evidence threshold (answering/extractive.py).
+"""
+
+from __future__ import annotations
+
+from assistant.answering.features import Asks
+from assistant.core.types import Reading
+from assistant.domain.vocabulary import Vocabulary
+
+
+def already_given(reading: Reading, vocab: Vocabulary) -> list[str]:
+    """Sentences of the last answer that a follow-up would only be told again."""
+    if not reading.history or not reading.focus:
+        return []
+    last = reading.history[-1]
+    before = {
+        *vocab.terms(last.standalone_question or last.question),
+        *vocab.terms(reading.topic),
+        *vocab.terms(reading.referent or ""),
+    }
+    new = [
+        t for t in vocab.terms(reading.focus)
+        if t not in before and t not in vocab.subject_words
+    ]
+    asks = Asks.of(reading.focus)
+    given = []
+    for quote in last.quotes:
+        own = set(vocab.terms(quote))
+        if any(t in own for t in new) or asks.fit(quote)[0]:
+            continue
+        given.append(quote)
+    return given

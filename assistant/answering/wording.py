@@ -1,0 +1,138 @@
+"""Which words of a question the corpus says, in its words or in others: the part of the
+extractive answerer that reads the question against the corpus's vocabulary (kept apart from
+scoring and composing, answering/extractive.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answering.conversation import CONTEXT_LABEL
+from assistant.answering.coverage import Unit, units_of
+from assistant.core.settings import AnswerSettings
+from assistant.core.types import Reading
+from assistant.domain.vocabulary import Vocabulary
+from assistant.store.neighbours import Neighbours
+from assistant.text.equivalents import shared_start
+from assistant.text.quantities import spell_numbers
+from assistant.text.tokens import STOPWORDS
+
+WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+class QuestionWords:
+    """The question's words against the corpus's: set up by the answerer (its fields below)."""
+
+    settings: AnswerSettings
+    vocab: Vocabulary
+    neighbours: Neighbours | None
+    similar: Callable[[str, str], float] | None
+    corpus_terms: set[str]
+    corpus_words: set[str]
+    _by_prefix: dict[str, list[str]]
+    topic_reference: re.Pattern[str]
+
+    def known(self, term: str) -> str | None:
+        """The corpus term ``term`` stands for: itself, or one sharing a long prefix
+        ("diagnosi" ~ "diagnost"), since stemming leaves such pairs apart."""
+        if term in self.corpus_terms or term in self.corpus_words:
+            return term
+        if len(term) >= 6 and not term[0].isdigit():
+            for v in self._by_prefix.get(term[:5], ()):
+                if len(v) >= 6 and shared_start(term, v) >= 6:
+                    return v
+        return None
+
+    def unmentioned(self, question: str) -> tuple[list[str], int]:
+        """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
+        and how many topic words the question has (question and subject words aside).
+
+        A known term counts as one word ("blood pressure"); everyday words ("want") and verb
+        forms ("followed") are the question's frame, not a detail it asks for: never named.
+        """
+        from wordfreq import zipf_frequency
+
+        v = self.vocab
+        spans = v.canonical_spans(question)
+        units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
+        pos = 0
+        for m in re.finditer(r"[^\W\d_][\w'-]*", question):
+            if m.start() < pos:
+                continue
+            span = next(((s, e, t) for s, e, t in spans if s < m.end() and m.start() < e), None)
+            if span is not None:
+                units.append((question[span[0] : span[1]], [span[2]]))
+                pos = max(span[1], m.end())
+            else:
+                units.append((m.group(0), v.terms(m.group(0))))
+        groups: list[list[str]] = []
+        topic = 0
+        last = -2
+        for i, (typed, stems) in enumerate(units):
+            stems = [t for t in stems if t not in v.question_words and t not in v.subject_words]
+            if not stems:
+                continue
+            topic += 1
+            if all(self.known(t) for t in stems):
+                continue
+            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
+            if self.neighbours is not None and self.neighbours.near(typed):
+                continue
+            lower = typed.lower()
+            forms = {lower, lower[:-1] if lower.endswith("s") else lower}
+            # A number in words ("ten") is a value, written "10" in the text: not a topic.
+            if spell_numbers(lower) != lower:
+                continue
+            if lower.endswith("ed") or (
+                max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
+            ):
+                continue
+            if groups and last == i - 1:
+                groups[-1].append(typed)
+            else:
+                groups.append([typed])
+            last = i
+        return [" ".join(g) for g in groups], topic
+
+    def unanswered(self, reading: Reading, sentences: list[str]) -> list[str]:
+        """A follow-up's own topic words that no answer sentence takes up, in its words or in
+        others ("and in kids?" answered with adult doses)."""
+        v = self.vocab
+        have = {t for s in sentences for t in v.terms(s)}
+        words = [
+            w for w in re.findall(r"[^\W\d_][\w'-]*", reading.focus or "")
+            if (ts := [t for t in v.terms(w) if t not in v.question_words
+                       and t not in v.subject_words])
+            and not any(t in have or self.known(t) in have for t in ts)
+            and w.lower() not in (reading.referent or "").lower()
+        ]
+        return self.not_paraphrased(words, sentences)
+
+    def not_paraphrased(self, words: list[str], sentences: list[str]) -> list[str]:
+        """``words`` less those a word of ``sentences`` says in other words ("kids" for
+        "children", "imaging" for "MRI"): by embedding similarity of the single words."""
+        if not words or self.similar is None:
+            return words
+        own = {
+            w for s in sentences for w in re.findall(r"[A-Za-z][\w-]{2,}", s)
+            if w.lower() not in STOPWORDS
+        }
+        kept = []
+        for word in words:
+            best = max((self.similar(word, w) for w in own), default=0.0)
+            if best < self.settings.paraphrase_min:
+                kept.append(word)
+        return kept
+
+    def matched_terms(self, question: str) -> list[str]:
+        return list(dict.fromkeys(self.known(t) or t for t in self.vocab.terms(question)))
+
+    def topic_units(self, question: str) -> list[Unit]:
+        """The question's topic words and the stems that say them (answering/coverage.py)."""
+        v = self.vocab
+        question = self.topic_reference.sub(" ", question.replace(CONTEXT_LABEL, ""))
+        terms = [t for t in self.matched_terms(question)
+                 if t not in v.question_words and t not in v.subject_words]
+        near = self.neighbours.near if self.neighbours else lambda _: []
+        return units_of(terms, WORD.findall(question), v.terms, self.known, near)

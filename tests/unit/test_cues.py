@@ -1,0 +1,28 @@
+"""Kinds of question and the words texts answer them in (domain/cues.py, [[cues]] in the
+general pack)."""
+
+from __future__ import annotations
+
+from assistant.domain.cues import asked
+from assistant.domain.vocabulary import general_vocabulary
+
+
+def test_an_outlook_question_asks_the_prognosis_kind_answered_by_self_limiting() -> None:
+    cues = general_vocabulary().cues
+    found = asked(cues, "what's the outlook w/ this long term")
+    assert [c.kind for c, _ in found] == ["prognosis"]
+    cue, phrases = found[0]
+    assert phrases == ["outlook"]
+    assert cue.says.search("It is usually a self-limiting condition.")
+    assert cue.says.search("A quarter reach complete remission.")
+    assert not cue.says.search("Start prednisolone 15 mg daily.")
+
+
+def test_a_question_of_no_kind_asks_none() -> None:
+    assert asked(general_vocabulary().cues, "what dose of methotrexate?") == []
+
+
+def test_mixed_up_with_asks_the_differential_kind() -> None:
+    found = asked(general_vocabulary().cues, "which one gets mixed up with it most?")
+    assert [c.kind for c, _ in found] == ["differential"]
+    assert found[0][0].says.search("the condition most often mistaken for it")

@@ -1,0 +1,37 @@
+"""A follow-up is not told again what the last answer gave (answering/repeats.py)."""
+
+from __future__ import annotations
+
+from assistant.answering.repeats import already_given
+from assistant.core.types import Reading, Turn
+from assistant.domain.vocabulary import general_vocabulary
+
+TAPER = "Start prednisolone at 20 mg daily and taper after four weeks."
+RELAPSE = "Relapse is common when the dose is reduced."
+
+
+def _reading(focus: str, referent: str | None = "prednisolone") -> Reading:
+    last = Turn(question="starting prednisolone, when do we taper?", quotes=[TAPER])
+    return Reading(
+        question=focus, standalone=f"{focus} (context: {last.question})", focus=focus,
+        topic=last.question, search_text=focus, history=[last], referent=referent,
+        k=5, candidates=8,
+    )  # fmt: skip
+
+
+def test_a_follow_up_asking_something_new_drops_the_last_answer() -> None:
+    # "wean" is read as "taper", already asked: "what happens" is what is new.
+    assert already_given(_reading("and what happens when we wean prednisolone?"),
+                         general_vocabulary()) == [TAPER]  # fmt: skip
+
+
+def test_a_sentence_giving_the_value_asked_or_a_new_word_stays() -> None:
+    vocab = general_vocabulary()
+    assert already_given(_reading("what dose?", None), vocab) == []  # the dose is given
+    assert already_given(_reading("and how many weeks?", None), vocab) == []
+    assert already_given(_reading("and is it daily?", None), vocab) == []
+
+
+def test_no_follow_up_no_drop() -> None:
+    r = _reading("and what happens when we wean prednisolone?").model_copy(update={"focus": None})
+    assert already_given(r, general_vocabulary()) == []
