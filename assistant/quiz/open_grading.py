@@ -37,6 +37,7 @@ from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
 from assistant.text.polarity import OPPOSITES, neutralise
 from assistant.text.quantities import (
+    decade_within,
     frequencies,
     quantities,
     same_time,
@@ -336,6 +337,8 @@ class OpenGrader:
                 return 1.0
             if matched:
                 return 0.5
+        if exp.kind == "number" and decade_within(said, exp.focus):
+            return 1.0  # "in their seventies" for "between 70 and 80 years"
         if exp.kind == "number":
             mine = quantities(said)
             values = {n for n, _ in mine}

@@ -3,8 +3,8 @@
 "Which two blood tests ...", "name the three ...", "what is X and what is given alongside it"
 ask for more than one thing: an answer that names one of them is partly right, however right
 that one is. A plural ask without a number ("what are the first-line treatments") asks for
-what the source lists in answer: "immunoglobulin, corticosteroids or plasma exchange" are
-three, and two of them are part of the answer.
+what the source lists in answer: when it lists three ("A, B or C"), two of them are part of
+the answer.
 """
 
 from __future__ import annotations
