@@ -19,6 +19,17 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.asks import (
+    ASKS_DRUG,
+    ASKS_NUMBER,
+    ASKS_SCALE,
+    ASKS_TERM,
+    ASKS_TIME,
+    ASKS_TWO,
+    ASKS_WHY,
+    BECAUSE,
+    UNIT_ASKED,
+)
 from assistant.quiz.guards import (
     SCALED,
     drops_negation,
@@ -49,28 +60,6 @@ from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
 from assistant.text.tokens import stem
 
-ASKS_TERM = re.compile(
-    r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
-    r"steroids?|antibod\w*|tests?|treatments?|therap(?:y|ies)|options?|subtypes?|subclass\w*|"
-    r"investigations?|scans?|imaging|type)\b|^\s*(?:name|list)\b",
-    re.I,
-)
-ASKS_NUMBER = re.compile(
-    r"\b(how much|dose|dosage|how many|how often|how long|what share|what proportion|"
-    r"percentage|percent|what age|how old|which age|interval|ratio|score)\b|%", re.I
-)
-ASKS_TIME = re.compile(r"\b(?:within what|how soon|after how long|what time)\b", re.I)
-ASKS_SCALE = re.compile(
-    r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
-    r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
-    r"favou?rable|unfavou?rable|good or bad)\b|"
-    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low|"
-    r"slow|rapid|fast|quick)\b",
-    re.I,
-)
-# "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
-ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
-                       re.I)
 # Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
 # opposites' and the equivalents' (general language a text may never use: "rarely").
 GRADING_WORDS = sorted(
@@ -104,21 +93,6 @@ class Expected:
     asked: set[str] = field(default_factory=set)  # the question's content stems
 
 
-ASKS_TWO = re.compile(
-    r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
-    r"\band (?:on|in|for|with|after|before)\b",
-    re.I,
-)
-ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
-BECAUSE = re.compile(r"\b(?:because|since|as|due to|so that)\b\s*(.+)$", re.I)
-# What kind of unit a number question asks for.
-UNIT_ASKED = [
-    (re.compile(r"\b(how long|duration|how many (?:days|weeks|months|years)|when)\b", re.I),
-     "time"),
-    (re.compile(r"\b(what share|what proportion|percent|percentage|how many patients|"
-                r"what fraction)\b|%", re.I), "share"),
-    (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
-]
 # "steroid-sparing agent", "drug-free interval": the term describes another thing.
 _MODIFIER = re.compile(
     r"\b[\w-]+-(?:sparing|free|naive|naïve|refractory|resistant|dependent)\b", re.I

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from assistant.core.types import Chunk, Citation
 from assistant.domain.learned import CorpusWords
+from assistant.quiz.asks import ASKS_NUMBER, ASKS_TIME
 from assistant.quiz.guards import opposite
 from assistant.quiz.items import Grade
-from assistant.quiz.open_grading import _RELATIVE, ASKS_NUMBER, ASKS_TIME, OpenGrader
+from assistant.quiz.open_grading import _RELATIVE, OpenGrader
 from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
 from assistant.text.scales import agree
