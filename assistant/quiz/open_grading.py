@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.antecedent import resolve
 from assistant.quiz.asks import (
     ASKS_DRUG,
     ASKS_NUMBER,
@@ -247,6 +248,8 @@ class OpenGrader:
         self, question: str, answer: str, reference: str, citations: list[Citation]
     ) -> Grade:
         passage = citations[0].text if citations else reference
+        # "In adults it is ...": the thing to name is the one the sentence before names.
+        reference = resolve(reference, passage)
         exp = self.expected(question, reference, passage)
         said = self.read(answer)
         problems: list[str] = []
