@@ -47,7 +47,7 @@ from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, w
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
-from assistant.text.polarity import OPPOSITES, neutralise
+from assistant.text.polarity import OPPOSITES, neutralise, read_lack
 from assistant.text.quantities import (
     decade_within,
     frequencies,
@@ -251,7 +251,7 @@ class OpenGrader:
         # "In adults it is ...": the thing to name is the one the sentence before names.
         reference = resolve(reference, passage)
         exp = self.expected(question, reference, passage)
-        said = self.read(answer)
+        said = read_lack(self.read(answer), exp.focus)
         problems: list[str] = []
         score = self._credit(exp, said, question)
         # A yes or a no to a question the source answers outright says it all, or contradicts.
