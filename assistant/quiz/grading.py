@@ -22,6 +22,7 @@ from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.quiz.open_grading import OpenGrader
 from assistant.quiz.plural import capped
 from assistant.quiz.references import SEARCH_K, cite, wider_grade
+from assistant.text.answer_types import cue_words
 from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import split_sentences
 
@@ -254,6 +255,12 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     # The answer may be stated by a sentence the answer did not cite first: of the cited
     # passages or the searcher's top ones, when it is about the question (quiz/references.py).
     hits = [cite(h.chunk, "") for h in assistant.search(question, k=SEARCH_K)]
+    # The words a kind of answer asked is given in find sentences sharing none of the
+    # question's ("men", "women" for the sex ratio; text/answer_types.toml).
+    cues = cue_words(grader.stems(grader.read(question)), grader.stems)
+    if cues:
+        more = assistant.search(question + " " + " ".join(cues), k=SEARCH_K)
+        hits += [cite(h.chunk, "") for h in more]
     return wider_grade(grader, question, answer, best, reference,
                        [*grounded.citations, *hits], grader.similarity)  # fmt: skip
 

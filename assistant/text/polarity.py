@@ -44,6 +44,8 @@ OPPOSITES: list[tuple[list[str], list[str]]] = [
      ["improve", "improves", "improved", "improvement", "recover", "recovers", "recovered",
       "recovery", "resolve", "resolves", "resolved"]),
     (["slow", "slowly", "gradual", "gradually"], ["rapid", "rapidly", "fast", "quick", "quickly"]),
+    # A sex ratio or a risk: "equally" is not "twice as often".
+    (["equally", "equal", "evenly"], ["twice", "double", "doubled", "thrice", "tripled"]),
 ]  # fmt: skip
 
 # Phrases holding a negation word that state a plain fact, read as that fact.
