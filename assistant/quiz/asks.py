@@ -45,3 +45,7 @@ UNIT_ASKED = [
                 r"what fraction)\b|%", re.I), "share"),
     (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
 ]
+# A condition: a source clause stating one ("If there is little response, ..."), and a
+# question whose premise is one ("what should be done if ..."; not "when is it given?").
+CONDITION = re.compile(r"^\s*(?:if|when|whenever|once|unless)\b", re.I)
+ASKS_IF = re.compile(r"^\s*\S.*\b(?:if|when|once|unless)\b", re.I)

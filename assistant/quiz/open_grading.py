@@ -22,6 +22,7 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.antecedent import resolve
 from assistant.quiz.asks import (
     ASKS_DRUG,
+    ASKS_IF,
     ASKS_NUMBER,
     ASKS_SCALE,
     ASKS_TERM,
@@ -29,6 +30,7 @@ from assistant.quiz.asks import (
     ASKS_TWO,
     ASKS_WHY,
     BECAUSE,
+    CONDITION,
     UNIT_ASKED,
 )
 from assistant.quiz.guards import (
@@ -194,6 +196,10 @@ class OpenGrader:
             rest = [p for p in parts if fit(p)[0] and self.stems(p) - asked
                     and not YES_NO_Q.search(q)]  # fmt: skip
             focus = max(rest, key=fit) if rest else reference
+        if CONDITION.match(focus) and ASKS_IF.search(q) and len(parts) > 1:
+            # "If there is little response ..., the diagnosis should be reconsidered": the
+            # clause stating the question's condition restates it; what follows answers.
+            focus = max((p for p in parts if p != focus), key=fit)
         why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
         if why:
             focus = why.group(1)  # a "why" is answered by the reason

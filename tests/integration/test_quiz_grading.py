@@ -409,3 +409,11 @@ def test_a_pronoun_subject_is_read_as_the_name_before_it() -> None:
     q = "Which antibody is strongly associated with cancer in adults with DM?"
     assert grade_free(dm, q, "anti-TIF1-gamma").correct
     assert not grade_free(dm, q, "anti-Mi-2").correct
+
+
+def test_the_clause_after_the_questions_condition_answers(pmr: Assistant) -> None:
+    # "If there is little or no response after one week, the diagnosis should be
+    # reconsidered": the "if" clause restates the question's condition.
+    q = "What should be done if there is little response to steroids after one week?"
+    assert grade_free(pmr, q, "the diagnosis should be reconsidered").correct
+    assert not grade_free(pmr, q, "increase the dose").correct
