@@ -33,6 +33,7 @@ from assistant.quiz.asks import (
     CONDITION,
     UNIT_ASKED,
 )
+from assistant.quiz.comparison import from_asked_side
 from assistant.quiz.guards import (
     SCALED,
     drops_negation,
@@ -256,6 +257,8 @@ class OpenGrader:
         passage = citations[0].text if citations else reference
         # "In adults it is ...": the thing to name is the one the sentence before names.
         reference = resolve(reference, passage)
+        if ASKS_SCALE.search(question):  # "more common than in adults" asked of adults
+            reference = from_asked_side(reference, question)
         exp = self.expected(question, reference, passage)
         said = read_lack(self.read(answer), exp.focus)
         problems: list[str] = []

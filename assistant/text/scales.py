@@ -16,7 +16,10 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
     "frequency": [
         (0, ["never", "not at all"]),
         (1, ["rare", "rarely", "seldom", "uncommon", "uncommonly", "infrequent", "infrequently",
-             "unusual", "unusually", "hardly ever", "almost never", "very few"]),
+             "unusual", "unusually", "hardly ever", "almost never", "very few",
+             # A comparison's lower side: "less common than in children" leans rare.
+             "less common", "less commonly", "less frequent", "less frequently", "less often",
+             "rarer"]),
         (2, ["occasional", "occasionally", "sometimes", "some", "a minority", "few"]),
         (3, ["often", "frequent", "frequently", "common", "commonly", "usual", "usually",
              "many", "most", "typically", "a lot", "majority", "regularly"]),

@@ -417,3 +417,10 @@ def test_the_clause_after_the_questions_condition_answers(pmr: Assistant) -> Non
     q = "What should be done if there is little response to steroids after one week?"
     assert grade_free(pmr, q, "the diagnosis should be reconsidered").correct
     assert not grade_free(pmr, q, "increase the dose").correct
+
+
+def test_a_comparison_is_graded_from_the_side_asked_about() -> None:
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "How common is calcinosis in adults with DM?"
+    assert grade_free(dm, q, "uncommon").correct
+    assert not grade_free(dm, q, "very common in adults").correct
