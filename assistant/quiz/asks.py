@@ -21,7 +21,7 @@ ASKS_NUMBER = re.compile(
 ASKS_TIME = re.compile(r"\b(?:within what|how soon|after how long|what time)\b", re.I)
 ASKS_SCALE = re.compile(
     r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
-    r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
+    r"how quick\w*|how fast|how rapid\w*|how slow\w*|how long|"
     r"favou?rable|unfavou?rable|good or bad)\b|"
     r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low|"
     r"slow|rapid|fast|quick)\b",

@@ -424,3 +424,9 @@ def test_a_comparison_is_graded_from_the_side_asked_about() -> None:
     q = "How common is calcinosis in adults with DM?"
     assert grade_free(dm, q, "uncommon").correct
     assert not grade_free(dm, q, "very common in adults").correct
+
+
+def test_how_long_a_benefit_lasts_is_graded_on_the_duration_scale(cidp: Assistant) -> None:
+    q = "How long does the benefit of plasma exchange last?"
+    assert grade_free(cidp, q, "it fades after a few weeks").correct
+    assert not grade_free(cidp, q, "the benefit is permanent").correct

@@ -24,3 +24,4 @@ def test_less_common_leans_rare_on_the_frequency_scale() -> None:
     turned = from_asked_side(SOURCE, "How common is calcinosis in adults?")
     assert agree("rare", turned) == (True, False)
     assert agree("it affects most adults", turned)[1]
+
