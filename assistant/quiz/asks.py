@@ -36,6 +36,8 @@ ASKS_TWO = re.compile(
     re.I,
 )
 ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
+# A purpose after a verb: "measured to look for", "given to prevent" (the verb is group 1).
+PURPOSE = re.compile(r"\b(\w+ed)\s+(?:in order\s+)?to\s+(.+)$", re.I)
 BECAUSE = re.compile(r"\b(?:because|since|as|due to|so that)\b\s*(.+)$", re.I)
 # What kind of unit a number question asks for.
 UNIT_ASKED = [

@@ -31,6 +31,7 @@ from assistant.quiz.asks import (
     ASKS_WHY,
     BECAUSE,
     CONDITION,
+    PURPOSE,
     UNIT_ASKED,
 )
 from assistant.quiz.comparison import from_asked_side
@@ -201,9 +202,12 @@ class OpenGrader:
             # "If there is little response ..., the diagnosis should be reconsidered": the
             # clause stating the question's condition restates it; what follows answers.
             focus = max((p for p in parts if p != focus), key=fit)
-        why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
-        if why:
-            focus = why.group(1)  # a "why" is answered by the reason
+        # A "why" is answered by the reason, or by the purpose of the question's own verb
+        # ("measured to look for myeloma" for "why are they measured?").
+        why = BECAUSE.search(reference) or next((m for m in PURPOSE.finditer(reference)
+                                                 if self.stems(m.group(1)) & asked), None)
+        if why and ASKS_WHY.search(q):
+            focus = why.group(why.lastindex or 1)
         q_terms = self.terms_of(q)
 
         def new_terms(text: str) -> dict[str, str]:

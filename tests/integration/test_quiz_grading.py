@@ -430,3 +430,10 @@ def test_how_long_a_benefit_lasts_is_graded_on_the_duration_scale(cidp: Assistan
     q = "How long does the benefit of plasma exchange last?"
     assert grade_free(cidp, q, "it fades after a few weeks").correct
     assert not grade_free(cidp, q, "the benefit is permanent").correct
+
+
+def test_a_why_is_answered_by_the_purpose_of_the_questions_verb(pmr: Assistant) -> None:
+    # "... are measured to look for myeloma": the purpose of "measured" is the reason.
+    q = "Why are serum immunoglobulins measured in suspected PMR?"
+    assert grade_free(pmr, q, "to exclude multiple myeloma").correct
+    assert not grade_free(pmr, q, "to monitor the steroid dose").correct

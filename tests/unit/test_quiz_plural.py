@@ -35,3 +35,4 @@ def test_a_correct_grade_giving_too_few_is_partly_correct() -> None:
     q = "Name the two tests used to confirm the diagnosis."
     assert capped(right, q, "temporal artery biopsy", "").verdict == "partly correct"
     assert capped(right, q, "ultrasound or biopsy", "").verdict == "correct"
+
