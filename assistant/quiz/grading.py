@@ -20,7 +20,9 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.quiz.open_grading import OpenGrader
+from assistant.quiz.plural import capped
 from assistant.quiz.references import SEARCH_K, cite, wider_grade
+from assistant.text.answer_types import cue_words
 from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import split_sentences
 
@@ -156,10 +158,12 @@ class Grader:
                 if not 0 <= idx < len(item.options):
                     return _wrong(item, f"there is no option {m.group(1).upper()}")
                 text = item.options[idx]
-        return self.grade_against(
+        grade = self.grade_against(
             item.question, text, item.facts, item.answer, item.quote, [item.citation()],
             item_id=item.id,
         )
+        # A free answer naming fewer things than asked is partial (a choice is one option).
+        return grade if item.options else capped(grade, item.question, text, item.quote)
 
     def reference_facts(self, reference: str, question: str) -> list[Fact]:
         """Facts of a free reference answer: one per kind of named term (any of those named
@@ -199,6 +203,15 @@ class Grader:
 
 
 def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
+    """Grade an answer to a question not in the bank (``_grade_free``); an answer giving fewer
+    things than the question asks for, or than the source lists for a plural ask, is at best
+    partly correct (quiz/plural.py)."""
+    grade = _grade_free(assistant, question, answer)
+    source = grade.citations[0].quote if grade.citations else grade.reference
+    return capped(grade, question, answer, source)
+
+
+def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     """Grade an answer to a question that is not in the bank against the assistant's own
     grounded answer: the sentence it cites first, the one most likely to answer (read as data;
     the answer's further sentences add context, not facts a learner must state)."""
@@ -242,6 +255,12 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     # The answer may be stated by a sentence the answer did not cite first: of the cited
     # passages or the searcher's top ones, when it is about the question (quiz/references.py).
     hits = [cite(h.chunk, "") for h in assistant.search(question, k=SEARCH_K)]
+    # The words a kind of answer asked is given in find sentences sharing none of the
+    # question's ("men", "women" for the sex ratio; text/answer_types.toml).
+    cues = cue_words(grader.stems(grader.read(question)), grader.stems)
+    if cues:
+        more = assistant.search(question + " " + " ".join(cues), k=SEARCH_K)
+        hits += [cite(h.chunk, "") for h in more]
     return wider_grade(grader, question, answer, best, reference,
                        [*grounded.citations, *hits], grader.similarity)  # fmt: skip
 

@@ -19,6 +19,22 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.quiz.antecedent import resolve
+from assistant.quiz.asks import (
+    ASKS_DRUG,
+    ASKS_IF,
+    ASKS_NUMBER,
+    ASKS_SCALE,
+    ASKS_TERM,
+    ASKS_TIME,
+    ASKS_TWO,
+    ASKS_WHY,
+    BECAUSE,
+    CONDITION,
+    PURPOSE,
+    UNIT_ASKED,
+)
+from assistant.quiz.comparison import from_asked_side
 from assistant.quiz.guards import (
     SCALED,
     drops_negation,
@@ -35,8 +51,9 @@ from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, w
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
-from assistant.text.polarity import OPPOSITES, neutralise
+from assistant.text.polarity import OPPOSITES, neutralise, read_lack
 from assistant.text.quantities import (
+    decade_within,
     frequencies,
     quantities,
     same_time,
@@ -48,28 +65,6 @@ from assistant.text.scales import agree, answers_scale, asked_scale
 from assistant.text.sentences import clauses
 from assistant.text.tokens import stem
 
-ASKS_TERM = re.compile(
-    r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
-    r"steroids?|antibod\w*|tests?|treatments?|therap(?:y|ies)|options?|subtypes?|subclass\w*|"
-    r"investigations?|scans?|imaging|type)\b|^\s*(?:name|list)\b",
-    re.I,
-)
-ASKS_NUMBER = re.compile(
-    r"\b(how much|dose|dosage|how many|how often|how long|what share|what proportion|"
-    r"percentage|percent|what age|how old|which age|interval|ratio|score)\b|%", re.I
-)
-ASKS_TIME = re.compile(r"\b(?:within what|how soon|after how long|what time)\b", re.I)
-ASKS_SCALE = re.compile(
-    r"\b(how common|how often|how frequent\w*|how high|how severe|how likely|how good|"
-    r"how quick\w*|how fast|how rapid\w*|how slow\w*|"
-    r"favou?rable|unfavou?rable|good or bad)\b|"
-    r"^\s*(?:is|are|does|do|can)\b.*\b(common|rare|severe|mild|usual(?:ly)?|often|high|low|"
-    r"slow|rapid|fast|quick)\b",
-    re.I,
-)
-# "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
-ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
-                       re.I)
 # Words a misspelt word of an answer may be meant as beyond the corpus's: the scales', the
 # opposites' and the equivalents' (general language a text may never use: "rarely").
 GRADING_WORDS = sorted(
@@ -103,21 +98,6 @@ class Expected:
     asked: set[str] = field(default_factory=set)  # the question's content stems
 
 
-ASKS_TWO = re.compile(
-    r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
-    r"\band (?:on|in|for|with|after|before)\b",
-    re.I,
-)
-ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
-BECAUSE = re.compile(r"\b(?:because|since|as|due to|so that)\b\s*(.+)$", re.I)
-# What kind of unit a number question asks for.
-UNIT_ASKED = [
-    (re.compile(r"\b(how long|duration|how many (?:days|weeks|months|years)|when)\b", re.I),
-     "time"),
-    (re.compile(r"\b(what share|what proportion|percent|percentage|how many patients|"
-                r"what fraction)\b|%", re.I), "share"),
-    (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
-]
 # "steroid-sparing agent", "drug-free interval": the term describes another thing.
 _MODIFIER = re.compile(
     r"\b[\w-]+-(?:sparing|free|naive|naïve|refractory|resistant|dependent)\b", re.I
@@ -218,9 +198,16 @@ class OpenGrader:
             rest = [p for p in parts if fit(p)[0] and self.stems(p) - asked
                     and not YES_NO_Q.search(q)]  # fmt: skip
             focus = max(rest, key=fit) if rest else reference
-        why = BECAUSE.search(reference) if ASKS_WHY.search(q) else None
-        if why:
-            focus = why.group(1)  # a "why" is answered by the reason
+        if CONDITION.match(focus) and ASKS_IF.search(q) and len(parts) > 1:
+            # "If there is little response ..., the diagnosis should be reconsidered": the
+            # clause stating the question's condition restates it; what follows answers.
+            focus = max((p for p in parts if p != focus), key=fit)
+        # A "why" is answered by the reason, or by the purpose of the question's own verb
+        # ("measured to look for myeloma" for "why are they measured?").
+        why = BECAUSE.search(reference) or next((m for m in PURPOSE.finditer(reference)
+                                                 if self.stems(m.group(1)) & asked), None)
+        if why and ASKS_WHY.search(q):
+            focus = why.group(why.lastindex or 1)
         q_terms = self.terms_of(q)
 
         def new_terms(text: str) -> dict[str, str]:
@@ -272,8 +259,12 @@ class OpenGrader:
         self, question: str, answer: str, reference: str, citations: list[Citation]
     ) -> Grade:
         passage = citations[0].text if citations else reference
+        # "In adults it is ...": the thing to name is the one the sentence before names.
+        reference = resolve(reference, passage)
+        if ASKS_SCALE.search(question):  # "more common than in adults" asked of adults
+            reference = from_asked_side(reference, question)
         exp = self.expected(question, reference, passage)
-        said = self.read(answer)
+        said = read_lack(self.read(answer), exp.focus)
         problems: list[str] = []
         score = self._credit(exp, said, question)
         # A yes or a no to a question the source answers outright says it all, or contradicts.
@@ -336,6 +327,8 @@ class OpenGrader:
                 return 1.0
             if matched:
                 return 0.5
+        if exp.kind == "number" and decade_within(said, exp.focus):
+            return 1.0  # "in their seventies" for "between 70 and 80 years"
         if exp.kind == "number":
             mine = quantities(said)
             values = {n for n, _ in mine}

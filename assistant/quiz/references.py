@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from assistant.core.types import Chunk, Citation
 from assistant.domain.learned import CorpusWords
+from assistant.quiz.asks import ASKS_NUMBER, ASKS_TIME
 from assistant.quiz.guards import opposite
 from assistant.quiz.items import Grade
-from assistant.quiz.open_grading import _RELATIVE, ASKS_NUMBER, ASKS_TIME, OpenGrader
+from assistant.quiz.open_grading import _RELATIVE, OpenGrader
+from assistant.text.answer_types import answering
 from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
 from assistant.text.scales import agree
@@ -86,16 +88,24 @@ class References:
         # A word most passages use tells little about which sentence answers; a rare one much.
         self.weights = {s: math.log(1 + n / (1 + df.get(s, 0))) for s in asked}
         self.numeric = bool(ASKS_NUMBER.search(q) or ASKS_TIME.search(q))
+        # "Sex ratio" is answered by "men ... twice as often as women": a word of the kind of
+        # answer an asked word asks for carries that word (text/answer_types.toml).
+        self.typed = answering(set(self.weights), grader.stems)
 
     def share(self, sentence: str) -> float:
         total = sum(self.weights.values())
         if not total:
             return 0.0
         mine = self.grader.stems(self.grader.read(sentence))
-        return sum(w for s, w in self.weights.items() if s in mine) / total
+        return sum(w for s, w in self.weights.items()
+                   if s in mine or self.typed.get(s, set()) & mine) / total  # fmt: skip
 
     def carries_number(self, sentence: str) -> bool:
-        return bool(quantities(sentence) or shares(sentence) or frequencies(sentence))
+        """A number, or a word of the kind of answer asked ("twice" for a ratio)."""
+        if quantities(sentence) or shares(sentence) or frequencies(sentence):
+            return True
+        mine = self.grader.stems(self.grader.read(sentence))
+        return any(answers & mine for answers in self.typed.values())
 
     def parts(self, sentence: str) -> list[str]:
         """The clauses of ``sentence`` that carry some of the question's words (and a number

@@ -9,7 +9,9 @@ first, so "not known" neither negates nor contradicts "unknown".
 from __future__ import annotations
 
 import re
+import tomllib
 
+from assistant.text.equivalents import DATA
 from assistant.text.tokens import stem
 
 NEGATIONS = frozenset(
@@ -42,6 +44,8 @@ OPPOSITES: list[tuple[list[str], list[str]]] = [
      ["improve", "improves", "improved", "improvement", "recover", "recovers", "recovered",
       "recovery", "resolve", "resolves", "resolved"]),
     (["slow", "slowly", "gradual", "gradually"], ["rapid", "rapidly", "fast", "quick", "quickly"]),
+    # A sex ratio or a risk: "equally" is not "twice as often".
+    (["equally", "equal", "evenly"], ["twice", "double", "doubled", "thrice", "tripled"]),
 ]  # fmt: skip
 
 # Phrases holding a negation word that state a plain fact, read as that fact.
@@ -53,6 +57,34 @@ NEUTRAL_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bno\s+(?:consensus|standard|agreed|established)\b", re.I), " unknown "),
     (re.compile(r"\bas\s+well\s+as\b", re.I), " and "),
 ]  # fmt: skip
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+
+
+def _lack() -> tuple[re.Pattern[str], str, re.Pattern[str]] | None:
+    """How a negated verb of making is found, what it reads as, and how a source stating a
+    lack is known (text/equivalents.toml, [lack])."""
+    data = tomllib.loads(DATA.read_text(encoding="utf-8")).get("lack", {})
+    if not data:
+        return None
+    said = re.compile(rf"\b(?:{_alternatives(data['negators'])})\s+(?:\w+\s+)?"
+                      rf"(?:{_alternatives(data['verbs'])})\b(?:\s+(?:enough|sufficient)\b)?",
+                      re.I)  # fmt: skip
+    states = re.compile(rf"\b(?:{_alternatives(data['states'])})\b", re.I)
+    return said, f" {data['reads_as']} ", states
+
+
+_LACK = _lack()
+
+
+def read_lack(said: str, source: str) -> str:
+    """``said`` with a negated verb of making ("can't make enough") read as a lack, when
+    ``source`` states one ("insufficiency"): the same fact, not a negation of it."""
+    if _LACK is None or not _LACK[2].search(source):
+        return said
+    return _LACK[0].sub(_LACK[1], said)
 
 
 def neutralise(text: str) -> str:

@@ -7,6 +7,7 @@ are not quantities of anything, but are still numbers a sentence must not change
 
 from __future__ import annotations
 
+import math
 import re
 
 _UNITS = {
@@ -301,3 +302,55 @@ def same_time(n: float, text: str, source: str) -> bool:
     # Weeks and months do not divide evenly: "two months" is said for "eight weeks".
     return any(abs(n * _DAYS[u] - t) <= max(0.5, (0.1 if {u, v} == {"week", "month"} else 0.02)
                                            * t) for u in mine for t, v in theirs)  # fmt: skip
+
+
+# --- ages and spans of years as ranges ---------------------------------------------------------
+
+_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+            "seventies": 70, "eighties": 80, "nineties": 90}  # fmt: skip
+_ORDINALS = {"third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9}  # fmt: skip
+# "in their seventies", "70s", "the fifth decade" (ages 40 to 49): a span of ten years.
+_DECADE = re.compile(
+    r"\b(?:(" + "|".join(_DECADES) + r")|([1-9]0)'?s|(" + "|".join(_ORDINALS) + r")\s+decades?)\b",
+    re.I,
+)
+_SPAN = re.compile(rf"({NUMBER})\s*(?:-|–|‑|to)\s*({NUMBER})")
+# "over 50", "older than 60", "under 40": a range open at one end.
+_AGE_OF = r"\s+(?:the\s+age\s+of\s+)?"
+_ABOVE = re.compile(rf"\b(?:over|above|older than|more than|beyond){_AGE_OF}({NUMBER})", re.I)
+_BELOW = re.compile(rf"\b(?:under|below|younger than|less than){_AGE_OF}({NUMBER})", re.I)
+
+
+def spans(text: str) -> list[tuple[float, float]]:
+    """The ranges of numbers ``text`` gives: "between 70 and 80", "70-80", decades in words
+    ("in their seventies": 70 to 79), open ends ("over 50": 50 upwards)."""
+    text = spell_numbers(text)
+    out: list[tuple[float, float]] = []
+    for m in _DECADE.finditer(text):
+        if m.group(1):
+            low = float(_DECADES[m.group(1).lower()])
+        elif m.group(2):
+            low = float(m.group(2))
+        else:
+            low = 10.0 * (_ORDINALS[m.group(3).lower()] - 1)
+        out.append((low, low + 9))
+    between = _BETWEEN.sub(r"\1 to ", text)
+    out += [(float(m.group(1)), float(m.group(2))) for m in _SPAN.finditer(between)]
+    out += [(float(m.group(1)), math.inf) for m in _ABOVE.finditer(text)]
+    out += [(0.0, float(m.group(1))) for m in _BELOW.finditer(text)]
+    return out
+
+
+def decade_within(said: str, source: str) -> bool:
+    """``said`` gives a decade in words that lies within a range ``source`` gives ("in their
+    seventies" for "between 70 and 80", "over 50"), or that holds the one age it gives
+    ("in their seventies" for "at about 75")."""
+    mine = [(lo, hi) for lo, hi in spans(said) if hi - lo == 9]
+    if not mine or not _DECADE.search(spell_numbers(said)):
+        return False
+    theirs = spans(source)
+    points = [n for n, u in quantities(source) if u in ("", "year")]
+    # A decade's last year is the next decade's first in speech: "70s" for "70 to 80".
+    return any(lo >= a and hi <= b + 1 for lo, hi in mine for a, b in theirs) or (
+        not theirs and any(lo <= p <= hi for lo, hi in mine for p in points))

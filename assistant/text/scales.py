@@ -16,7 +16,10 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
     "frequency": [
         (0, ["never", "not at all"]),
         (1, ["rare", "rarely", "seldom", "uncommon", "uncommonly", "infrequent", "infrequently",
-             "unusual", "unusually", "hardly ever", "almost never", "very few"]),
+             "unusual", "unusually", "hardly ever", "almost never", "very few",
+             # A comparison's lower side: "less common than in children" leans rare.
+             "less common", "less commonly", "less frequent", "less frequently", "less often",
+             "rarer"]),
         (2, ["occasional", "occasionally", "sometimes", "some", "a minority", "few"]),
         (3, ["often", "frequent", "frequently", "common", "commonly", "usual", "usually",
              "many", "most", "typically", "a lot", "majority", "regularly"]),
@@ -44,6 +47,13 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
              "within days", "within a few days", "within hours", "within a day", "within a week",
              "overnight", "dramatic", "dramatically"]),
     ],
+    # How long an effect lasts, when no number says it ("effective in the short term").
+    "duration": [
+        (0, ["short term", "short-term", "short-lived", "briefly", "transient", "transiently",
+             "temporary", "temporarily", "wears off", "wear off", "fades", "fade"]),
+        (1, ["long term", "long-term", "long-lasting", "permanent", "permanently", "durable",
+             "lifelong"]),
+    ],
     "outcome": [
         (0, ["poor", "poorly", "bad", "badly", "worse", "worst", "unfavourable", "unfavorable",
              "adverse", "negative"]),
@@ -58,6 +68,7 @@ NEGATED = {
     "level": {2: 1, 3: 2, 0: 1, 1: 2},
     "outcome": {0: 1, 1: 0},
     "speed": {0: 1, 1: 0},
+    "duration": {0: 1, 1: 0},
 }
 _NEG = r"(?:not|no|never|without|hardly|n't)"
 NORMAL = 1  # the place of "normal" on the level scale
@@ -106,6 +117,7 @@ def readings(text: str) -> list[Reading]:
 ASKED: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bhow (?:quick|fast|rapid|slow)\w*|\b(?:slow|rapid|fast|quick) or\b", re.I),
      "speed"),
+    (re.compile(r"\bhow long\b", re.I), "duration"),
     (re.compile(r"\bhow (?:common|often|frequent\w*|usual|rare)\b", re.I), "frequency"),
     (re.compile(r"\bhow (?:high|low|raised|elevated)\b|\blevels?\b", re.I), "level"),
     (re.compile(r"\bhow (?:severe|marked|extensive|much)\b", re.I), "degree"),
@@ -144,7 +156,7 @@ def agree(answer: str, source: str, scale: str | None = None) -> tuple[bool, boo
 def _sides(scale: str, position: int) -> int:
     """Which side of the scale a position is on (-1 low, 0 middle, 1 high)."""
     top = max(p for p, _ in SCALES[scale])
-    if scale in ("outcome", "speed"):
+    if scale in ("outcome", "speed", "duration"):
         return 1 if position else -1
     mid = top / 2
     return 0 if position == mid else (1 if position > mid else -1)

@@ -21,7 +21,7 @@ CORPORA = {"imnm": REPO / "corpus", "dermatomyositis": REPO / "eval/corpora/derm
            "pmr": REPO / "eval/corpora/pmr", "cidp": REPO / "eval/corpora/cidp"}  # fmt: skip
 # Agreement as measured when the grader was last changed: a regression gate. The dev half was
 # tuned on; the test half never was (eval/README.md), which is why its floor is lower.
-FLOORS = {"dev": 0.93, "test": 0.75, "dev-2": 0.87}
+FLOORS = {"dev": 0.98, "test": 0.77, "dev-2": 0.96}
 # Rows numbered from 101 (e.g. `pmr-g101`) were written later, as more dev material, and
 # are gated on their own so the original halves' floors keep their meaning.
 LATER = re.compile(r"-g(\d{3,})$")

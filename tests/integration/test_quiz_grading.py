@@ -370,3 +370,70 @@ def test_a_clause_relating_the_asked_things_the_other_way_round_is_not_the_refer
     assert not grade_free(pmr, q, "40 to 50 percent").correct
     steroids = "How long do most patients need steroid treatment for PMR?"
     assert grade_free(pmr, steroids, "somewhere between 12 and 24 months").correct
+
+
+def test_a_kind_of_answer_asked_finds_the_sentence_that_gives_it(cidp: Assistant) -> None:
+    # "Sex ratio" shares no word with "men are affected about twice as often as women": the
+    # kind of answer asked (text/answer_types.toml) finds and admits it.
+    q = "What is the sex ratio in CIDP?"
+    assert grade_free(cidp, q, "men are affected twice as often as women").correct
+    assert not grade_free(cidp, q, "women are affected twice as often as men").correct
+    assert not grade_free(cidp, q, "men and women are affected equally").correct
+
+
+def test_fewer_things_than_asked_is_partly_correct(cidp: Assistant) -> None:
+    q = "What are the first-line treatments for CIDP?"
+    assert grade_free(cidp, q, "immunoglobulin and steroids").verdict == "partly correct"
+    assert grade_free(cidp, q, "immunoglobulin, steroids or plasma exchange").correct
+
+
+@pytest.fixture(scope="module")
+def pmr() -> Assistant:
+    return Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+
+
+def test_a_decade_in_words_answers_an_age_range(pmr: Assistant) -> None:
+    q = "At what age does the incidence of PMR peak?"
+    assert grade_free(pmr, q, "in their 70s").correct
+    assert not grade_free(pmr, q, "in their forties").correct
+
+
+def test_a_negated_verb_of_making_states_the_sources_lack(pmr: Assistant) -> None:
+    # "Can't make enough cortisol" is the source's "adrenal insufficiency", not its negation.
+    why = "Why must steroids not be stopped suddenly in PMR?"
+    assert grade_free(pmr, why, "the adrenal glands cannot produce enough cortisol").correct
+
+
+def test_a_pronoun_subject_is_read_as_the_name_before_it() -> None:
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "Which antibody is strongly associated with cancer in adults with DM?"
+    assert grade_free(dm, q, "anti-TIF1-gamma").correct
+    assert not grade_free(dm, q, "anti-Mi-2").correct
+
+
+def test_the_clause_after_the_questions_condition_answers(pmr: Assistant) -> None:
+    # "If there is little or no response after one week, the diagnosis should be
+    # reconsidered": the "if" clause restates the question's condition.
+    q = "What should be done if there is little response to steroids after one week?"
+    assert grade_free(pmr, q, "the diagnosis should be reconsidered").correct
+    assert not grade_free(pmr, q, "increase the dose").correct
+
+
+def test_a_comparison_is_graded_from_the_side_asked_about() -> None:
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "How common is calcinosis in adults with DM?"
+    assert grade_free(dm, q, "uncommon").correct
+    assert not grade_free(dm, q, "very common in adults").correct
+
+
+def test_how_long_a_benefit_lasts_is_graded_on_the_duration_scale(cidp: Assistant) -> None:
+    q = "How long does the benefit of plasma exchange last?"
+    assert grade_free(cidp, q, "it fades after a few weeks").correct
+    assert not grade_free(cidp, q, "the benefit is permanent").correct
+
+
+def test_a_why_is_answered_by_the_purpose_of_the_questions_verb(pmr: Assistant) -> None:
+    # "... are measured to look for myeloma": the purpose of "measured" is the reason.
+    q = "Why are serum immunoglobulins measured in suspected PMR?"
+    assert grade_free(pmr, q, "to exclude multiple myeloma").correct
+    assert not grade_free(pmr, q, "to monitor the steroid dose").correct
