@@ -242,7 +242,7 @@ class Answerer(QuestionWords):
         # A follow-up is not told again what the last answer gave, unless nothing else answers.
         given = already_given(reading, self.vocab)
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
-        if given and (not scored or scored[0].score < self.scorer.answer_min):
+        if given and not self.scorer.answers([s.score for s in scored[:2]]):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
@@ -255,7 +255,7 @@ class Answerer(QuestionWords):
         )
         if best is None or off_topic:
             return self.decline(reading, unmentioned, hits, closest=False)
-        if best.score < self.scorer.answer_min:
+        if not self.scorer.answers([s.score for s in scored[:2]]):
             return self.decline(reading, unmentioned, hits, closest=True)
         chosen = self.select(scored)
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
