@@ -39,6 +39,8 @@ from assistant.text.tokens import stem
 # The term a sentence stating the share a question names has (no word of any text).
 SHARE_TERM = "%share"
 CUE_TERM = "%cue:"
+# Candidates after the best looked at for a companion nearly as likely as it (select()).
+NEAR_BEST_LOOKED_AT = 7
 
 
 @dataclass
@@ -290,10 +292,17 @@ class Answerer(QuestionWords):
         chosen = [best]
         words = len(best.sentence.split())
         floor = self.companion_floor(best)
-        for s in scored[1:4]:
-            if s.score < floor:
+        # The next three are companions when they reach the floor within max_words. One nearly
+        # as likely as the best is as much an answer: a second fact a question asks ("the
+        # outlook": how many remit, how many are left disabled) may stand in a sentence ranked
+        # below others saying the first. It joins from further down, within the longer budget.
+        near = self.settings.near_best_ratio * best.score
+        for n, s in enumerate(scored[1 : 1 + NEAR_BEST_LOOKED_AT], start=1):
+            close = s.score >= near
+            if s.score < floor or (n > 3 and not close):
                 break
-            if words + len(s.sentence.split()) > self.max_words:
+            budget = self.settings.covering_max_words if close else self.max_words
+            if words + len(s.sentence.split()) > budget:
                 continue
             if self.redundant(s, chosen):
                 continue
