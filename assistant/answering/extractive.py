@@ -39,6 +39,8 @@ from assistant.text.tokens import stem
 # The term a sentence stating the share a question names has (no word of any text).
 SHARE_TERM = "%share"
 CUE_TERM = "%cue:"
+# A sentence opening with a word that points back to the one before it (English grammar).
+POINTS_BACK = re.compile(r"(?:It|Its|This|These|They|Their|Both|Such)\b")
 # Candidates after the best looked at for a companion nearly as likely as it (select()).
 NEAR_BEST_LOOKED_AT = 7
 
@@ -263,6 +265,7 @@ class Answerer(QuestionWords):
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
                        lambda s: self.sentence_terms[s.row], self.companion_floor(best),
                        self.settings.covering_max_words)
+        chosen = self.with_antecedents(chosen)
         builder = CitationBuilder()
         parts = []
         for s in chosen:
@@ -283,6 +286,21 @@ class Answerer(QuestionWords):
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
+
+    def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
+        """``chosen`` with the sentence before each one that opens by pointing back ("It is the
+        most sensitive test"): quoted alone it does not say what it is about, and the fact
+        asked (the test's name) is often in the sentence it points back to."""
+        out: list[Scored] = []
+        have = {(s.chunk.position, s.sentence_index) for s in chosen}
+        for s in chosen:
+            j = s.sentence_index - 1
+            if j >= 0 and (s.chunk.position, j) not in have and POINTS_BACK.match(s.sentence):
+                row = self.row_of[(s.chunk.position, j)]
+                out.append(Scored(s.chunk, j, s.chunk.sentences[j], row, 0.0, 0.0, s.score))
+                have.add((s.chunk.position, j))
+            out.append(s)
+        return out
 
     def companion_floor(self, best: Scored) -> float:
         return max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)

@@ -52,3 +52,21 @@ def test_a_weaker_companion_keeps_to_max_words() -> None:
     scored = _scored([0.9, 0.5, 0.45], [30, 25, 20])
     chosen = _answerer().select(scored)
     assert chosen == scored[:2]  # 30 + 25 fit in 60; 20 more would not, and it is not near
+
+
+def test_a_sentence_pointing_back_brings_the_one_before_it() -> None:
+    chunk = CHUNK.model_copy(update={"sentences": [
+        "Single-fibre electromyography shows increased jitter.",
+        "It is the most sensitive test.",
+        "The ice pack test helps in ptosis.",
+    ]})
+    answerer = _answerer()
+    answerer.row_of = {(0, j): j for j in range(3)}
+    pointing = Scored(chunk, 1, chunk.sentences[1], 1, 0.0, 0.0, 0.9)
+    plain = Scored(chunk, 2, chunk.sentences[2], 2, 0.0, 0.0, 0.5)
+    got = [s.sentence for s in answerer.with_antecedents([pointing, plain])]
+    assert got == chunk.sentences
+    # ... once, and not when it is chosen already or the sentence says what it is about.
+    again = answerer.with_antecedents([answerer.with_antecedents([pointing])[0], pointing])
+    assert [s.sentence_index for s in again] == [0, 1]
+    assert answerer.with_antecedents([plain]) == [plain]
