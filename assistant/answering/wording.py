@@ -19,6 +19,19 @@ from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 WORD = re.compile(r"[^\W\d_][\w'-]*")
+# A word in -ed is a verb's past form ("followed", "stopped", "carried") when, less its
+# ending, it is an English word this common (Zipf scale): "breastfeed" is not one.
+PAST_STEM_ZIPF = 3.0
+
+
+def past_form(word: str) -> bool:
+    """Whether ``word`` is a verb's past form: the question's frame, not a detail it asks."""
+    from wordfreq import zipf_frequency
+
+    if not word.endswith("ed") or len(word) < 4:
+        return False
+    stems = (word[:-2], word[:-1], word[:-3], word[:-3] + "y")
+    return max(zipf_frequency(s, "en") for s in stems if s) >= PAST_STEM_ZIPF
 
 
 class QuestionWords:
@@ -84,7 +97,7 @@ class QuestionWords:
             # A number in words ("ten") is a value, written "10" in the text: not a topic.
             if spell_numbers(lower) != lower:
                 continue
-            if lower.endswith("ed") or (
+            if past_form(lower) or (
                 max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
             ):
                 continue
