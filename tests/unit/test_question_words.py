@@ -17,6 +17,17 @@ def _words(corpus_terms: list[str]) -> QuestionWords:
     return words
 
 
+def test_another_form_of_a_corpus_word_is_known() -> None:
+    words = _words(["diagnost", "hydroxyvitamin"])
+    assert words.known("diagnosi") == "diagnost"
+
+
+def test_a_shared_first_part_alone_is_another_word() -> None:
+    # hydroxychloroquine is not the corpus's hydroxyvitamin D: the question names a drug the
+    # corpus never mentions, and the answer must say so.
+    assert _words(["hydroxyvitamin"]).known("hydroxychloroquin") is None
+
+
 @pytest.mark.parametrize("word", ["followed", "stopped", "carried", "used", "tapered"])
 def test_past_forms_are_the_frame_of_a_question(word: str) -> None:
     assert past_form(word)
