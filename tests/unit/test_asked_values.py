@@ -1,0 +1,19 @@
+"""The kind of value a question asks for (answering/gaps.py intents)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.gaps import DOSE_INTENT
+
+
+@pytest.mark.parametrize(
+    "question", ["MabThera regimen for nodopathy?", "pulsed dexamethasone regimen?",
+                 "what regimen of rituximab"],
+)  # fmt: skip
+def test_asking_a_drugs_regimen_asks_its_dose(question: str) -> None:
+    assert DOSE_INTENT.search(question)
+
+
+def test_the_regimen_in_place_is_no_dose_asked() -> None:
+    assert not DOSE_INTENT.search("Why add a steroid-sparing drug to the regimen?")
