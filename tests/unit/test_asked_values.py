@@ -17,3 +17,10 @@ def test_asking_a_drugs_regimen_asks_its_dose(question: str) -> None:
 
 def test_the_regimen_in_place_is_no_dose_asked() -> None:
     assert not DOSE_INTENT.search("Why add a steroid-sparing drug to the regimen?")
+
+
+def test_sats_is_read_as_oxygen_saturation() -> None:
+    from assistant.domain.vocabulary import general_vocabulary
+
+    rewritten, _ = general_vocabulary().rewrite("isn't a sats probe enough?")
+    assert "oxygen saturation" in rewritten
