@@ -1,4 +1,4 @@
-"""The kind of value a question asks for (answering/gaps.py intents)."""
+"""What a question asks for: the kind of value (answering/gaps.py intents) and shorthand read."""
 
 from __future__ import annotations
 
