@@ -24,3 +24,10 @@ def test_sats_is_read_as_oxygen_saturation() -> None:
 
     rewritten, _ = general_vocabulary().rewrite("isn't a sats probe enough?")
     assert "oxygen saturation" in rewritten
+
+
+def test_lab_shorthand_and_signs_are_read_as_written() -> None:
+    from assistant.domain.vocabulary import general_vocabulary
+
+    rewritten, _ = general_vocabulary().rewrite("csf wcc high, musk +ve, antibody -ve")
+    assert rewritten == "csf white cell count high, musk positive, antibody negative"
