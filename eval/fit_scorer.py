@@ -1,20 +1,23 @@
 """Fit the extractive answerer's sentence scorer on the development questions; write its weights.
 
     .venv/bin/python eval/fit_scorer.py            # writes assistant/answering/scorer.json
+    .venv/bin/python eval/fit_scorer.py --keep-weights   # only the stand-out rule chosen anew
 
 Training data: every item of the IMNM gold set, and the ``dev`` half of each question set of
 eval/suites.toml (never a ``test`` item). For each question (follow-ups after their earlier
 turns), every sentence of the retrieved passages is a row of answering/features.py; it is a
 positive when it holds one of the item's support spans. A logistic model (L2, Newton steps) is
-fitted on the rows; then the evidence threshold and the companion-sentence rule are chosen on
-the same questions. The run is deterministic: the same data give the same file.
+fitted on the rows; then the evidence threshold, the companion-sentence rule and the stand-out
+rule (answering/scorer.py) are chosen on the same questions. With ``--keep-weights`` the file's
+weights, threshold and companion rule stay; only the stand-out rule is chosen, for them. The
+run is deterministic: the same data give the same file.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.answering.pipeline import Assistant  # noqa: E402
-from assistant.answering.scorer import WEIGHTS, Scorer  # noqa: E402
+from assistant.answering.scorer import WEIGHTS, Scorer, load_scorer  # noqa: E402
 from assistant.core.settings import Settings  # noqa: E402
 from assistant.core.types import Request, Turn  # noqa: E402
 from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa: E402
@@ -125,7 +128,32 @@ def choose_rules(qs: list[Question], scorer: Scorer) -> Scorer:
                 value += covered - EXTRA_COST * extra
             if value > best_value:
                 best_rule, best_value = (float(cmin), float(ratio)), value
-    return Scorer(scorer.weights, scorer.bias, best_t, *best_rule)
+    return choose_standout(qs, Scorer(scorer.weights, scorer.bias, best_t, *best_rule))
+
+
+def choose_standout(qs: list[Question], scorer: Scorer) -> Scorer:
+    """The stand-out rule (answering/scorer.py) that, on top of the evidence threshold, answers
+    most dev questions right; of rules as good, the strictest (none, if none does better)."""
+    probs = [np.sort(scorer.probability(q.feats))[::-1] if len(q.feats) else np.zeros(0)
+             for q in qs]
+
+    def right(rule: Scorer) -> float:
+        total = 0.0
+        for q, p in zip(qs, probs, strict=True):
+            if q.item.answerable:
+                total += rule.answers(list(p[:2]))
+            elif q.item.kind != "missing":
+                total += q.off_topic or not rule.answers(list(p[:2]))
+        return total
+
+    best, best_right = scorer, right(scorer)
+    # Strictest first: a looser rule must answer more questions right to be chosen.
+    for ratio in (5.0, 4.0, 3.0, 2.5, 2.0, 1.5):
+        for low in np.linspace(0.5, 0.1, 9):
+            rule = replace(scorer, standout_min=float(low), standout_ratio=ratio)
+            if (r := right(rule)) > best_right:
+                best, best_right = rule, r
+    return best
 
 
 def main() -> None:
@@ -143,8 +171,12 @@ def main() -> None:
     train = [q for q in qs if q.item.answerable and q.labels.any()]
     x = np.vstack([q.feats for q in train])
     y = np.concatenate([q.labels for q in train])
-    w, b = fit_logistic(x, y)
-    scorer = choose_rules(qs, Scorer(w, b, 0.5, 0.5, 0.85))
+    if "--keep-weights" in sys.argv[1:]:
+        kept = load_scorer()
+        scorer = choose_standout(qs, replace(kept, standout_min=1.0, standout_ratio=float("inf")))
+    else:
+        w, b = fit_logistic(x, y)
+        scorer = choose_rules(qs, Scorer(w, b, 0.5, 0.5, 0.85))
     WEIGHTS.write_text(json.dumps(scorer.to_json(), indent=2) + "\n", encoding="utf-8")
     found = sum(bool(q.labels.any()) for q in qs if q.item.answerable)
     answerable = sum(q.item.answerable for q in qs)

@@ -33,7 +33,9 @@ REFERENCE = re.compile(
     re.IGNORECASE,
 )
 # "the IV one", "that one", "the second one": a phrase that can only point back.
-ONE_REFERENCE = re.compile(r"\b(?:the|that|this)\s+(?:[a-z][\w-]*\s+)?one\b", re.IGNORECASE)
+ONE_REFERENCE = re.compile(
+    r"\b(?:(?:the|that|this)\s+(?:[a-z][\w-]*\s+)?one|which\s+one)\b", re.IGNORECASE
+)
 # Topic words a question naming nothing of its own may have and still lean on the last turn.
 TERSE_WORDS = 2
 WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)

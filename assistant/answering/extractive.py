@@ -39,6 +39,10 @@ from assistant.text.tokens import stem
 # The term a sentence stating the share a question names has (no word of any text).
 SHARE_TERM = "%share"
 CUE_TERM = "%cue:"
+# A sentence opening with a word that points back to the one before it (English grammar).
+POINTS_BACK = re.compile(r"(?:It|Its|This|These|They|Their|Both|Such)\b")
+# Candidates after the best looked at for a companion nearly as likely as it (select()).
+NEAR_BEST_LOOKED_AT = 7
 
 
 @dataclass
@@ -242,7 +246,7 @@ class Answerer(QuestionWords):
         # A follow-up is not told again what the last answer gave, unless nothing else answers.
         given = already_given(reading, self.vocab)
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
-        if given and (not scored or scored[0].score < self.scorer.answer_min):
+        if given and not self.scorer.answers([s.score for s in scored[:2]]):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
@@ -255,12 +259,13 @@ class Answerer(QuestionWords):
         )
         if best is None or off_topic:
             return self.decline(reading, unmentioned, hits, closest=False)
-        if best.score < self.scorer.answer_min:
+        if not self.scorer.answers([s.score for s in scored[:2]]):
             return self.decline(reading, unmentioned, hits, closest=True)
         chosen = self.select(scored)
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
                        lambda s: self.sentence_terms[s.row], self.companion_floor(best),
                        self.settings.covering_max_words)
+        chosen = self.with_antecedents(chosen)
         builder = CitationBuilder()
         parts = []
         for s in chosen:
@@ -282,6 +287,21 @@ class Answerer(QuestionWords):
             retrieved=hits,
         )
 
+    def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
+        """``chosen`` with the sentence before each one that opens by pointing back ("It is the
+        most sensitive test"): quoted alone it does not say what it is about, and the fact
+        asked (the test's name) is often in the sentence it points back to."""
+        out: list[Scored] = []
+        have = {(s.chunk.position, s.sentence_index) for s in chosen}
+        for s in chosen:
+            j = s.sentence_index - 1
+            if j >= 0 and (s.chunk.position, j) not in have and POINTS_BACK.match(s.sentence):
+                row = self.row_of[(s.chunk.position, j)]
+                out.append(Scored(s.chunk, j, s.chunk.sentences[j], row, 0.0, 0.0, s.score))
+                have.add((s.chunk.position, j))
+            out.append(s)
+        return out
+
     def companion_floor(self, best: Scored) -> float:
         return max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)
 
@@ -290,10 +310,17 @@ class Answerer(QuestionWords):
         chosen = [best]
         words = len(best.sentence.split())
         floor = self.companion_floor(best)
-        for s in scored[1:4]:
-            if s.score < floor:
+        # The next three are companions when they reach the floor within max_words. One nearly
+        # as likely as the best is as much an answer: a second fact a question asks ("the
+        # outlook": how many remit, how many are left disabled) may stand in a sentence ranked
+        # below others saying the first. It joins from further down, within the longer budget.
+        near = self.settings.near_best_ratio * best.score
+        for n, s in enumerate(scored[1 : 1 + NEAR_BEST_LOOKED_AT], start=1):
+            close = s.score >= near
+            if s.score < floor or (n > 3 and not close):
                 break
-            if words + len(s.sentence.split()) > self.max_words:
+            budget = self.settings.covering_max_words if close else self.max_words
+            if words + len(s.sentence.split()) > budget:
                 continue
             if self.redundant(s, chosen):
                 continue

@@ -22,7 +22,12 @@ from assistant.text.quantities import (
     spell_numbers,
 )
 
-DOSE_INTENT = re.compile(r"\b(doses?|dosage|dosing|how much|mg\b|milligrams?|titrat\w*)", re.I)
+# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place.
+DOSE_INTENT = re.compile(
+    r"\b(doses?|dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|mg\b|"
+    r"milligrams?|titrat\w*)",
+    re.I,
+)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 # Units of time, as written in full or in shorthand ("yrs", "hrs").
 _TIME_UNITS = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"

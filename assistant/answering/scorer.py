@@ -9,6 +9,7 @@ is refused with one line.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,21 @@ class Scorer:
     # Another sentence joins the answer at this probability and this share of the best one.
     companion_min: float
     companion_ratio: float
+    # ... or stand out: reach ``standout_min`` and ``standout_ratio`` times the next best. A
+    # sentence far ahead of every other candidate is the one that answers even when its own
+    # probability is modest (a terse question sharing few words with it); the sentences of a
+    # question the sources do not cover are a poor lot, none far ahead. (inf: no such rule.)
+    standout_min: float = 1.0
+    standout_ratio: float = float("inf")
+
+    def answers(self, probs: Sequence[float]) -> bool:
+        """Whether the best of ``probs`` (best first) is evidence enough to answer."""
+        if not probs:
+            return False
+        if probs[0] >= self.answer_min:
+            return True
+        second = probs[1] if len(probs) > 1 else 0.0
+        return probs[0] >= self.standout_min and probs[0] >= self.standout_ratio * second
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """P(the sentence answers the question) for each row of features."""
@@ -44,6 +60,8 @@ class Scorer:
             "answer_min": round(self.answer_min, 4),
             "companion_min": round(self.companion_min, 4),
             "companion_ratio": round(self.companion_ratio, 4),
+            "standout_min": round(self.standout_min, 4),
+            "standout_ratio": round(self.standout_ratio, 4) if self.standout_ratio < 1e9 else None,
         }
 
 
@@ -63,6 +81,8 @@ def load_scorer(path: Path = WEIGHTS) -> Scorer:
             float(data["answer_min"]),
             float(data["companion_min"]),
             float(data["companion_ratio"]),
+            float(data.get("standout_min", 1.0)),
+            float(data.get("standout_ratio") or float("inf")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"cannot read the sentence scorer {path}: {exc}") from exc

@@ -19,6 +19,21 @@ from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 WORD = re.compile(r"[^\W\d_][\w'-]*")
+# Two stems are one word in two forms when they differ in at most this many final letters.
+PREFIX_SLACK = 3
+# A word in -ed is a verb's past form ("followed", "stopped", "carried") when, less its
+# ending, it is an English word this common (Zipf scale): "breastfeed" is not one.
+PAST_STEM_ZIPF = 3.0
+
+
+def past_form(word: str) -> bool:
+    """Whether ``word`` is a verb's past form: the question's frame, not a detail it asks."""
+    from wordfreq import zipf_frequency
+
+    if not word.endswith("ed") or len(word) < 4:
+        return False
+    stems = (word[:-2], word[:-1], word[:-3], word[:-3] + "y")
+    return max(zipf_frequency(s, "en") for s in stems if s) >= PAST_STEM_ZIPF
 
 
 class QuestionWords:
@@ -40,7 +55,10 @@ class QuestionWords:
             return term
         if len(term) >= 6 and not term[0].isdigit():
             for v in self._by_prefix.get(term[:5], ()):
-                if len(v) >= 6 and shared_start(term, v) >= 6:
+                # ... all but its last few letters: a shared first part alone names another
+                # thing ("hydroxy" of hydroxychloroquine and hydroxyvitamin).
+                least = max(6, min(len(term), len(v)) - PREFIX_SLACK)
+                if len(v) >= 6 and shared_start(term, v) >= least:
                     return v
         return None
 
@@ -84,7 +102,7 @@ class QuestionWords:
             # A number in words ("ten") is a value, written "10" in the text: not a topic.
             if spell_numbers(lower) != lower:
                 continue
-            if lower.endswith("ed") or (
+            if past_form(lower) or (
                 max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
             ):
                 continue

@@ -133,6 +133,10 @@ class AnswerSettings(BaseSettings):
     # A question joining two things may need more: a sentence taking up a topic word the others
     # leave out (answering/coverage.py) may bring the answer up to this many words.
     covering_max_words: int = 90
+    # ... and so may a sentence scored at least this share of the best one's probability, from
+    # anywhere among the best eight (answering/extractive.py, select). 0.8 to 0.9 answer the
+    # same dev questions; 0.85 is the middle.
+    near_best_ratio: float = Field(default=0.85, ge=0.0, le=1.0)
     # How sentences are scored, and the evidence an answer needs, are fitted, not set here:
     # answering/scorer.json (written by eval/fit_scorer.py).
     # A question word at least this common in English (Zipf scale) is part of its frame, not a

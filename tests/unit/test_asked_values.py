@@ -1,0 +1,33 @@
+"""What a question asks for: the kind of value (answering/gaps.py intents) and shorthand read."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.gaps import DOSE_INTENT
+
+
+@pytest.mark.parametrize(
+    "question", ["MabThera regimen for nodopathy?", "pulsed dexamethasone regimen?",
+                 "what regimen of rituximab"],
+)  # fmt: skip
+def test_asking_a_drugs_regimen_asks_its_dose(question: str) -> None:
+    assert DOSE_INTENT.search(question)
+
+
+def test_the_regimen_in_place_is_no_dose_asked() -> None:
+    assert not DOSE_INTENT.search("Why add a steroid-sparing drug to the regimen?")
+
+
+def test_sats_is_read_as_oxygen_saturation() -> None:
+    from assistant.domain.vocabulary import general_vocabulary
+
+    rewritten, _ = general_vocabulary().rewrite("isn't a sats probe enough?")
+    assert "oxygen saturation" in rewritten
+
+
+def test_lab_shorthand_and_signs_are_read_as_written() -> None:
+    from assistant.domain.vocabulary import general_vocabulary
+
+    rewritten, _ = general_vocabulary().rewrite("csf wcc high, musk +ve, antibody -ve")
+    assert rewritten == "csf white cell count high, musk positive, antibody negative"
