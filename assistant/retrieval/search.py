@@ -25,6 +25,7 @@ from assistant.ingest.chunk import embed_text
 from assistant.store.embed import Embedder
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
+from assistant.store.vectors import make_vector_index
 from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
@@ -70,7 +71,15 @@ class Searcher:
         self.sparse_weight = s.sparse_weight
         self.dense_share = s.dense_share
         self.pool = s.fusion_pool
+        self.sentence_share = s.sentence_share
         self.chunks = index.chunks
+        # The sentence vectors the index keeps for the answerer, searchable too (a copy in
+        # FAISS, of the kind fit for their number), when the sentence signal is used.
+        self.sentences = (
+            make_vector_index(index.sentence_vectors)
+            if self.sentence_share > 0 and len(index.sentence_owner)
+            else None
+        )
         self.bm25 = bm25s.BM25()
         corpus_terms = [self.vocab.terms(embed_text(c)) or ["\0"] for c in self.chunks]
         self.bm25.index(corpus_terms, show_progress=False)
@@ -83,6 +92,23 @@ class Searcher:
         depth = min(depth, len(self.chunks))
         scores, ids = self.index.vectors.search(qvec.reshape(1, -1).astype(np.float32), depth)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def by_sentence(self, qvec: np.ndarray) -> list[tuple[int, float]]:
+        """Passages by their best sentence's similarity to the question, best first.
+
+        A fixed number of sentences is searched, whatever k is asked (4 per pooled passage:
+        enough to reach the pool's passages); passages beyond the pool count as absent in the
+        fusion anyway, so the first hits do not move when more are asked for.
+        """
+        if self.sentences is None:
+            return []
+        depth = min(4 * self.pool, self.sentences.ntotal)
+        scores, ids = self.sentences.search(qvec.reshape(1, -1).astype(np.float32), depth)
+        best: dict[int, float] = {}
+        for i, s in zip(ids[0], scores[0], strict=True):
+            if i >= 0:
+                best.setdefault(self.index.sentence_owner[int(i)][0], float(s))
+        return list(best.items())
 
     def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
         q = [t for t in self.vocab.terms(query) if t in self.known]
@@ -125,11 +151,14 @@ class Searcher:
         depth = max(4 * k, self.pool)
         dense: list[tuple[int, float]] = []
         sparse: list[tuple[int, float]] = []
+        sentences: list[tuple[int, float]] = []
         if mode in ("hybrid", "dense"):
-            dense = self.dense(self.embed_query(query) if qvec is None else qvec, depth)
+            qvec = self.embed_query(query) if qvec is None else qvec
+            dense = self.dense(qvec, depth)
+            sentences = self.by_sentence(qvec)
         if mode in ("hybrid", "sparse"):
             sparse = self.sparse(query, depth)
-        fused = self.fuse(dense, sparse)
+        fused = self.fuse(dense, sparse, sentences)
         dense_of = dict(dense)
         sparse_of = dict(sparse)
         order = sorted(fused, key=lambda i: (-fused[i], -dense_of.get(i, -1.0), i))[:k]
@@ -144,18 +173,25 @@ class Searcher:
             for r, i in enumerate(order)
         ]
 
-
     def fuse(
-        self, dense: list[tuple[int, float]], sparse: list[tuple[int, float]]
+        self,
+        dense: list[tuple[int, float]],
+        sparse: list[tuple[int, float]],
+        sentences: list[tuple[int, float]] | None = None,
     ) -> dict[int, float]:
+        """Each list's scores min-max normalised and summed by share (rrf: ranks; the sentence
+        list is then left out, as it was measured with the convex fusion only)."""
         fused: dict[int, float] = {}
         if self.fusion == "rrf":
             for weight, ranked in ((self.dense_weight, dense), (self.sparse_weight, sparse)):
                 for rank, (i, _) in enumerate(ranked):
                     fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
             return fused
+        dense_part = self.dense_weight * self.dense_share
+        by_sentence = self.sentence_share if sentences else 0.0
         shares = (
-            (self.dense_weight * self.dense_share, dense),
+            (dense_part * (1.0 - by_sentence), dense),
+            (dense_part * by_sentence, sentences or []),
             (self.sparse_weight * (1.0 - self.dense_share), sparse),
         )
         for weight, ranked in shares:
