@@ -121,9 +121,9 @@ class RetrievalSettings(BaseSettings):
     # Share of that dense part taken by a passage's best sentence (its similarity to the
     # question) rather than the passage vector: a short question often matches one sentence of
     # a longer passage whose vector is dominated by its other sentences. Off (0) by default:
-    # with dense_share 0.5 and 0.3 here, dev recall@5 rose (IMNM 0.88 -> 1.0, PMR 0.84 -> 0.89,
-    # CIDP 0.94 -> 0.97) but answers did not follow (grounded 116 -> 117 of 136, IMNM 16 -> 15),
-    # since the answerer's scorer was fitted on the two-signal fused score, and PubMedQA
+    # with dense_share 0.5 and 0.3 here, dev recall@5 rose on three of the five question sets
+    # (lost on none) but answers did not follow (grounded 116 -> 117 of 136, one set down by
+    # one), since the answerer's scorer was fitted on the two-signal fused score, and PubMedQA
     # recall@1 fell (0.981 -> 0.977; abstracts are matched whole). Opt-in until refitted jointly.
     sentence_share: float = Field(default=0.0, ge=0.0, le=1.0)
     rrf_k: int = 60
