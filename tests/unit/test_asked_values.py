@@ -31,3 +31,11 @@ def test_lab_shorthand_and_signs_are_read_as_written() -> None:
 
     rewritten, _ = general_vocabulary().rewrite("csf wcc high, musk +ve, antibody -ve")
     assert rewritten == "csf white cell count high, musk positive, antibody negative"
+
+
+def test_a_sex_ratio_is_read_in_the_words_texts_report_it_in() -> None:
+    from assistant.domain.vocabulary import general_vocabulary
+
+    # "M:F" as texts give it: "men are affected twice as often as women".
+    rewritten, _ = general_vocabulary().rewrite("m:f ratio? and the F:M ratio")
+    assert rewritten == "men to women ratio? and the women to men ratio"
