@@ -227,8 +227,11 @@ class OpenGrader:
         wanted = next((k for pattern, k in UNIT_ASKED if pattern.search(q)), None)
         nums = {(n, u) for n, u in quantities(focus) if n not in q_nums
                 and (wanted is None or unit_kind(u) in (wanted, None))}  # fmt: skip
-        content = self.stems(focus) - asked - {self.vocab.terms(t)[0] for t in q_terms if
-                                               self.vocab.terms(t)}  # fmt: skip
+        # A number in words ("three subtypes") is a figure of the clause, not a word to state.
+        content = self.stems(spell_numbers(focus)) - asked - {
+            self.vocab.terms(t)[0] for t in q_terms if self.vocab.terms(t)}  # fmt: skip
+        # What the question says in another form ("based" for "basis") need not be repeated.
+        content -= stated(content, asked, surface(q) | surface(focus))
         pct, every = shares(focus), frequencies(focus)
         # "Within what time of starting steroids ...": a time asked is a number, whatever
         # drug the question names.
@@ -314,8 +317,11 @@ class OpenGrader:
     def _credit(self, exp: Expected, said: str, question: str) -> float:
         if exp.kind == "term":
             named = self.terms_of(said)
+            # The corpus's own long form of a term reads as the term ("C-reactive protein" for
+            # "CRP": the abbreviations learnt when the corpus was indexed).
+            words = self.stems(said)
             have = [k for k in exp.terms if k in named or exp.terms[k].lower() in said.lower()
-                    or self._long_form_in(k, said)]  # fmt: skip
+                    or self._long_form_in(k, said) or k in words]  # fmt: skip
             need = 2 if re.search(r"\b(two|both)\b", question, re.I) and len(exp.terms) > 1 else 1
             return 1.0 if len(have) >= need else 0.5 if have else 0.0
         if exp.kind == "number" and (exp.shares or exp.every):

@@ -1,0 +1,50 @@
+"""Free grading's reading of a learner's words: what the question already says, numbers in
+words, and the corpus's own long forms of its abbreviations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import DEFAULT_CORPUS, Settings
+from assistant.quiz.grading import grade_free
+from assistant.quiz.open_grading import OpenGrader
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def imnm() -> Assistant:
+    return Assistant(Settings(corpus=DEFAULT_CORPUS))
+
+
+@pytest.fixture(scope="module")
+def pmr() -> Assistant:
+    return Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+
+
+def grader(a: Assistant) -> OpenGrader:
+    p = a.pipeline
+    return OpenGrader(p.vocab, p.words, a.embedder.similarity(), p.reader.wording)
+
+
+def test_what_the_question_says_in_another_form_and_numbers_in_words_are_not_asked(
+    imnm: Assistant,
+) -> None:
+    ref = "IMNM can be divided into three subtypes based on autoantibody positivity"
+    exp = grader(imnm).expected("On what basis are the subtypes of IMNM divided?", ref)
+    # "based" restates the question's "basis"; "three" is a figure, not a word to state.
+    assert "base" not in exp.content and "three" not in exp.content
+    assert "autoantibody" in exp.content
+    q = "On what basis are the subtypes of IMNM divided?"
+    assert grade_free(imnm, q, "by which autoantibody is present").correct
+    assert not grade_free(imnm, q, "by how weak the patient is").correct
+
+
+def test_the_corpus_long_form_of_an_abbreviation_names_the_term(pmr: Assistant) -> None:
+    q = "Which inflammatory marker is thought to be more sensitive in PMR?"
+    assert grade_free(pmr, q, "C-reactive protein").correct
+    assert grade_free(pmr, q, "CRP").correct
+    assert not grade_free(pmr, q, "erythrocyte sedimentation rate").correct
