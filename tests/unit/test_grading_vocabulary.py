@@ -1,0 +1,38 @@
+"""General wording the free grader reads as data: parts of an hour and decimals in words, units
+of measurement, "below" on the level scale, and groups of equivalent clinical words."""
+
+from __future__ import annotations
+
+from assistant.quiz.guards import wrong_numbers
+from assistant.text.equivalents import rewrite_phrases, same
+from assistant.text.quantities import quantities, spell_numbers
+from assistant.text.scales import agree
+from assistant.text.tokens import stem
+
+
+def test_numbers_in_words_read_as_the_figures_they_are() -> None:
+    assert spell_numbers("about two point four percent") == "about 2.4 percent"
+    assert (45.0, "minute") in quantities("over three quarters of an hour")
+    assert (30.0, "minute") in quantities("half an hour")
+    assert (90.0, "minute") in quantities("an hour and a half")
+
+
+def test_a_number_in_another_unit_of_measurement_is_not_the_sources() -> None:
+    assert quantities("at least 8 kPa") == {(8.0, "kpa")}
+    source = "an increase of at least 8 kPa on the vigorimeter is regarded as meaningful."
+    assert wrong_numbers("at least 8 kg", source, "what rise is meaningful?", set()) == [8.0]
+    assert wrong_numbers("at least 8 kPa", source, "what rise is meaningful?", set()) == []
+
+
+def test_below_and_above_are_two_ends_of_a_level() -> None:
+    source = "The CSF white cell count is usually below 10 cells per microliter"
+    assert agree("usually above 10 cells per microliter", source)[1]
+    assert not agree("usually below 10 cells", source)[1]
+
+
+def test_general_clinical_words_that_say_the_same() -> None:
+    assert rewrite_phrases("starts in the upper limbs") == "starts in the arms"
+    assert rewrite_phrases("more severe lung disease") == "worsen lung disease"
+    assert same(stem("poorer"), stem("worse"))
+    assert same(stem("outlook"), stem("prognosis"))
+    assert not same(stem("worse"), stem("better"))
