@@ -36,3 +36,14 @@ def test_general_clinical_words_that_say_the_same() -> None:
     assert same(stem("poorer"), stem("worse"))
     assert same(stem("outlook"), stem("prognosis"))
     assert not same(stem("worse"), stem("better"))
+
+
+def test_a_percentage_the_answering_sentence_does_not_give_is_wrong() -> None:
+    from assistant.quiz.guards import other_shares
+
+    rns = "RNS at 3 Hz is positive when the amplitude falls by more than 10 percent."
+    q = "What decrement counts as positive?"
+    assert other_shares("more than 50 percent", rns, q) == [50.0]
+    assert other_shares("over ten per cent", rns, q) == []
+    # A sentence without a percentage leaves the passage's figures to the number check.
+    assert other_shares("50%", "The pupils are never affected.", q) == []
