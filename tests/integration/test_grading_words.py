@@ -48,3 +48,13 @@ def test_the_corpus_long_form_of_an_abbreviation_names_the_term(pmr: Assistant) 
     assert grade_free(pmr, q, "C-reactive protein").correct
     assert grade_free(pmr, q, "CRP").correct
     assert not grade_free(pmr, q, "erythrocyte sedimentation rate").correct
+
+
+def test_a_yes_or_no_question_is_read_in_the_corpus_words_without_its_subject(
+    pmr: Assistant,
+) -> None:
+    # "pt" is "patient"; "PMR" is what the whole corpus is about, so the source sentence
+    # ("not needed in every patient") still restates the question.
+    q = "does every pmr pt need an ultrasound of shoulders and hips?"
+    assert grade_free(pmr, q, "no, it's only helpful when the dx is unclear").correct
+    assert not grade_free(pmr, q, "yes, every patient needs one").correct
