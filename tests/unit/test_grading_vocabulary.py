@@ -47,3 +47,12 @@ def test_a_percentage_the_answering_sentence_does_not_give_is_wrong() -> None:
     assert other_shares("over ten per cent", rns, q) == []
     # A sentence without a percentage leaves the passage's figures to the number check.
     assert other_shares("50%", "The pupils are never affected.", q) == []
+
+
+def test_another_form_of_a_scale_word_is_weighed_on_its_scale_not_as_an_opposite() -> None:
+    from assistant.quiz.guards import opposite
+
+    src = "necrosis with minimal inflammatory infiltrates, highly elevated creatine kinase levels"
+    assert opposite("very high, massively raised", src) is None
+    # The scale still tells the two ends apart where they describe the same thing.
+    assert agree("massive inflammatory infiltrates", "minimal inflammatory infiltrates")[1]
