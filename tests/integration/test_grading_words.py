@@ -58,3 +58,10 @@ def test_a_yes_or_no_question_is_read_in_the_corpus_words_without_its_subject(
     q = "does every pmr pt need an ultrasound of shoulders and hips?"
     assert grade_free(pmr, q, "no, it's only helpful when the dx is unclear").correct
     assert not grade_free(pmr, q, "yes, every patient needs one").correct
+
+
+def test_the_zero_a_scale_starts_from_goes_unsaid() -> None:
+    cidp = Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
+    q = "what does the MRC sum score measure and what is its range?"
+    assert grade_free(cidp, q, "power in twelve muscle groups, max sixty").correct
+    assert not grade_free(cidp, q, "power in twelve muscle groups, max fifty").correct
