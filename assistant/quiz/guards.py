@@ -170,14 +170,43 @@ def swapped(said: str, focus: str) -> str | None:
     women" where the source says "women twice as often as men")."""
     a, b = _COMPARED.split(said, 1), _COMPARED.split(focus, 1)
     if len(a) < 2 or len(b) < 2:
-        return None
+        return swapped_figures(said, focus)
 
-    def words(text: str) -> set[str]:
-        return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
-
-    (a1, a2), (b1, b2) = map(words, a), map(words, b)
+    (a1, a2), (b1, b2) = map(_words, a), map(_words, b)
     crossed = (a1 & b2) - b1, (a2 & b1) - b2
     if crossed[0] and crossed[1]:
         one, other = sorted(crossed[0])[0], sorted(crossed[1])[0]
         return f"compares the other way round ('{one}' for '{other}')"
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+
+# Where a sentence sets one figure beside another: "79% given IVIG, compared with 44% given
+# placebo"; "44% on IVIG vs 79% on placebo".
+_FIGURES_APART = re.compile(
+    r",|;|\b(?:vs\.?|versus|compared\s+(?:with|to)|against|while|whereas|and)\b", re.I
+)
+
+
+def swapped_figures(said: str, focus: str) -> str | None:
+    """The answer gives the source's figures to each other's things: a percentage beside a
+    word the source gives only beside another of its percentages."""
+
+    def pairs(text: str) -> list[tuple[float, set[str]]]:
+        out = []
+        for part in _FIGURES_APART.split(text):
+            mine = shares(part)
+            if len(mine) == 1:
+                out.append((next(iter(mine)), _words(part)))
+        return out
+
+    theirs = pairs(focus)
+    for p, words in pairs(said):
+        own = [w for q, w in theirs if abs(p - q) < 0.5]
+        others = [w for q, w in theirs if abs(p - q) >= 0.5]
+        if own and not words & set().union(*own) and words & set().union(*others, set()):
+            return f"gives {p:g}% to what the source gives another figure"
     return None

@@ -56,3 +56,13 @@ def test_another_form_of_a_scale_word_is_weighed_on_its_scale_not_as_an_opposite
     assert opposite("very high, massively raised", src) is None
     # The scale still tells the two ends apart where they describe the same thing.
     assert agree("massive inflammatory infiltrates", "minimal inflammatory infiltrates")[1]
+
+
+def test_figures_given_to_each_others_things_are_swapped() -> None:
+    from assistant.quiz.guards import swapped
+
+    src = ("In a placebo-controlled trial, 79% of patients given IVIG had responded at 16 weeks,"
+           " compared with 44% of those given placebo.")
+    assert swapped("44% on ivig vs 79% on placebo", src)
+    assert swapped("79% on ivig vs 44% on placebo", src) is None
+    assert swapped("about 79 percent with IVIG", src) is None
