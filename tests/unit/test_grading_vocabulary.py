@@ -15,6 +15,9 @@ def test_numbers_in_words_read_as_the_figures_they_are() -> None:
     assert (45.0, "minute") in quantities("over three quarters of an hour")
     assert (30.0, "minute") in quantities("half an hour")
     assert (90.0, "minute") in quantities("an hour and a half")
+    # "For a week" is a time of one week; "once a week" stays a frequency.
+    assert (1.0, "week") in quantities("500 mg daily for a week")
+    assert spell_numbers("once a week") == "once a week"
 
 
 def test_a_number_in_another_unit_of_measurement_is_not_the_sources() -> None:
