@@ -184,8 +184,8 @@ def _words(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
 
 
-# Where a sentence sets one figure beside another: "79% given IVIG, compared with 44% given
-# placebo"; "44% on IVIG vs 79% on placebo".
+# Where a sentence sets one figure beside another: "79% given the drug, compared with 44%
+# given placebo"; "44% on the drug vs 79% on placebo".
 _FIGURES_APART = re.compile(
     r",|;|\b(?:vs\.?|versus|compared\s+(?:with|to)|against|while|whereas|and)\b", re.I
 )
