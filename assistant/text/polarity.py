@@ -59,6 +59,9 @@ NEUTRAL_PHRASES: list[tuple[re.Pattern[str], str]] = [
     # What is spared is not affected: "always spared" is the source's "never affected".
     (re.compile(r"\b(?:always|invariably)\s+spared\b", re.I), " never affected "),
     (re.compile(r"\bspared\b", re.I), " unaffected "),
+    # "Not on the methotrexate day" is "on a different day".
+    (re.compile(r"\bnot\s+on\s+the\s+(?:same\s+)?(?:[\w-]+\s+)?day\b", re.I),
+     " on a different day "),
 ]  # fmt: skip
 
 

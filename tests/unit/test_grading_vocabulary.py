@@ -69,3 +69,11 @@ def test_figures_given_to_each_others_things_are_swapped() -> None:
     assert swapped("44% on ivig vs 79% on placebo", src)
     assert swapped("79% on ivig vs 44% on placebo", src) is None
     assert swapped("about 79 percent with IVIG", src) is None
+
+
+def test_phrases_with_a_negation_that_state_a_plain_fact() -> None:
+    from assistant.text.polarity import neutralise
+
+    assert "never affected" in neutralise("the pupils are always spared")
+    assert "different day" in neutralise("5 mg once a week, not on the methotrexate day")
+    assert "not" not in neutralise("not on the same day")
