@@ -72,3 +72,16 @@ def test_what_is_always_spared_is_never_affected() -> None:
     q = "are the pupils affected in mg?"
     assert grade_free(mg, q, "no, pupils are always spared").correct
     assert not grade_free(mg, q, "yes, the pupils are affected").correct
+
+
+def test_the_corpus_most_used_abbreviation_is_its_subject_not_what_is_asked() -> None:
+    # "CIDP" in "where does multifocal CIDP start?" is the text's subject: the clause that
+    # answers is the one on starting ("usually starting in the arms").
+    cidp = Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
+    q = "where does multifocal cidp usually start?"
+    assert grade_free(cidp, q, "in the upper limbs").correct
+    assert not grade_free(cidp, q, "in the legs").correct
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "does the dm rash always come before the weakness?"
+    assert grade_free(dm, q, "no - it can come before, with or after the weakness").correct
+    assert not grade_free(dm, q, "yes, it always comes first").correct
