@@ -19,7 +19,7 @@ from assistant.text.quantities import (
     shares,
 )
 from assistant.text.scales import SCALES, agree, readings
-from assistant.text.tokens import stem
+from assistant.text.tokens import STOPWORDS, stem
 
 # Words of degree, frequency and level: weighed on their scales, not as opposites.
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
@@ -158,7 +158,15 @@ def other_shares(said: str, sentence: str, question: str) -> list[float]:
     theirs = shares(sentence) | shares(question)
     if not shares(sentence):
         return []
-    return sorted(p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs))
+    wrong = [p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs)]
+    # Of a sentence giving figures of several things ("a sensitivity of 68 percent and a
+    # specificity of 78 percent"), the figure of the thing asked answers; another's is wrong.
+    parts = _figure_parts(sentence)
+    asked = _words(question) - STOPWORDS
+    picked = [q for q, w in parts if w & asked]
+    if len(parts) >= 2 and len(picked) == 1:
+        wrong += [p for p in shares(said) if abs(p - picked[0]) > 3 and p not in wrong]
+    return sorted(wrong)
 
 
 # Where a comparison sets one side against the other: "women ... twice as often as men".
@@ -195,18 +203,20 @@ def swapped_figures(said: str, focus: str) -> str | None:
     """The answer gives the source's figures to each other's things: a percentage beside a
     word the source gives only beside another of its percentages."""
 
-    def pairs(text: str) -> list[tuple[float, set[str]]]:
-        out = []
-        for part in _FIGURES_APART.split(text):
-            mine = shares(part)
-            if len(mine) == 1:
-                out.append((next(iter(mine)), _words(part)))
-        return out
-
-    theirs = pairs(focus)
-    for p, words in pairs(said):
+    theirs = _figure_parts(focus)
+    for p, words in _figure_parts(said):
         own = [w for q, w in theirs if abs(p - q) < 0.5]
         others = [w for q, w in theirs if abs(p - q) >= 0.5]
         if own and not words & set().union(*own) and words & set().union(*others, set()):
             return f"gives {p:g}% to what the source gives another figure"
     return None
+
+
+def _figure_parts(text: str) -> list[tuple[float, set[str]]]:
+    """(percentage, words) of each part of ``text`` that gives one percentage."""
+    out = []
+    for part in _FIGURES_APART.split(text):
+        mine = shares(part)
+        if len(mine) == 1:
+            out.append((next(iter(mine)), _words(part) - STOPWORDS))
+    return out

@@ -91,3 +91,14 @@ def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
     assert yes_no(q, src, "no, it can come after it", stems) == 1
     assert yes_no(q, src, "yes, always", stems) == -1
     assert yes_no(q, "The rash always appears before the weakness.", "no", stems) == -1
+
+
+def test_the_figure_of_another_thing_the_sentence_gives_is_wrong() -> None:
+    from assistant.quiz.guards import other_shares
+
+    src = "The criteria have a sensitivity of about 68% and a specificity of about 78 percent."
+    q = "What is the sensitivity of the criteria?"
+    assert other_shares("about 78 percent", src, q) == [78.0]
+    assert other_shares("about 68 percent", src, q) == []
+    # Both asked: either figure is the source's.
+    assert other_shares("78%", src, "What are the sensitivity and specificity?") == []
