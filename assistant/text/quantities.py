@@ -96,7 +96,8 @@ def spell_numbers(text: str) -> str:
     return _POINT.sub(r"\1.\2", _WORD_NUMBER.sub(repl, text))
 
 
-_ONE_TIME = re.compile(r"\b(for|within|after|over|in|about|around|than|least|under|nearly|almost)"
+# Not "within a week": the speed scale reads that phrase as quick (text/scales.py).
+_ONE_TIME = re.compile(r"\b(for|after|over|about|around|than|least|nearly|almost)"
                        r"\s+an?\s+(day|week|month|year|hour)\b", re.I)
 _POINT = re.compile(r"\b(\d+)\s+point\s+(\d+)\b", re.I)
 _HOUR_PARTS = [

@@ -18,6 +18,9 @@ def test_numbers_in_words_read_as_the_figures_they_are() -> None:
     # "For a week" is a time of one week; "once a week" stays a frequency.
     assert (1.0, "week") in quantities("500 mg daily for a week")
     assert spell_numbers("once a week") == "once a week"
+    # "Within a week" is the speed scale's phrase for quick, not a number to check.
+    assert spell_numbers("improves within a week") == "improves within a week"
+    assert agree("improves within a week", "improves rapidly")[0]
 
 
 def test_a_number_in_another_unit_of_measurement_is_not_the_sources() -> None:
@@ -77,6 +80,8 @@ def test_phrases_with_a_negation_that_state_a_plain_fact() -> None:
     assert "never affected" in neutralise("the pupils are always spared")
     assert "different day" in neutralise("5 mg once a week, not on the methotrexate day")
     assert "not" not in neutralise("not on the same day")
+    # A bare "spared" is left as written, to be stated by an answer that repeats it.
+    assert neutralise("the face is spared") == "the face is spared"
 
 
 def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
