@@ -85,3 +85,11 @@ def test_the_corpus_most_used_abbreviation_is_its_subject_not_what_is_asked() ->
     q = "does the dm rash always come before the weakness?"
     assert grade_free(dm, q, "no - it can come before, with or after the weakness").correct
     assert not grade_free(dm, q, "yes, it always comes first").correct
+
+
+def test_the_kind_asked_is_read_on_all_the_clause_words(pmr: Assistant) -> None:
+    # Dropping "two" from what must be stated does not make "CRP ... of the two" a bare
+    # term to name: the clause says more than the term.
+    exp = grader(pmr).expected("Which inflammatory marker is thought to be more sensitive in PMR?",
+                               "CRP is thought to be the more sensitive of the two.")
+    assert exp.kind == "open" and "two" not in exp.content

@@ -107,3 +107,11 @@ def test_the_figure_of_another_thing_the_sentence_gives_is_wrong() -> None:
     assert other_shares("about 68 percent", src, q) == []
     # Both asked: either figure is the source's.
     assert other_shares("78%", src, "What are the sensitivity and specificity?") == []
+
+
+def test_a_sentence_whose_figures_are_about_something_else_leaves_the_figure_alone() -> None:
+    from assistant.quiz.guards import other_shares
+
+    thymoma = "About 10 to 15 percent of patients have a thymoma."
+    assert other_shares("about 50 percent", thymoma, "What decrement on RNS is positive?") == []
+    assert other_shares("about 50 percent", thymoma, "How many have a thymoma?") == [50.0]
