@@ -18,18 +18,22 @@ from assistant.quiz.grading import grade_free
 
 REPO = Path(__file__).resolve().parents[2]
 CORPORA = {"imnm": REPO / "corpus", "dermatomyositis": REPO / "eval/corpora/dermatomyositis",
-           "pmr": REPO / "eval/corpora/pmr", "cidp": REPO / "eval/corpora/cidp"}  # fmt: skip
+           "pmr": REPO / "eval/corpora/pmr", "cidp": REPO / "eval/corpora/cidp",
+           "myasthenia": REPO / "eval/corpora/myasthenia"}  # fmt: skip
 # Agreement as measured when the grader was last changed: a regression gate. The dev half was
 # tuned on; the test half never was (eval/README.md), which is why its floor is lower.
-FLOORS = {"dev": 0.98, "test": 0.77, "dev-2": 0.96}
+FLOORS = {"dev": 0.98, "test": 0.77, "dev-2": 0.96, "dev-3": 0.58}
 # Rows numbered from 101 (e.g. `pmr-g101`) were written later, as more dev material, and
-# are gated on their own so the original halves' floors keep their meaning.
+# are gated on their own so the original halves' floors keep their meaning; rows from 201
+# (dev-3) later still, blind to the grader as it then was (its first figure, 53/90, is an
+# out-of-sample one, like the test half's).
 LATER = re.compile(r"-g(\d{3,})$")
 
 
 def half_of(case: dict[str, object]) -> str:
     m = LATER.search(str(case["id"]))
-    return "dev-2" if m and int(m.group(1)) > 100 and case["split"] == "dev" else str(case["split"])
+    n = int(m.group(1)) if m and case["split"] == "dev" else 0
+    return "dev-3" if n >= 201 else "dev-2" if n > 100 else str(case["split"])
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +62,7 @@ def test_the_table_is_big_enough_both_ways(verdicts: list[tuple[dict[str, object
     assert {c["split"] for c in cases} == {"dev", "test"}
 
 
-@pytest.mark.parametrize("half", ["dev", "dev-2", "test"])
+@pytest.mark.parametrize("half", ["dev", "dev-2", "dev-3", "test"])
 def test_each_half_agrees_at_least_at_its_floor(
     verdicts: list[tuple[dict[str, object], bool]], half: str
 ) -> None:
