@@ -19,13 +19,14 @@ from assistant.text.quantities import (
     DURATION_VALUE,
     FIGURE,
     FREQ_VALUE,
+    MG_AS_UNIT,
     spell_numbers,
 )
 
 # "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place.
 DOSE_INTENT = re.compile(
-    r"\b(doses?|dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|mg\b|"
-    r"milligrams?|titrat\w*)",
+    r"\b(doses?|dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
+    r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
     re.I,
 )
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)

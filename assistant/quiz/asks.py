@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.quantities import MG_AS_UNIT
+
 ASKS_TERM = re.compile(
     r"\b(which|what|name|list)\b[^?]{0,40}?\b(drugs?|medications?|medicines?|agents?|"
     r"steroids?|antibod\w*|tests?|treatments?|therap(?:y|ies)|options?|subtypes?|subclass\w*|"
@@ -45,7 +47,7 @@ UNIT_ASKED = [
      "time"),
     (re.compile(r"\b(what share|what proportion|percent|percentage|how many patients|"
                 r"what fraction)\b|%", re.I), "share"),
-    (re.compile(r"\b(dose|dosage|how much|mg)\b", re.I), "mass"),
+    (re.compile(r"\b(dose|dosage|how much)\b|" + MG_AS_UNIT, re.I), "mass"),
 ]
 # A condition: a source clause stating one ("If there is little response, ..."), and a
 # question whose premise is one ("what should be done if ..."; not "when is it given?").

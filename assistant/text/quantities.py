@@ -130,6 +130,12 @@ def numbers(text: str) -> list[float]:
     return [float(n) for n in NUMBERS.findall(spell_numbers(text))]
 
 
+# "mg" asks for an amount only as a unit: after a number or "how many/much", or before "/" or
+# "per". Bare, it is as likely an abbreviation typed in lower case ("mg" for myasthenia gravis,
+# MG) as a unit, and reading it as a dose asked turns a question about the disease into a dose
+# the sources do not give.
+MG_AS_UNIT = r"(?:(?<=\d)\s*|(?<=\d )|\b(?:how\s+many|how\s+much)\s+)mg\b|\bmg\s*(?:/|\bper\b)"
+
 # What a sentence gives when a question asks for a dose, a duration, a frequency or a figure.
 DOSE_VALUE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
