@@ -363,8 +363,14 @@ def test_free_answer_graded_against_the_clause_that_answers(cidp: Assistant) -> 
                           "younger age at onset").correct  # fmt: skip
 
 
-def test_a_clause_relating_the_asked_things_the_other_way_round_is_not_the_reference() -> None:
-    pmr = Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+@pytest.fixture(scope="module")
+def pmr() -> Assistant:
+    return Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+
+
+def test_a_clause_relating_the_asked_things_the_other_way_round_is_not_the_reference(
+    pmr: Assistant,
+) -> None:
     q = "What proportion of patients with PMR develop GCA?"
     # "40 to 50 percent of patients with GCA have symptoms of PMR" answers the converse.
     assert not grade_free(pmr, q, "40 to 50 percent").correct
@@ -385,11 +391,6 @@ def test_fewer_things_than_asked_is_partly_correct(cidp: Assistant) -> None:
     q = "What are the first-line treatments for CIDP?"
     assert grade_free(cidp, q, "immunoglobulin and steroids").verdict == "partly correct"
     assert grade_free(cidp, q, "immunoglobulin, steroids or plasma exchange").correct
-
-
-@pytest.fixture(scope="module")
-def pmr() -> Assistant:
-    return Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
 
 
 def test_a_decade_in_words_answers_an_age_range(pmr: Assistant) -> None:
