@@ -134,7 +134,7 @@ def numbers(text: str) -> list[float]:
 # "per". Bare, it is as likely an abbreviation typed in lower case ("mg" for myasthenia gravis,
 # MG) as a unit, and reading it as a dose asked turns a question about the disease into a dose
 # the sources do not give.
-MG_AS_UNIT = r"(?:(?<=\d)\s*|(?<=\d )|\b(?:how\s+many|how\s+much)\s+)mg\b|\bmg\s*(?:/|\bper\b)"
+MG_AS_UNIT = r"(?:(?<=\d)\s*|\b(?:how\s+many|how\s+much)\s+)mg\b|\bmg\s*(?:/|\bper\b)"
 
 # What a sentence gives when a question asks for a dose, a duration, a frequency or a figure.
 DOSE_VALUE = re.compile(
