@@ -32,7 +32,7 @@ def eval_cmd(
         list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only this half of the sets: dev or test.")
+        str | None, typer.Option(help="Only this half of the sets: dev, test or holdout.")
     ] = None,
     adversary: Annotated[
         bool,
@@ -96,10 +96,11 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
 
     from assistant.cli.common import err
     from assistant.core.errors import InputError
+    from assistant.evaluation.gold import HALVES
     from assistant.evaluation.suites import load_suites, run_suite, suite_regressions
 
-    if split not in (None, "dev", "test"):
-        raise InputError(f"unknown --split {split!r}: use dev or test")
+    if split is not None and split not in HALVES:
+        raise InputError(f"unknown --split {split!r}: use {', '.join(HALVES)}")
     chosen = load_suites()
     if names:
         unknown = sorted(set(names) - {s.name for s in chosen})
@@ -114,8 +115,8 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
         failed += suite_regressions(report, s)
         if json_out:
             continue
-        for half in ("all", "dev", "test"):
-            if half not in report or (half == "all" and ("dev" in report or "test" in report)):
+        for half in ("all", *HALVES):
+            if half not in report or (half == "all" and any(h in report for h in HALVES)):
                 continue
             m = report[half]["metrics"]
             shown = "  ".join(
@@ -124,7 +125,7 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
                           "abstention_accuracy", "citation_precision")
             )
             flat = m.get("flat_declines")
-            typer.echo(f"{s.name:<16} {half:<4} n={report[half]['n']:<3} {shown}  flat "
+            typer.echo(f"{s.name:<16} {half:<7} n={report[half]['n']:<3} {shown}  flat "
                        f"{'—' if flat is None else f'{flat:g}'}")
     if json_out:
         typer.echo(json.dumps(reports, ensure_ascii=False))

@@ -23,6 +23,12 @@ class Fact(BaseModel):
         return list(dict.fromkeys([self.fact, *self.accept]))
 
 
+# The halves a question set may have: ``dev`` is tuned on, ``test`` only measured, ``holdout``
+# written later, blind, and measured once per round of changes (eval/README.md).
+HALVES = ("dev", "test", "holdout")
+Half = Literal["dev", "test", "holdout"]
+
+
 class GoldItem(BaseModel):
     id: str
     question: str
@@ -35,7 +41,7 @@ class GoldItem(BaseModel):
     # say the asked detail is not given (naming one of ``missing``).
     kind: Literal["answerable", "unanswerable", "missing", "offtopic"]
     turns: list[str] | None = None
-    split: Literal["dev", "test"] | None = None
+    split: Half | None = None
     style: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
 

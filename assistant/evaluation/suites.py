@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.core.errors import InputError
 from assistant.core.settings import REPO_ROOT, Settings
-from assistant.evaluation.gold import GoldItem, load_gold
+from assistant.evaluation.gold import HALVES, GoldItem, load_gold
 from assistant.evaluation.scoring import run_item, summarise
 
 DEFAULT_SUITES = REPO_ROOT / "eval" / "suites.toml"
@@ -63,7 +63,7 @@ def run_suite(
     out: dict[str, Any] = {
         "suite": suite.name, "corpus": str(suite.corpus), "all": summarise(results)
     }
-    for half in ("dev", "test"):
+    for half in HALVES:
         part = [r for r in results if r.split == half]
         if part:
             out[half] = summarise(part)
@@ -76,7 +76,7 @@ def suite_regressions(report: dict[str, Any], suite: Suite) -> list[str]:
     thresholds = SET_THRESHOLDS | suite.thresholds
     # "flat_declines" is a most, not a least: answerable questions a suite may decline.
     allowed_flat = thresholds.pop("flat_declines", 0)
-    for half in ("dev", "test"):
+    for half in HALVES:
         summary = report.get(half)
         if not summary:
             continue
