@@ -58,6 +58,9 @@ ERRORS = [
     ("bad k", lambda t: ["ask", "x?", "--k", "0"], 2, "Invalid value for '--k'"),
     ("bad mode", lambda t: ["search", "x", "--mode", "magic"], 2, "unknown --mode"),
     ("unknown command", lambda t: ["frobnicate"], 2, "No such command"),
+    ("bad half", lambda t: ["eval", "--suites", "--split", "train"], 2,
+     "unknown --split 'train': use dev, test, holdout"),
+    ("unknown suite", lambda t: ["eval", "--suite", "nope"], 2, "no suite named 'nope'"),
 ]
 
 
@@ -79,6 +82,15 @@ def test_unreadable_file_is_named_and_the_rest_indexed(tmp_path: Path) -> None:
     result = run(["ask", "x?", "--corpus", str(folder), "--index", str(tmp_path / "i")])
     assert result.returncode == 0, result.stderr.decode()
     assert "skipped secret.md: unreadable (permission denied)" in result.stderr.decode()
+
+
+def test_eval_sets_print_one_line_per_half_and_skip_a_set_without_that_half() -> None:
+    # The gold set has no halves: asked for the dev half, it has nothing to show.
+    result = run(["eval", "--suite", "imnm-gold", "--suite", "imnm", "--split", "dev"])
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0, result.stderr.decode()
+    assert [line.split()[:2] for line in lines] == [["imnm", "dev"]], lines
+    assert "grounded_accuracy" in lines[0] and "flat 0" in lines[0]
 
 
 def test_ask_answers_with_cited_sentences() -> None:
