@@ -51,6 +51,11 @@ def test_the_gate_fails_under_a_floor_and_on_extra_declines(tmp_path: Any) -> No
     lines = suite_regressions(low, suite)
     assert any("grounded_accuracy = 0.490 < 0.5 (q1)" in line for line in lines)
     assert any("2 answerable question(s) declined (q1)" in line for line in lines)
+    # a floor of one half holds that half only
+    later = suite.model_copy(update={"half_thresholds": {"holdout": {"grounded_accuracy": 0.3}}})
+    assert suite_regressions({"holdout": _summary(grounded_accuracy=0.3, flat_declines=1)},
+                             later) == []
+    assert suite_regressions({"dev": _summary(grounded_accuracy=0.3, flat_declines=1)}, later)
     # without a floor of its own, a set is held to the targets
     plain = Suite(name="p", corpus=tmp_path, questions=tmp_path / "q.jsonl")
     target = SET_THRESHOLDS["grounded_accuracy"]
