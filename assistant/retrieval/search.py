@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 
 from assistant.core.settings import RetrievalSettings
-from assistant.core.types import Hit, Mode
+from assistant.core.types import Chunk, Hit, Mode
 from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
@@ -26,6 +26,7 @@ from assistant.store.embed import Embedder
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.store.vectors import make_vector_index
+from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
@@ -47,6 +48,20 @@ def initialisms(query: str) -> list[str]:
         for n in (3, 4)
         for i in range(len(words) - n + 1)
     ]
+
+
+def word_text(chunks: list[Chunk], i: int) -> str:
+    """What the word search matches a passage by: its embedded text (heading, list lead) with
+    numbers in words as digits ("ten mg" finds "10 mg"), and for a list item that carries on
+    its list (it starts in lower case: "then reduce by 1 mg every 4 to 8 weeks") the item
+    before it, on which it leans ("then 10 mg daily for 4 to 6 weeks")."""
+    c = chunks[i]
+    text = embed_text(c)
+    if c.kind == "bullet" and i > 0 and c.text[:1].islower():
+        before = chunks[i - 1]
+        if before.kind == "bullet" and before.source == c.source and before.lead == c.lead:
+            text = f"{before.text} {text}"
+    return spell_numbers(text)
 
 
 class Searcher:
@@ -81,7 +96,9 @@ class Searcher:
             else None
         )
         self.bm25 = bm25s.BM25()
-        corpus_terms = [self.vocab.terms(embed_text(c)) or ["\0"] for c in self.chunks]
+        corpus_terms = [
+            self.vocab.terms(word_text(self.chunks, i)) or ["\0"] for i in range(len(self.chunks))
+        ]
         self.bm25.index(corpus_terms, show_progress=False)
         self.known = {t for ts in corpus_terms for t in ts}
 
@@ -111,7 +128,7 @@ class Searcher:
         return list(best.items())
 
     def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
-        q = [t for t in self.vocab.terms(query) if t in self.known]
+        q = [t for t in self.vocab.terms(spell_numbers(query)) if t in self.known]
         q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
         q += [t for t in self.stand_ins(query) if t not in q]
         # A kind of question ("outlook?") is answered in words it does not use ("remission"):
