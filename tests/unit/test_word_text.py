@@ -4,7 +4,7 @@ digits, and a list item that carries on its list with the item before it."""
 from __future__ import annotations
 
 from assistant.core.types import Chunk
-from assistant.retrieval.search import word_text
+from assistant.retrieval.search import spelled_run, word_text
 
 
 def chunk(i: int, text: str, kind: str = "bullet", lead: str | None = "A schedule is:") -> Chunk:
@@ -24,3 +24,11 @@ def test_an_item_that_is_a_sentence_of_its_own_stands_alone() -> None:
     assert "steroids" not in word_text(chunks, 1)
     other_list = [chunk(0, "then 10 mg", lead="One list:"), chunk(1, "then 5 mg", lead="Another:")]
     assert "10" not in word_text(other_list, 1)
+
+
+def test_initials_are_spelled_out_by_the_corpus_words_that_have_them() -> None:
+    text = ("The diagnosis is confirmed by temporal artery biopsy. A temporal artery biopsy is "
+            "taken early. Take the tablets at breakfast.")
+    assert spelled_run("TAB", text) == "temporal artery biopsy"
+    assert spelled_run("TTB", text) == ""  # no run of words has those initials
+    assert spelled_run("TAT", "take a tablet") == ""  # runs with stop words do not count
