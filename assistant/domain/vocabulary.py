@@ -278,9 +278,11 @@ def _rewrite_pattern(rewrites: dict[str, str], exact: dict[str, str]) -> re.Patt
         body = r"\s+".join(re.escape(w) for w in key.split())
         return f"(?-i:{body})" if key in exact and key.lower() not in rewrites else body
 
-    # Whole words: "w/" and "f/u" end in a slash, so the edges are not \b.
+    # Whole words: "w/" and "f/u" end in a slash, so the edges are not \b; a possessive may
+    # follow ("pt's" is "patient's").
     return re.compile(
-        r"(?<![\w/'’-])(?:" + "|".join(one(k) for k in keys) + r")(?![\w/'’-])", re.IGNORECASE
+        r"(?<![\w/'’-])(?:" + "|".join(one(k) for k in keys) + r")(?![\w/-]|['’](?!s\b))",
+        re.IGNORECASE,
     )
 
 

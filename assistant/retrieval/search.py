@@ -12,13 +12,14 @@ Reciprocal rank fusion stays available (``fusion="rrf"``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Literal
 
 import bm25s
 import numpy as np
 
 from assistant.core.settings import RetrievalSettings
-from assistant.core.types import Hit, Mode
+from assistant.core.types import Chunk, Hit, Mode
 from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
@@ -26,10 +27,12 @@ from assistant.store.embed import Embedder
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.store.vectors import make_vector_index
+from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+CAPS = re.compile(r"\b[A-Z]{3,5}\b")
 
 
 def initialisms(query: str) -> list[str]:
@@ -47,6 +50,31 @@ def initialisms(query: str) -> list[str]:
         for n in (3, 4)
         for i in range(len(words) - n + 1)
     ]
+
+
+def word_text(chunks: list[Chunk], i: int) -> str:
+    """What the word search matches a passage by: its embedded text (heading, list lead) with
+    numbers in words as digits ("ten mg" finds "10 mg"), and for a list item that carries on
+    its list (it starts in lower case: "then reduce by 1 mg every 4 to 8 weeks") the item
+    before it, on which it leans ("then 10 mg daily for 4 to 6 weeks")."""
+    c = chunks[i]
+    text = embed_text(c)
+    if c.kind == "bullet" and i > 0 and c.text[:1].islower():
+        before = chunks[i - 1]
+        if before.kind == "bullet" and before.source == c.source and before.lead == c.lead:
+            text = f"{before.text} {text}"
+    return spell_numbers(text)
+
+
+def spelled_run(short: str, text: str) -> str:
+    """The run of content words in ``text`` whose initials spell ``short`` ("TAB": "temporal
+    artery biopsy"), the most frequent if several; "" when there is none."""
+    run = re.compile(
+        r"\b" + r"[\s-]+".join(f"{ch}[a-z]+" for ch in short.lower()) + r"\b", re.IGNORECASE
+    )
+    found = Counter(" ".join(m.lower().split()) for m in run.findall(text))
+    runs = [r for r, _ in found.most_common() if not set(r.split()) & STOPWORDS]
+    return runs[0] if runs else ""
 
 
 class Searcher:
@@ -81,9 +109,13 @@ class Searcher:
             else None
         )
         self.bm25 = bm25s.BM25()
-        corpus_terms = [self.vocab.terms(embed_text(c)) or ["\0"] for c in self.chunks]
+        corpus_terms = [
+            self.vocab.terms(word_text(self.chunks, i)) or ["\0"] for i in range(len(self.chunks))
+        ]
         self.bm25.index(corpus_terms, show_progress=False)
         self.known = {t for ts in corpus_terms for t in ts}
+        self._text: str | None = None  # the passages' text, joined when first needed
+        self._spelled: dict[str, str] = {}
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode_one(query)
@@ -111,9 +143,11 @@ class Searcher:
         return list(best.items())
 
     def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
-        q = [t for t in self.vocab.terms(query) if t in self.known]
+        q = [t for t in self.vocab.terms(spell_numbers(query)) if t in self.known]
         q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
         q += [t for t in self.stand_ins(query) if t not in q]
+        spelled = [t for p in self.spelled_out(query) for t in self.vocab.terms(p)]
+        q += [t for t in dict.fromkeys(spelled) if t in self.known and t not in q]
         # A kind of question ("outlook?") is answered in words it does not use ("remission"):
         # the word search looks for those too (domain/cues.py).
         for cue, _ in asked(self.vocab.cues, query):
@@ -124,6 +158,26 @@ class Searcher:
         depth = min(depth, len(self.chunks))
         ids, scores = self.bm25.retrieve([q], k=depth, show_progress=False, n_threads=1)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def spelled_out(self, query: str) -> list[str]:
+        """What capitalised abbreviations the corpus never uses stand for, where the corpus
+        has a run of words with their initials ("TAB": "temporal artery biopsy"): a text often
+        names a thing in full where a question types its initials. The most frequent run of
+        content words wins; found once per abbreviation."""
+        out: list[str] = []
+        if query.isupper():
+            return out  # typed in capitals throughout: its words are not abbreviations
+        for short in CAPS.findall(query):
+            terms = self.vocab.terms(short)
+            if not terms or any(t in self.known for t in terms) or f"({short})" in query:
+                continue  # a stop word, a word the corpus has, or defined by the question
+            if short not in self._spelled:
+                if self._text is None:
+                    self._text = "\n".join(c.text for c in self.chunks)
+                self._spelled[short] = spelled_run(short, self._text)
+            if self._spelled[short]:
+                out.append(self._spelled[short])
+        return list(dict.fromkeys(out))
 
     def stand_ins(self, query: str) -> list[str]:
         """Corpus terms for the query's words the corpus never uses, by meaning ("malignancy":
@@ -154,6 +208,10 @@ class Searcher:
         sentences: list[tuple[int, float]] = []
         if mode in ("hybrid", "dense"):
             qvec = self.embed_query(query) if qvec is None else qvec
+            if spelled := self.spelled_out(query):
+                # The question's meaning with what its abbreviations stand for.
+                qvec = qvec + self.embed_query("; ".join(spelled))
+                qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-12)
             dense = self.dense(qvec, depth)
             sentences = self.by_sentence(qvec)
         if mode in ("hybrid", "sparse"):

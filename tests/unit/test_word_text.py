@@ -1,0 +1,34 @@
+"""What the word search matches a passage by (retrieval/search.word_text): numbers in words as
+digits, and a list item that carries on its list with the item before it."""
+
+from __future__ import annotations
+
+from assistant.core.types import Chunk
+from assistant.retrieval.search import spelled_run, word_text
+
+
+def chunk(i: int, text: str, kind: str = "bullet", lead: str | None = "A schedule is:") -> Chunk:
+    return Chunk(chunk_id=f"a.txt#{i}", source="a.txt", section="Taper", text=text,
+                 sentences=[text], position=i, line=i + 1, kind=kind, lead=lead)  # type: ignore[arg-type]
+
+
+def test_a_step_of_a_list_carries_the_item_before_it() -> None:
+    chunks = [chunk(0, "then 10 mg daily for four to six weeks"),
+              chunk(1, "then reduce by 1 mg every 4 to 8 weeks")]
+    text = word_text(chunks, 1)
+    assert "10 mg daily for 4 to 6 weeks" in text and text.endswith("every 4 to 8 weeks")
+
+
+def test_an_item_that_is_a_sentence_of_its_own_stands_alone() -> None:
+    chunks = [chunk(0, "High-dose steroids first."), chunk(1, "Physical therapy helps.")]
+    assert "steroids" not in word_text(chunks, 1)
+    other_list = [chunk(0, "then 10 mg", lead="One list:"), chunk(1, "then 5 mg", lead="Another:")]
+    assert "10" not in word_text(other_list, 1)
+
+
+def test_initials_are_spelled_out_by_the_corpus_words_that_have_them() -> None:
+    text = ("The diagnosis is confirmed by temporal artery biopsy. A temporal artery biopsy is "
+            "taken early. Take the tablets at breakfast.")
+    assert spelled_run("TAB", text) == "temporal artery biopsy"
+    assert spelled_run("TTB", text) == ""  # no run of words has those initials
+    assert spelled_run("TAT", "take a tablet") == ""  # runs with stop words do not count
