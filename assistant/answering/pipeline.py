@@ -49,7 +49,11 @@ class Pipeline:
         self.embedder = embedder
         # The corpus's own words and abbreviations, learnt from its passages.
         self.words = CorpusWords.learn(c.text for c in index.chunks)
-        self.vocab = vocabulary_for(settings.corpus).with_abbreviations(self.words.abbreviations)
+        self.vocab = (
+            vocabulary_for(settings.corpus)
+            .with_abbreviations(self.words.abbreviations)
+            .choosing_rewrites(self.words)
+        )
         self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
         # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).
         self.neighbours = Neighbours(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -112,8 +113,12 @@ class DomainPack(_Strict):
     topics: list[Topic] = Field(default_factory=list)
     descriptors: list[Descriptor] = Field(default_factory=list)
     cues: list[CueSpec] = Field(default_factory=list)  # domain/cues.py
-    # What clinicians type → what texts write, whole words: any case, or this case only.
-    rewrites: dict[str, str] = Field(default_factory=dict)
+    # What clinicians type → what texts write, whole words: any case, or this case only. A
+    # clipped word that stands for more than one thing ("pred": prednisone or prednisolone)
+    # lists them: the first a corpus writes is chosen (Vocabulary.choosing_rewrites).
+    rewrites: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
     rewrites_exact: dict[str, str] = Field(default_factory=dict)
     # When set ("drug"), every rewrite value of this pack names a thing of this kind: a text
     # naming it names a drug, with no term for it in any pack.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Container
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,6 +94,8 @@ class Vocabulary:
     rewrites_exact: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # lower-case name → its kind ("drug")
     digest: str = ""
+    # A rewrite with several readings (lower-case key → readings in order of preference).
+    rewrite_choices: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         variants = sorted(
@@ -228,6 +231,19 @@ class Vocabulary:
 
         return self._rewrite.sub(repl, text), changes
 
+    def choosing_rewrites(self, present: Container[str]) -> Vocabulary:
+        """This vocabulary with each rewrite of several readings read as the first one whose
+        words the corpus has ("pred" is the prednisolone a text uses, not the prednisone it
+        never names); none present keeps the first."""
+        chosen = dict(self.rewrites)
+        for key, readings in self.rewrite_choices.items():
+            chosen[key] = next(
+                (r for r in readings if all(w in present for w in r.lower().split())), readings[0]
+            )
+        if chosen == self.rewrites:
+            return self
+        return replace(self, rewrites=chosen)
+
     def with_abbreviations(self, learned: dict[str, str]) -> Vocabulary:
         """This vocabulary plus abbreviations a corpus defines ("long form (SHORT)"), each a
         term whose variants are its short and long forms, unless a pack already knows it."""
@@ -262,6 +278,7 @@ class Vocabulary:
             rewrites_exact=self.rewrites_exact,
             names=self.names,
             digest=self.digest,
+            rewrite_choices=self.rewrite_choices,
         )
 
     def variant_patterns(self, term: str) -> list[str]:
@@ -296,6 +313,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
     question_words: set[str] = set()
     subject_words: set[str] = set()
     rewrites: dict[str, str] = {}
+    rewrite_choices: dict[str, list[str]] = {}
     rewrites_exact: dict[str, str] = {}
     names: dict[str, str] = {}
     nouns: list[str] = []
@@ -313,10 +331,18 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
             asks.extend(c.asks)
             says.extend(c.says)
         question_words.update(pack.question_words)
-        rewrites.update({k.lower(): v for k, v in pack.rewrites.items()})
+        for k, v in pack.rewrites.items():
+            readings = [v] if isinstance(v, str) else v
+            rewrites[k.lower()] = readings[0]
+            rewrite_choices.pop(k.lower(), None)
+            if len(readings) > 1:
+                rewrite_choices[k.lower()] = readings
         rewrites_exact.update(pack.rewrites_exact)
         if pack.kind:
-            values = [*pack.rewrites.values(), *pack.rewrites_exact.values()]
+            values = [
+                *(r for v in pack.rewrites.values() for r in ([v] if isinstance(v, str) else v)),
+                *pack.rewrites_exact.values(),
+            ]
             names.update({" ".join(v.lower().split()): pack.kind for v in values})
         if pack.subject is not None:
             name = pack.subject.name
@@ -344,6 +370,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         rewrites_exact=rewrites_exact,
         names=names,
         digest=digest,
+        rewrite_choices=rewrite_choices,
     )
     # Word lists are compared as stems after canonicalisation ("patients" → "patient").
     vocab.question_words = frozenset(t for w in question_words for t in vocab.terms(w))

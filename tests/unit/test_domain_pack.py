@@ -31,6 +31,7 @@ def write_pack(folder: Path, text: str) -> Path:
          "id 'x' is defined twice"),
         ("[[terms]]\nid = 'x'\nclass = 'nothing'\nvariants = ['a']\n", "'nothing' is not a term"),
         ("[subject]\nname = 3\n", "subject.name"),
+        ("[rewrites]\ncyc = []\n", "rewrites.cyc"),
     ],
 )
 def test_a_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, text: str, says: str) -> None:
@@ -39,6 +40,18 @@ def test_a_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, text: str, s
         vocabulary_for(folder)
     message = str(caught.value)
     assert says in message and str(folder / PACK_NAME) in message and "\n" not in message
+
+
+def test_a_clipped_word_of_several_readings_is_the_one_the_corpus_writes(tmp_path: Path) -> None:
+    folder = write_pack(tmp_path / "c", "[rewrites]\ncyc = ['cyclosporine', 'cyclophosphamide']\n")
+    vocab = vocabulary_for(folder)
+    # The first reading unless the corpus writes another: "pred" is the text's prednisolone.
+    assert vocab.rewrite("cyc dose?")[0] == "cyclosporine dose?"
+    chosen = vocab.choosing_rewrites({"iv", "cyclophosphamide", "monthly"})
+    assert chosen.rewrite("IV cyc monthly")[0] == "IV cyclophosphamide monthly"
+    assert vocab.choosing_rewrites({"neither"}).rewrite("cyc")[0] == "cyclosporine"
+    shipped = general_vocabulary().choosing_rewrites({"prednisolone", "daily"})
+    assert shipped.rewrite("pred 15mg")[0] == "prednisolone 15mg"
 
 
 def test_the_shipped_packs_are_valid() -> None:
