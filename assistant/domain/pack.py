@@ -114,8 +114,8 @@ class DomainPack(_Strict):
     descriptors: list[Descriptor] = Field(default_factory=list)
     cues: list[CueSpec] = Field(default_factory=list)  # domain/cues.py
     # What clinicians type → what texts write, whole words: any case, or this case only. A
-    # clipped word that stands for more than one thing ("pred": prednisone or prednisolone)
-    # lists them: the first a corpus writes is chosen (Vocabulary.choosing_rewrites).
+    # clipped word that stands for more than one thing (two drugs of one stem) lists them: the
+    # first a corpus writes is chosen (Vocabulary.choosing_rewrites).
     rewrites: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(
         default_factory=dict
     )

@@ -233,8 +233,8 @@ class Vocabulary:
 
     def choosing_rewrites(self, present: Container[str]) -> Vocabulary:
         """This vocabulary with each rewrite of several readings read as the first one whose
-        words the corpus has ("pred" is the prednisolone a text uses, not the prednisone it
-        never names); none present keeps the first."""
+        words the corpus has (a clipped drug name is the drug the text uses, not another of the
+        same stem it never names); none present keeps the first."""
         chosen = dict(self.rewrites)
         for key, readings in self.rewrite_choices.items():
             chosen[key] = next(
