@@ -20,6 +20,8 @@ _UNITS = {
     "years": "year", "yr": "year", "yrs": "year", "hour": "hour", "hours": "hour", "hr": "hour",
     "hrs": "hour", "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "mm/h": "mm/h", "mm/hr": "mm/h", "mg/l": "mg/l", "mg/dl": "mg/dl",
+    # Units of measurement, so "8 kg" is not read as the source's "8 kPa".
+    "kpa": "kpa", "mmhg": "mmhg", "hz": "hz", "mm": "mm", "cm": "cm", "mmol/l": "mmol/l",
 }  # fmt: skip
 UNIT_PATTERN = "|".join(
     re.escape(u) for u in sorted(_UNITS, key=len, reverse=True) if u not in ("%",)
