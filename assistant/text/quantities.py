@@ -67,6 +67,9 @@ def spell_numbers(text: str) -> str:
     # A fortnight is two weeks, as a learner may say it ("over about a fortnight").
     text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.I)
     text = re.sub(r"\b(?:a\s+)?fortnights?\b", "2 weeks", text, flags=re.I)
+    # Parts of an hour, as a learner may say a time ("three quarters of an hour").
+    for part, minutes in _HOUR_PARTS:
+        text = part.sub(minutes, text)
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1):
@@ -87,7 +90,17 @@ def spell_numbers(text: str) -> str:
                 return m.group(0)
         return str(_SMALL[word])
 
-    return _WORD_NUMBER.sub(repl, text)
+    # "two point four" is 2.4 once its words are digits.
+    return _POINT.sub(r"\1.\2", _WORD_NUMBER.sub(repl, text))
+
+
+_POINT = re.compile(r"\b(\d+)\s+point\s+(\d+)\b", re.I)
+_HOUR_PARTS = [
+    (re.compile(r"\bthree[\s-]quarters\s+of\s+an\s+hour\b", re.I), "45 minutes"),
+    (re.compile(r"\ban\s+hour\s+and\s+a\s+half\b", re.I), "90 minutes"),
+    (re.compile(r"\b(?:a\s+)?quarter\s+of\s+an\s+hour\b", re.I), "15 minutes"),
+    (re.compile(r"\bhalf\s+an\s+hour\b", re.I), "30 minutes"),
+]
 
 
 def unit_name(unit: str | None) -> str:
