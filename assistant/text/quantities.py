@@ -67,6 +67,8 @@ def spell_numbers(text: str) -> str:
     # A fortnight is two weeks, as a learner may say it ("over about a fortnight").
     text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.I)
     text = re.sub(r"\b(?:a\s+)?fortnights?\b", "2 weeks", text, flags=re.I)
+    # "For a week" is one week, a time like any other ("once a week" is a frequency).
+    text = _ONE_TIME.sub(r"\1 1 \2", text)
     # Parts of an hour, as a learner may say a time ("three quarters of an hour").
     for part, minutes in _HOUR_PARTS:
         text = part.sub(minutes, text)
@@ -94,6 +96,9 @@ def spell_numbers(text: str) -> str:
     return _POINT.sub(r"\1.\2", _WORD_NUMBER.sub(repl, text))
 
 
+# Not "within a week": the speed scale reads that phrase as quick (text/scales.py).
+_ONE_TIME = re.compile(r"\b(for|after|over|about|around|than|least|nearly|almost)"
+                       r"\s+an?\s+(day|week|month|year|hour)\b", re.I)
 _POINT = re.compile(r"\b(\d+)\s+point\s+(\d+)\b", re.I)
 _HOUR_PARTS = [
     (re.compile(r"\bthree[\s-]quarters\s+of\s+an\s+hour\b", re.I), "45 minutes"),

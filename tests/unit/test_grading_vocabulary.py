@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.quiz.guards import wrong_numbers
 from assistant.text.quantities import quantities, spell_numbers
+from assistant.text.scales import agree
 
 
 def test_a_number_in_another_unit_of_measurement_is_not_the_sources() -> None:
@@ -19,3 +20,12 @@ def test_numbers_in_words_read_as_the_figures_they_are() -> None:
     assert (45.0, "minute") in quantities("over three quarters of an hour")
     assert (30.0, "minute") in quantities("half an hour")
     assert (90.0, "minute") in quantities("an hour and a half")
+
+
+def test_one_of_a_time_unit_is_a_time() -> None:
+    # "For a week" is a time of one week; "once a week" stays a frequency.
+    assert (1.0, "week") in quantities("500 mg daily for a week")
+    assert spell_numbers("once a week") == "once a week"
+    # "Within a week" is the speed scale's phrase for quick, not a number to check.
+    assert spell_numbers("improves within a week") == "improves within a week"
+    assert agree("improves within a week", "improves rapidly")[0]
