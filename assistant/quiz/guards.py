@@ -19,7 +19,7 @@ from assistant.text.quantities import (
     shares,
 )
 from assistant.text.scales import SCALES, agree, readings
-from assistant.text.tokens import stem
+from assistant.text.tokens import STOPWORDS, stem
 
 # Words of degree, frequency and level: weighed on their scales, not as opposites.
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
@@ -157,14 +157,44 @@ def swapped(said: str, focus: str) -> str | None:
     women" where the source says "women twice as often as men")."""
     a, b = _COMPARED.split(said, 1), _COMPARED.split(focus, 1)
     if len(a) < 2 or len(b) < 2:
-        return None
+        return swapped_figures(said, focus)
 
-    def words(text: str) -> set[str]:
-        return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
-
-    (a1, a2), (b1, b2) = map(words, a), map(words, b)
+    (a1, a2), (b1, b2) = map(_words, a), map(_words, b)
     crossed = (a1 & b2) - b1, (a2 & b1) - b2
     if crossed[0] and crossed[1]:
         one, other = sorted(crossed[0])[0], sorted(crossed[1])[0]
         return f"compares the other way round ('{one}' for '{other}')"
     return None
+
+
+def _words(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+
+# Where a sentence sets one figure beside another: "79% given the drug, compared with 44%
+# given placebo"; "44% on the drug vs 79% on placebo".
+_FIGURES_APART = re.compile(
+    r",|;|\b(?:vs\.?|versus|compared\s+(?:with|to)|against|while|whereas|and)\b", re.I
+)
+
+
+def swapped_figures(said: str, focus: str) -> str | None:
+    """The answer gives the source's figures to each other's things: a percentage beside a
+    word the source gives only beside another of its percentages."""
+    theirs = _figure_parts(focus)
+    for p, words in _figure_parts(said):
+        own = [w for q, w in theirs if abs(p - q) < 0.5]
+        others = [w for q, w in theirs if abs(p - q) >= 0.5]
+        if own and not words & set().union(*own) and words & set().union(*others, set()):
+            return f"gives {p:g}% to what the source gives another figure"
+    return None
+
+
+def _figure_parts(text: str) -> list[tuple[float, set[str]]]:
+    """(percentage, words) of each part of ``text`` that gives one percentage."""
+    out = []
+    for part in _FIGURES_APART.split(text):
+        mine = shares(part)
+        if len(mine) == 1:
+            out.append((next(iter(mine)), _words(part) - STOPWORDS))
+    return out

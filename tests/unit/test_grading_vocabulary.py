@@ -3,7 +3,7 @@ words, groups of equivalent clinical words, and the guards on figures."""
 
 from __future__ import annotations
 
-from assistant.quiz.guards import wrong_numbers
+from assistant.quiz.guards import swapped, wrong_numbers
 from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.scales import agree
 
@@ -29,3 +29,11 @@ def test_one_of_a_time_unit_is_a_time() -> None:
     # "Within a week" is the speed scale's phrase for quick, not a number to check.
     assert spell_numbers("improves within a week") == "improves within a week"
     assert agree("improves within a week", "improves rapidly")[0]
+
+
+def test_figures_given_to_each_others_things_are_swapped() -> None:
+    src = ("In a placebo-controlled trial, 79% of patients given the drug had responded at 16"
+           " weeks, compared with 44% of those given placebo.")
+    assert swapped("44% on the drug vs 79% on placebo", src)
+    assert swapped("79% on the drug vs 44% on placebo", src) is None
+    assert swapped("about 79 percent with the drug", src) is None
