@@ -148,6 +148,20 @@ def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[floa
     return wrong
 
 
+def other_shares(said: str, sentence: str, question: str) -> list[float]:
+    """Percentages of the answer where the answering sentence gives others: the passage may
+    hold the learner's figure about something else ("50 to 80 percent" beside the "more than
+    10 percent" that answers), so it is the sentence's own figures that count."""
+    theirs = shares(sentence) | shares(question)
+    asked = _words(question) - STOPWORDS
+    # Only a sentence whose figures are about the question's words: a sentence about
+    # something else leaves the answer's figure to the sentences the grader tries next.
+    about = any(shares(p) and _words(p) & asked for p in _FIGURES_APART.split(sentence))
+    if not about:
+        return []
+    return sorted(p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs))
+
+
 # Where a comparison sets one side against the other: "women ... twice as often as men".
 _COMPARED = re.compile(r"\b(?:than|as\s+(?:\w+\s+)?as)\b", re.I)
 

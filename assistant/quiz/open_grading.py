@@ -42,6 +42,7 @@ from assistant.quiz.guards import (
     negates,
     opposite,
     other_frequency,
+    other_shares,
     other_side,
     swapped,
     wrong_numbers,
@@ -289,6 +290,7 @@ class OpenGrader:
         elif drops_negation(said, exp.focus, self.stems):
             problems.append("leaves out the source's negation")
         wrong = wrong_numbers(said, passage, question, exp.shares)
+        wrong += [n for n in other_shares(said, reference, question) if n not in wrong]
         if wrong:
             problems.append("a number the source does not give: " +
                             ", ".join(f"{n:g}" for n in wrong))  # fmt: skip

@@ -3,7 +3,7 @@ words, groups of equivalent clinical words, and the guards on figures."""
 
 from __future__ import annotations
 
-from assistant.quiz.guards import swapped, wrong_numbers
+from assistant.quiz.guards import other_shares, swapped, wrong_numbers
 from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.scales import agree
 
@@ -37,3 +37,18 @@ def test_figures_given_to_each_others_things_are_swapped() -> None:
     assert swapped("44% on the drug vs 79% on placebo", src)
     assert swapped("79% on the drug vs 44% on placebo", src) is None
     assert swapped("about 79 percent with the drug", src) is None
+
+
+def test_a_percentage_the_answering_sentence_does_not_give_is_wrong() -> None:
+    rns = "RNS at 3 Hz is positive when the amplitude falls by more than 10 percent."
+    q = "What decrement of the amplitude counts as positive?"
+    assert other_shares("more than 50 percent", rns, q) == [50.0]
+    assert other_shares("over ten per cent", rns, q) == []
+    # A sentence without a percentage leaves the passage's figures to the number check.
+    assert other_shares("50%", "The pupils are never affected.", q) == []
+
+
+def test_a_sentence_whose_figures_are_about_something_else_leaves_the_figure_alone() -> None:
+    thymoma = "About 10 to 15 percent of patients have a thymoma."
+    assert other_shares("about 50 percent", thymoma, "What decrement on RNS is positive?") == []
+    assert other_shares("about 50 percent", thymoma, "How many have a thymoma?") == [50.0]
