@@ -153,13 +153,20 @@ def other_shares(said: str, sentence: str, question: str) -> list[float]:
     hold the learner's figure about something else ("50 to 80 percent" beside the "more than
     10 percent" that answers), so it is the sentence's own figures that count."""
     theirs = shares(sentence) | shares(question)
+    parts = _figure_parts(sentence)
     asked = _words(question) - STOPWORDS
+    picked = [q for q, w in parts if w & asked]
     # Only a sentence whose figures are about the question's words: a sentence about
     # something else leaves the answer's figure to the sentences the grader tries next.
     about = any(shares(p) and _words(p) & asked for p in _FIGURES_APART.split(sentence))
     if not about:
         return []
-    return sorted(p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs))
+    wrong = [p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs)]
+    # Of a sentence giving figures of several things ("a sensitivity of 68 percent and a
+    # specificity of 78 percent"), the figure of the thing asked answers; another's is wrong.
+    if len(parts) >= 2 and len(picked) == 1:
+        wrong += [p for p in shares(said) if abs(p - picked[0]) > 3 and p not in wrong]
+    return sorted(wrong)
 
 
 # Where a comparison sets one side against the other: "women ... twice as often as men".

@@ -52,3 +52,12 @@ def test_a_sentence_whose_figures_are_about_something_else_leaves_the_figure_alo
     thymoma = "About 10 to 15 percent of patients have a thymoma."
     assert other_shares("about 50 percent", thymoma, "What decrement on RNS is positive?") == []
     assert other_shares("about 50 percent", thymoma, "How many have a thymoma?") == [50.0]
+
+
+def test_the_figure_of_another_thing_the_sentence_gives_is_wrong() -> None:
+    src = "The criteria have a sensitivity of about 68% and a specificity of about 78 percent."
+    q = "What is the sensitivity of the criteria?"
+    assert other_shares("about 78 percent", src, q) == [78.0]
+    assert other_shares("about 68 percent", src, q) == []
+    # Both asked: either figure is the source's.
+    assert other_shares("78%", src, "What are the sensitivity and specificity?") == []
