@@ -342,7 +342,7 @@ class OpenGrader:
             if hits and units and not any((n, u) in mine or (n, "") in mine for n, u in
                                           exp.quantities if n in values):  # fmt: skip
                 return 0.0  # the right number in another unit
-            wanted = {n for n, _ in exp.quantities}
+            wanted = {n for n, _ in exp.quantities if n} or {0.0}  # a scale's 0 goes unsaid
             need = min(2, len(wanted)) if not exp.many else min(3, len(wanted))
             return 1.0 if hits and len(set(hits)) >= need else 0.5 if hits else 0.0
         if exp.kind == "scale":
