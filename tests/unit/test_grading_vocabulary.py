@@ -4,8 +4,10 @@ words, groups of equivalent clinical words, and the guards on figures."""
 from __future__ import annotations
 
 from assistant.quiz.guards import other_shares, swapped, wrong_numbers
+from assistant.text.equivalents import rewrite_phrases, same
 from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.scales import agree
+from assistant.text.tokens import stem
 
 
 def test_a_number_in_another_unit_of_measurement_is_not_the_sources() -> None:
@@ -61,3 +63,10 @@ def test_the_figure_of_another_thing_the_sentence_gives_is_wrong() -> None:
     assert other_shares("about 68 percent", src, q) == []
     # Both asked: either figure is the source's.
     assert other_shares("78%", src, "What are the sensitivity and specificity?") == []
+
+
+def test_general_clinical_words_that_say_the_same() -> None:
+    assert rewrite_phrases("starts in the upper limbs") == "starts in the arms"
+    assert rewrite_phrases("weak lower extremities") == "weak legs"
+    assert same(stem("outlook"), stem("prognosis"))
+    assert not same(stem("arms"), stem("legs"))
