@@ -70,3 +70,9 @@ def test_general_clinical_words_that_say_the_same() -> None:
     assert rewrite_phrases("weak lower extremities") == "weak legs"
     assert same(stem("outlook"), stem("prognosis"))
     assert not same(stem("arms"), stem("legs"))
+
+
+def test_poorer_and_more_severe_say_worse() -> None:
+    assert rewrite_phrases("more severe lung disease") == "worsen lung disease"
+    assert same(stem("poorer"), stem("worse"))
+    assert not same(stem("worse"), stem("better"))
