@@ -76,3 +76,9 @@ def test_poorer_and_more_severe_say_worse() -> None:
     assert rewrite_phrases("more severe lung disease") == "worsen lung disease"
     assert same(stem("poorer"), stem("worse"))
     assert not same(stem("worse"), stem("better"))
+
+
+def test_below_and_above_are_two_ends_of_a_level() -> None:
+    source = "The CSF white cell count is usually below 10 cells per microliter"
+    assert agree("usually above 10 cells per microliter", source)[1]
+    assert not agree("usually below 10 cells", source)[1]
