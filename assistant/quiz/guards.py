@@ -23,6 +23,8 @@ from assistant.text.tokens import STOPWORDS, stem
 
 # Words of degree, frequency and level: weighed on their scales, not as opposites.
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
+# Their other forms too ("massively" of "massive"): weighed on the scale, not as opposites.
+_SCALED_STEMS = frozenset(stem(w) for w in SCALED if " " not in w)
 # A source setting one thing against another negates the other in other words.
 CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 
@@ -46,7 +48,8 @@ def opposite(said: str, focus: str) -> str | None:
     negated word ("not common") is not taken at its face."""
     words = re.findall(r"[a-z']+", said.lower())
     negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
-    mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
+    mine = {stem(w) for i, w in enumerate(words)
+            if i not in negated and w not in SCALED and stem(w) not in _SCALED_STEMS}  # fmt: skip
     theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
     for w in sorted(mine - theirs):
         if opposites(w) & theirs:

@@ -3,7 +3,7 @@ words, groups of equivalent clinical words, and the guards on figures."""
 
 from __future__ import annotations
 
-from assistant.quiz.guards import other_shares, swapped, wrong_numbers
+from assistant.quiz.guards import opposite, other_shares, swapped, wrong_numbers
 from assistant.text.equivalents import rewrite_phrases, same
 from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.scales import agree
@@ -82,3 +82,10 @@ def test_below_and_above_are_two_ends_of_a_level() -> None:
     source = "The CSF white cell count is usually below 10 cells per microliter"
     assert agree("usually above 10 cells per microliter", source)[1]
     assert not agree("usually below 10 cells", source)[1]
+
+
+def test_another_form_of_a_scale_word_is_weighed_on_its_scale_not_as_an_opposite() -> None:
+    src = "necrosis with minimal inflammatory infiltrates, highly elevated creatine kinase levels"
+    assert opposite("very high, massively raised", src) is None
+    # The scale still tells the two ends apart where they describe the same thing.
+    assert agree("massive inflammatory infiltrates", "minimal inflammatory infiltrates")[1]
