@@ -89,3 +89,11 @@ def test_another_form_of_a_scale_word_is_weighed_on_its_scale_not_as_an_opposite
     assert opposite("very high, massively raised", src) is None
     # The scale still tells the two ends apart where they describe the same thing.
     assert agree("massive inflammatory infiltrates", "minimal inflammatory infiltrates")[1]
+
+
+def test_always_spared_is_never_affected() -> None:
+    from assistant.text.polarity import neutralise
+
+    assert "never affected" in neutralise("the pupils are always spared")
+    # A bare "spared" is left as written, to be stated by an answer that repeats it.
+    assert neutralise("the face is spared") == "the face is spared"
