@@ -97,3 +97,10 @@ def test_always_spared_is_never_affected() -> None:
     assert "never affected" in neutralise("the pupils are always spared")
     # A bare "spared" is left as written, to be stated by an answer that repeats it.
     assert neutralise("the face is spared") == "the face is spared"
+
+
+def test_not_on_the_same_day_is_on_a_different_day() -> None:
+    from assistant.text.polarity import neutralise
+
+    assert "different day" in neutralise("5 mg once a week, not on the methotrexate day")
+    assert "not" not in neutralise("not on the same day")
