@@ -228,8 +228,12 @@ class OpenGrader:
         wanted = next((k for pattern, k in UNIT_ASKED if pattern.search(q)), None)
         nums = {(n, u) for n, u in quantities(focus) if n not in q_nums
                 and (wanted is None or unit_kind(u) in (wanted, None))}  # fmt: skip
-        content = self.stems(focus) - asked - {self.vocab.terms(t)[0] for t in q_terms if
-                                               self.vocab.terms(t)}  # fmt: skip
+        whole = self.stems(focus) - asked - {
+            self.vocab.terms(t)[0] for t in q_terms if self.vocab.terms(t)}  # fmt: skip
+        # What the question says in another form ("based" for "basis") and a number in words
+        # ("three subtypes") need not be stated; the kind asked is read on all the words.
+        content = (whole & self.stems(spell_numbers(focus))) - stated(
+            whole, asked, surface(q) | surface(focus))  # fmt: skip
         pct, every = shares(focus), frequencies(focus)
         # "Within what time of starting steroids ...": a time asked is a number, whatever
         # drug the question names.
@@ -239,7 +243,7 @@ class OpenGrader:
             kind = "number"
         elif ASKS_SCALE.search(q) and answers_scale(q, focus):
             kind = "scale"
-        elif terms and not content - {self.vocab.terms(t)[0] for t in terms}:
+        elif terms and not whole - {self.vocab.terms(t)[0] for t in terms}:
             kind = "term"
         else:
             kind = "open"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.pipeline import Assistant
-from assistant.core.settings import Settings
+from assistant.core.settings import DEFAULT_CORPUS, Settings
 from assistant.quiz.grading import grade_free
+from assistant.quiz.open_grading import OpenGrader
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,3 +31,29 @@ def test_what_is_always_spared_is_never_affected() -> None:
     q = "are the pupils affected in mg?"
     assert grade_free(mg, q, "no, pupils are always spared").correct
     assert not grade_free(mg, q, "yes, the pupils are affected").correct
+
+
+def grader(a: Assistant) -> OpenGrader:
+    p = a.pipeline
+    return OpenGrader(p.vocab, p.words, a.embedder.similarity(), p.reader.wording)
+
+
+def test_what_the_question_says_in_another_form_and_numbers_in_words_are_not_asked() -> None:
+    imnm = Assistant(Settings(corpus=DEFAULT_CORPUS))
+    q = "On what basis are the subtypes of IMNM divided?"
+    ref = "IMNM can be divided into three subtypes based on autoantibody positivity"
+    exp = grader(imnm).expected(q, ref)
+    # "based" restates the question's "basis"; "three" is a figure, not a word to state.
+    assert "base" not in exp.content and "three" not in exp.content
+    assert "autoantibody" in exp.content
+    assert grade_free(imnm, q, "by which autoantibody is present").correct
+    assert not grade_free(imnm, q, "by how weak the patient is").correct
+
+
+def test_the_kind_asked_is_read_on_all_the_clause_words() -> None:
+    pmr = Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+    # Dropping "two" from what must be stated does not make "CRP ... of the two" a bare
+    # term to name: the clause says more than the term.
+    exp = grader(pmr).expected("Which inflammatory marker is thought to be more sensitive in PMR?",
+                               "CRP is thought to be the more sensitive of the two.")
+    assert exp.kind == "open" and "two" not in exp.content
