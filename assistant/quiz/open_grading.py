@@ -273,7 +273,9 @@ class OpenGrader:
         problems: list[str] = []
         score = self._credit(exp, said, question)
         # A yes or a no to a question the source answers outright says it all, or contradicts.
-        polar = yes_no(question, exp.focus, said, self.stems)
+        # Read in the corpus's words ("pt" is "patient"), its subject left out ("PMR").
+        polar = yes_no(self.read(question), exp.focus, said,
+                       lambda t: {w for w in self.stems(t) if not self._subject(w)})  # fmt: skip
         if polar > 0:
             score = max(score, 1.0)
         elif polar < 0:

@@ -20,6 +20,11 @@ def cidp() -> Assistant:
     return Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
 
 
+@pytest.fixture(scope="module")
+def pmr() -> Assistant:
+    return Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+
+
 def test_the_zero_a_scale_starts_from_goes_unsaid(cidp: Assistant) -> None:
     q = "what does the MRC sum score measure and what is its range?"
     assert grade_free(cidp, q, "power in twelve muscle groups, max sixty").correct
@@ -50,10 +55,19 @@ def test_what_the_question_says_in_another_form_and_numbers_in_words_are_not_ask
     assert not grade_free(imnm, q, "by how weak the patient is").correct
 
 
-def test_the_kind_asked_is_read_on_all_the_clause_words() -> None:
-    pmr = Assistant(Settings(corpus=REPO / "eval/corpora/pmr"))
+def test_the_kind_asked_is_read_on_all_the_clause_words(pmr: Assistant) -> None:
     # Dropping "two" from what must be stated does not make "CRP ... of the two" a bare
     # term to name: the clause says more than the term.
     exp = grader(pmr).expected("Which inflammatory marker is thought to be more sensitive in PMR?",
                                "CRP is thought to be the more sensitive of the two.")
     assert exp.kind == "open" and "two" not in exp.content
+
+
+def test_a_yes_or_no_question_is_read_in_the_corpus_words_without_its_subject(
+    pmr: Assistant,
+) -> None:
+    # "pt" is "patient"; "PMR" is what the whole corpus is about, so the source sentence
+    # ("not needed in every patient") still restates the question.
+    q = "does every pmr pt need an ultrasound of shoulders and hips?"
+    assert grade_free(pmr, q, "no, it's only helpful when the dx is unclear").correct
+    assert not grade_free(pmr, q, "yes, every patient needs one").correct
