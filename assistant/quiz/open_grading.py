@@ -251,12 +251,12 @@ class OpenGrader:
             question)), {a for a in asked if not self._subject(a)})  # fmt: skip
 
     def _subject(self, term: str) -> bool:
-        """A term the corpus uses in most of its passages: its subject, never an answer."""
-        n = self.words.passages
-        low = term.lower()
-        return low in self.vocab.subject_words or (
-            n >= 5 and self.words.counts.get(low, 0) > 0.3 * n
-        )
+        """A term the corpus uses in most of its passages, or its most used abbreviation ("DM"
+        of a DM text, learnt when it was indexed): its subject, never an answer."""
+        n, low, counts = self.words.passages, term.lower(), self.words.counts
+        main = max(self.vocab.abbreviations, key=lambda k: counts.get(k.lower(), 0), default="")
+        return low in self.vocab.subject_words or low == main.lower() or (
+            n >= 5 and counts.get(low, 0) > 0.3 * n)  # fmt: skip
 
     # --- grading ---------------------------------------------------------------------------
 

@@ -71,3 +71,14 @@ def test_a_yes_or_no_question_is_read_in_the_corpus_words_without_its_subject(
     q = "does every pmr pt need an ultrasound of shoulders and hips?"
     assert grade_free(pmr, q, "no, it's only helpful when the dx is unclear").correct
     assert not grade_free(pmr, q, "yes, every patient needs one").correct
+
+
+def test_the_corpus_most_used_abbreviation_is_its_subject_not_what_is_asked(
+    cidp: Assistant,
+) -> None:
+    # "CIDP" in "where does multifocal CIDP start?" is the text's subject: the clause that
+    # answers is the one on starting ("usually starting in the arms").
+    q = "where does multifocal cidp usually start?"
+    assert grade_free(cidp, q, "in the upper limbs").correct
+    assert not grade_free(cidp, q, "in the legs").correct
+

@@ -104,3 +104,4 @@ def test_not_on_the_same_day_is_on_a_different_day() -> None:
 
     assert "different day" in neutralise("5 mg once a week, not on the methotrexate day")
     assert "not" not in neutralise("not on the same day")
+
