@@ -82,3 +82,9 @@ def test_the_corpus_most_used_abbreviation_is_its_subject_not_what_is_asked(
     assert grade_free(cidp, q, "in the upper limbs").correct
     assert not grade_free(cidp, q, "in the legs").correct
 
+
+def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "does the dm rash always come before the weakness?"
+    assert grade_free(dm, q, "no - it can come before, with or after the weakness").correct
+    assert not grade_free(dm, q, "yes, it always comes first").correct

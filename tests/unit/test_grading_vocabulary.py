@@ -105,3 +105,16 @@ def test_not_on_the_same_day_is_on_a_different_day() -> None:
     assert "different day" in neutralise("5 mg once a week, not on the methotrexate day")
     assert "not" not in neutralise("not on the same day")
 
+
+def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
+    from assistant.quiz.paraphrase import yes_no
+    from assistant.text.tokens import STOPWORDS, words
+
+    def stems(t: str) -> set[str]:
+        return {stem(w) for w in words(t) if w not in STOPWORDS}
+
+    q = "Does the rash always come before the weakness?"
+    src = "The rash may appear before, at the same time as, or after the weakness."
+    assert yes_no(q, src, "no, it can come after it", stems) == 1
+    assert yes_no(q, src, "yes, always", stems) == -1
+    assert yes_no(q, "The rash always appears before the weakness.", "no", stems) == -1
