@@ -23,7 +23,7 @@ from assistant.quiz.open_grading import OpenGrader
 from assistant.quiz.plural import capped
 from assistant.quiz.references import SEARCH_K, cite, wider_grade
 from assistant.text.answer_types import cue_words
-from assistant.text.quantities import spell_numbers
+from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -243,11 +243,17 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
                         pipe.reader.wording)  # fmt: skip
     best = grader.grade(question, answer, reference, citations)
     # The answer's other cited sentences may be the one that answers: the best grade of
-    # them counts, unless the first contradicts the learner.
-    for c in citations[1:2]:
+    # them counts, unless the first contradicts the learner. The first quote's further
+    # sentences are the answer's own too ("The test is useful in ...; ... is regarded as
+    # positive" quoted as one).
+    # Not where the first gives figures and the learner others: those answer it, wrongly.
+    mine, firsts = {n for n, _ in quantities(answer)}, {n for n, _ in quantities(reference)}
+    further = [(t, citations[0]) for t in split_sentences(quotes[0])[1:]
+               if not (firsts and mine - firsts)] if quotes else []  # fmt: skip
+    for text, c in [*further, *((split_sentences(c.quote)[0], c) for c in citations[1:2])]:
         if best.correct or best.problems:
             break
-        other = grader.grade(question, answer, split_sentences(c.quote)[0], [c])
+        other = grader.grade(question, answer, text, [c])
         if other.score > best.score and not other.problems:
             best = other
     if best.correct:

@@ -88,3 +88,18 @@ def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
     q = "does the dm rash always come before the weakness?"
     assert grade_free(dm, q, "no - it can come before, with or after the weakness").correct
     assert not grade_free(dm, q, "yes, it always comes first").correct
+
+
+def test_the_first_quote_further_sentences_may_answer(pmr: Assistant) -> None:
+    # The answer quotes "The ice pack test is useful in patients with ptosis. An ice pack is
+    # held ... for 2 minutes, and an improvement in ptosis of at least 2 mm is ... positive":
+    # its second sentence answers.
+    mg = Assistant(Settings(corpus=REPO / "eval/corpora/myasthenia"))
+    q = "what counts as a positive ice pack test?"
+    assert grade_free(mg, q, "ptosis better by at least 2 mm after 2 minutes").correct
+    assert not grade_free(mg, q, "ptosis better by at least 5 mm after 10 minutes").correct
+    # Not where the first sentence gives figures and the learner others (those of the
+    # sentence after, about another case).
+    q = "what score classifies PMR when ultrasound is not used?"
+    assert grade_free(pmr, q, "4 or more out of 6").correct
+    assert not grade_free(pmr, q, "a score of 5 or more out of 8").correct
