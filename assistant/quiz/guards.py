@@ -142,6 +142,10 @@ def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[floa
     wrong = [n for n in wrong if not same_time(n, said, passage)]
     if any(abs(p - q) <= 3 for p in shares(said) for q in asked_shares):
         wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
+    # A percentage the passage gives in words ("more than half" for "over 50%") is given.
+    given_shares = shares(passage)
+    wrong = [n for n in wrong if not (n in shares(said)
+                                      and any(abs(n - q) <= 1 for q in given_shares))]  # fmt: skip
     given = {(n, u) for n, u in quantities(passage) if u}
     for n, unit in quantities(said):
         units = {u for m, u in given if abs(m - n) < 1e-9}

@@ -118,3 +118,12 @@ def test_always_asked_of_a_source_that_says_it_may_is_answered_no() -> None:
     assert yes_no(q, src, "no, it can come after it", stems) == 1
     assert yes_no(q, src, "yes, always", stems) == -1
     assert yes_no(q, "The rash always appears before the weakness.", "no", stems) == -1
+
+
+def test_a_percentage_the_passage_gives_in_words_is_given() -> None:
+    src = "Adverse effects are common, and more than half of patients experience at least one."
+    q = "how common are side effects?"
+    assert wrong_numbers("over 50% get at least one", src, q, set()) == []
+    assert wrong_numbers("over 80% get at least one", src, q, set()) == [80.0]
+    # A bare number is no percentage: "50 patients" is not "half of patients".
+    assert wrong_numbers("50 patients get one", src, q, set()) == [50.0]
