@@ -21,6 +21,7 @@ from assistant.quiz.guards import opposite
 from assistant.quiz.items import Grade
 from assistant.quiz.open_grading import _RELATIVE, OpenGrader
 from assistant.text.answer_types import answering
+from assistant.text.equivalents import key
 from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
 from assistant.text.scales import agree
@@ -97,8 +98,10 @@ class References:
         if not total:
             return 0.0
         mine = self.grader.stems(self.grader.read(sentence))
-        return sum(w for s, w in self.weights.items()
-                   if s in mine or self.typed.get(s, set()) & mine) / total  # fmt: skip
+        # A word of the question in another word of its group ("fastest" for "quickest").
+        keys = {key(m) for m in mine}
+        return sum(w for s, w in self.weights.items() if s in mine or key(s) in keys
+                   or self.typed.get(s, set()) & mine) / total  # fmt: skip
 
     def carries_number(self, sentence: str) -> bool:
         """A number, or a word of the kind of answer asked ("twice" for a ratio)."""

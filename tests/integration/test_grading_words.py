@@ -103,3 +103,12 @@ def test_the_first_quote_further_sentences_may_answer(pmr: Assistant) -> None:
     q = "what score classifies PMR when ultrasound is not used?"
     assert grade_free(pmr, q, "4 or more out of 6").correct
     assert not grade_free(pmr, q, "a score of 5 or more out of 8").correct
+
+
+def test_a_question_word_said_in_another_word_of_its_group_finds_the_clause(
+    pmr: Assistant,
+) -> None:
+    # "quickest" asked, "which is fastest in the first three to six months" answers.
+    q = "when is steroid bone loss quickest?"
+    assert grade_free(pmr, q, "early on, in the first three to six months").correct
+    assert not grade_free(pmr, q, "late, after several years").correct

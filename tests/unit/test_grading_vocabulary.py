@@ -127,3 +127,9 @@ def test_a_percentage_the_passage_gives_in_words_is_given() -> None:
     assert wrong_numbers("over 80% get at least one", src, q, set()) == [80.0]
     # A bare number is no percentage: "50 patients" is not "half of patients".
     assert wrong_numbers("50 patients get one", src, q, set()) == [50.0]
+
+
+def test_superlatives_of_speed_say_the_same() -> None:
+    assert same(stem("fastest"), stem("quickest"))
+    assert same(stem("slowest"), stem("slow"))
+    assert not same(stem("fastest"), stem("slowest"))
