@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
-from assistant.quiz.antecedent import resolve
+from assistant.quiz.antecedent import other_subject, resolve
 from assistant.quiz.asks import (
     ASKS_DRUG,
     ASKS_IF,
@@ -264,6 +264,9 @@ class OpenGrader:
         self, question: str, answer: str, reference: str, citations: list[Citation]
     ) -> Grade:
         passage = citations[0].text if citations else reference
+        # "They are ..." after a sentence on another thing than the question names is about it.
+        other = other_subject(reference, passage, {k for k in self.terms_of(self.read(question))
+                              if not self._subject(k)}, self.terms_of, self.vocab.abbreviations)
         # "In adults it is ...": the thing to name is the one the sentence before names.
         reference = resolve(reference, passage)
         if ASKS_SCALE.search(question):  # "more common than in adults" asked of adults
@@ -284,7 +287,8 @@ class OpenGrader:
         _, contradicts = agree(said, neutralise(exp.focus))
         if contradicts:
             problems.append("says the opposite of the source (" + exp.focus.strip() + ")")
-        flipped = (opposite(said, exp.focus) or other_frequency(said, exp.focus)
+        flipped = ((other and f"is about {other}, not what is asked")
+                   or opposite(said, exp.focus) or other_frequency(said, exp.focus)
                    or misplaced(said, exp.focus, question, self.stems)
                    or other_side(said, exp.focus, question)
                    or swapped(said, exp.focus))  # fmt: skip
@@ -309,9 +313,8 @@ class OpenGrader:
         contradicts = contradicts or polar < 0
         if problems:
             score = 0.0 if contradicts or score < 0.99 or "negates" in problems[-1] else 0.5
-        verdict: Verdict = (
-            "correct" if score >= 0.99 else "partly correct" if score > 0.0 else "incorrect"
-        )
+        verdict: Verdict = ("correct" if score >= 0.99 else "partly correct" if score > 0.0
+                            else "incorrect")  # fmt: skip
         return Grade(
             correct=verdict == "correct", score=round(score, 3), verdict=verdict,
             reference=exp.focus, citations=citations, question=question,

@@ -112,3 +112,12 @@ def test_a_question_word_said_in_another_word_of_its_group_finds_the_clause(
     q = "when is steroid bone loss quickest?"
     assert grade_free(pmr, q, "early on, in the first three to six months").correct
     assert not grade_free(pmr, q, "late, after several years").correct
+
+
+def test_a_sentence_whose_pronoun_stands_for_another_thing_does_not_answer() -> None:
+    # "They are mainly of the IgG1 and IgG3 subclasses" follows the sentence on AChR
+    # antibodies: it does not answer what MuSK antibodies are.
+    mg = Assistant(Settings(corpus=REPO / "eval/corpora/myasthenia"))
+    assert not grade_free(mg, "Which IgG subclass are MuSK antibodies mainly?",
+                          "mainly IgG1 and IgG3").correct  # fmt: skip
+    assert grade_free(mg, "Which IgG subclass are AChR antibodies mainly?", "IgG1 and IgG3").correct
