@@ -21,7 +21,7 @@ from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.quiz.open_grading import OpenGrader
 from assistant.quiz.plural import capped
-from assistant.quiz.references import SEARCH_K, cite, wider_grade
+from assistant.quiz.references import SEARCH_K, References, cite, wider_grade
 from assistant.text.answer_types import cue_words
 from assistant.text.quantities import quantities, spell_numbers
 from assistant.text.sentences import split_sentences
@@ -208,7 +208,33 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     partly correct (quiz/plural.py)."""
     grade = _grade_free(assistant, question, answer)
     source = grade.citations[0].quote if grade.citations else grade.reference
-    return capped(grade, question, answer, source)
+    return _second_ask(assistant, capped(grade, question, answer, source), question, answer)
+
+
+# A second question joined to the first: "what happens ..., and when is it most common?".
+_SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:what|which|when|how|why|where)\b)", re.I)
+
+
+def _second_ask(assistant: Assistant, grade: Grade, question: str, answer: str) -> Grade:
+    """``grade``, at best partly correct when the question asks a second thing that another
+    sentence answers (the one of the cited passages most about it) and the answer, graded
+    against that sentence, does not give it."""
+    parts = _SECOND_ASK.split(question, maxsplit=1)
+    if not grade.correct or len(parts) < 2 or not grade.citations:
+        return grade
+    pipe = assistant.pipeline
+    grader = OpenGrader(pipe.vocab, pipe.words, assistant.embedder.similarity(),
+                        pipe.reader.wording)  # fmt: skip
+    ranked = References(grader, parts[1], grader.similarity).rank(grade.citations)
+    if not ranked or grade.reference.strip() in ranked[0].sentence:
+        return grade
+    second = grader.grade(parts[1], answer, ranked[0].sentence, [ranked[0].citation])
+    if second.correct:
+        return grade
+    return grade.model_copy(update={
+        "correct": False, "score": 0.5, "verdict": "partly correct", "matched": [],
+        "problems": [*grade.problems, "answers one of the two things asked"],
+    })  # fmt: skip
 
 
 def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:

@@ -121,3 +121,17 @@ def test_a_sentence_whose_pronoun_stands_for_another_thing_does_not_answer() -> 
     assert not grade_free(mg, "Which IgG subclass are MuSK antibodies mainly?",
                           "mainly IgG1 and IgG3").correct  # fmt: skip
     assert grade_free(mg, "Which IgG subclass are AChR antibodies mainly?", "IgG1 and IgG3").correct
+
+
+def test_an_answer_to_one_of_two_asks_is_partly_correct() -> None:
+    # "... and when is worsening most common?" is answered by the sentence after the one on
+    # what happens in pregnancy: an answer giving only the first is partial.
+    mg = Assistant(Settings(corpus=REPO / "eval/corpora/myasthenia"))
+    q = "what happens to mg in pregnancy, and when is worsening most common?"
+    grade = grade_free(mg, q, "a third improve, a third get worse, a third stay the same")
+    assert grade.verdict == "partly correct"
+    assert "answers one of the two things asked" in grade.problems
+    # Both asks answered by one sentence: the second is not looked for elsewhere.
+    q = "what does the MRC sum score measure and what is its range?"
+    cidp = Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
+    assert grade_free(cidp, q, "power in twelve muscle groups, max sixty").correct
