@@ -135,3 +135,10 @@ def test_an_answer_to_one_of_two_asks_is_partly_correct() -> None:
     q = "what does the MRC sum score measure and what is its range?"
     cidp = Assistant(Settings(corpus=REPO / "eval/corpora/cidp"))
     assert grade_free(cidp, q, "power in twelve muscle groups, max sixty").correct
+
+
+def test_the_maximum_asked_is_what_the_source_says_not_to_exceed() -> None:
+    mg = Assistant(Settings(corpus=REPO / "eval/corpora/myasthenia"))
+    q = "what is the usual max daily dose of pyridostigmine?"
+    assert grade_free(mg, q, "it seldom needs to go over 360 mg a day").correct
+    assert not grade_free(mg, q, "up to 600 mg a day").correct

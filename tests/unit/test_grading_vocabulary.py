@@ -133,3 +133,9 @@ def test_superlatives_of_speed_say_the_same() -> None:
     assert same(stem("fastest"), stem("quickest"))
     assert same(stem("slowest"), stem("slow"))
     assert not same(stem("fastest"), stem("slowest"))
+
+
+def test_a_maximum_is_what_a_dose_needs_not_exceed() -> None:
+    assert same(stem("max"), stem("maximum"))
+    assert same(stem("max"), stem("exceed"))
+    assert not same(stem("max"), stem("minimum"))
