@@ -165,6 +165,10 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
     if first.correct:
         return first
     refs = References(grader, question, similarity)
+    if not refs.weights and similarity is not None and not first.problems:
+        # A question on the corpus's subject itself ("what kind of disease is it?"): no word
+        # of it tells sentences apart, so the one nearest in meaning is tried alone.
+        return _nearest_grade(grader, question, answer, first, passages, similarity)
     base = refs.share(reference)
     ranked = refs.rank(passages)
     if not ranked:
@@ -189,3 +193,24 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
             if grade.correct:
                 return grade
     return first
+
+
+# How near in meaning (embedding cosine) a sentence must be to a question on the corpus's
+# subject itself to be tried.
+SUBJECT_SIMILARITY = 0.6
+
+
+def _nearest_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
+                   passages: list[Citation],
+                   similarity: Callable[[str, str], float]) -> Grade:  # fmt: skip
+    """A correct grade against the sentence of ``passages`` nearest ``question`` in meaning,
+    when it is near enough; else ``first``."""
+    scored = [(similarity(question, s), s, p) for p in passages for s in split_sentences(p.text)]
+    if not scored:
+        return first
+    sim, sentence, passage = max(scored, key=lambda t: t[0])
+    if sim < SUBJECT_SIMILARITY:
+        return first
+    cited = passage.model_copy(update={"quote": sentence})
+    grade = grader.grade(question, answer, sentence, [cited])
+    return grade if grade.correct else first

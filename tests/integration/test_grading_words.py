@@ -142,3 +142,13 @@ def test_the_maximum_asked_is_what_the_source_says_not_to_exceed() -> None:
     q = "what is the usual max daily dose of pyridostigmine?"
     assert grade_free(mg, q, "it seldom needs to go over 360 mg a day").correct
     assert not grade_free(mg, q, "up to 600 mg a day").correct
+
+
+def test_a_question_on_the_corpus_subject_itself_is_graded_on_the_nearest_sentence() -> None:
+    # "what kind of disease is IMNM?" has no word beyond the subject and the asking: the
+    # sentence nearest in meaning (the definition) answers.
+    imnm = Assistant(Settings(corpus=DEFAULT_CORPUS))
+    q = "what kind of disease is imnm?"
+    assert grade_free(imnm, q, "a distinct subgroup of inflammatory myopathy").correct
+    assert not grade_free(imnm, q, "a kind of muscular dystrophy").correct
+    assert not grade_free(imnm, q, "an infection of the muscle").correct
