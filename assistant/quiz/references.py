@@ -24,7 +24,7 @@ from assistant.text.answer_types import answering
 from assistant.text.equivalents import key
 from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
-from assistant.text.scales import agree
+from assistant.text.scales import SCALES, agree, asked_scale, readings
 from assistant.text.sentences import clauses, split_sentences
 from assistant.text.tokens import stem
 
@@ -33,6 +33,11 @@ ASKING = frozenset(stem(w) for w in [
     "long", "many", "much", "often", "soon", "done", "happen", "happens", "usually", "typically",
     "best", "state",
 ])  # fmt: skip
+# The problem of a number the source does not give (open_grading.py).
+NOT_GIVEN = "a number the source does not give"
+# Scale words by stem ("high": level), placed on their scale.
+_SCALE_OF = {stem(w): scale for scale, levels in SCALES.items() for _, ws in levels for w in ws
+             if " " not in w}  # fmt: skip
 # Passages the searcher ranks for the question whose sentences are candidates.
 SEARCH_K = 10
 # Of the question's words (weighted), the share a candidate must carry to be about it.
@@ -89,6 +94,7 @@ class References:
         # A word most passages use tells little about which sentence answers; a rare one much.
         self.weights = {s: math.log(1 + n / (1 + df.get(s, 0))) for s in asked}
         self.numeric = bool(ASKS_NUMBER.search(q) or ASKS_TIME.search(q))
+        self.scale = asked_scale(q)  # "how high": the level scale
         # "Sex ratio" is answered by "men ... twice as often as women": a word of the kind of
         # answer an asked word asks for carries that word (text/answer_types.toml).
         self.typed = answering(set(self.weights), grader.stems)
@@ -97,10 +103,13 @@ class References:
         total = sum(self.weights.values())
         if not total:
             return 0.0
-        mine = self.grader.stems(self.grader.read(sentence))
-        # A word of the question in another word of its group ("fastest" for "quickest").
-        keys = {key(m) for m in mine}
+        read = self.grader.read(sentence)
+        mine = self.grader.stems(read)
+        # A word of the question in another word of its group ("fastest" for "quickest"), or
+        # a place on the scale it asks ("raised" for "how high").
+        keys = {key(m) for m in mine} | {r.scale for r in readings(read) if r.scale == self.scale}
         return sum(w for s, w in self.weights.items() if s in mine or key(s) in keys
+                   or _SCALE_OF.get(s) in keys
                    or self.typed.get(s, set()) & mine) / total  # fmt: skip
 
     def carries_number(self, sentence: str) -> bool:
@@ -177,8 +186,11 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
     for cand in ranked[:TRIED]:
         # The first sentence found the answer wrong: only a sentence more about the question
         # may overrule it; else one about as much about it as the best.
+        # A number the first sentence's passage does not give is no contradiction of a
+        # sentence as much about the question that gives it.
+        numbers_only = all(p.startswith(NOT_GIVEN) for p in first.problems)
         if cand.share < top - MARGIN or cand.share < base or (
-                first.problems and cand.share <= base):  # fmt: skip
+                first.problems and cand.share <= base and not numbers_only):  # fmt: skip
             continue
         grade = grader.grade(question, answer, cand.sentence, [cand.citation])
         if grade.correct:

@@ -152,3 +152,12 @@ def test_a_question_on_the_corpus_subject_itself_is_graded_on_the_nearest_senten
     assert grade_free(imnm, q, "a distinct subgroup of inflammatory myopathy").correct
     assert not grade_free(imnm, q, "a kind of muscular dystrophy").correct
     assert not grade_free(imnm, q, "an infection of the muscle").correct
+
+
+def test_a_place_on_the_scale_asked_carries_the_question_word() -> None:
+    # "how high" is carried by "usually raised, sometimes to more than 50 times the upper
+    # limit of normal"; the first cited sentence ("a high CK") does not give the figure.
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "How high can the CK be in DM?"
+    assert grade_free(dm, q, "markedly raised, over fifty times the upper limit of normal").correct
+    assert not grade_free(dm, q, "over five hundred times the upper limit of normal").correct
