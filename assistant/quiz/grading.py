@@ -287,6 +287,11 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     # The answer may be stated by a sentence the answer did not cite first: of the cited
     # passages or the searcher's top ones, when it is about the question (quiz/references.py).
     hits = [cite(h.chunk, "") for h in assistant.search(question, k=SEARCH_K)]
+    # The corpus's abbreviations typed in lower case ("the hallmark of mg") searched as the
+    # corpus writes them too.
+    cased = _cased(question, pipe.vocab.abbreviations)
+    if cased != question:
+        hits += [cite(h.chunk, "") for h in assistant.search(cased, k=SEARCH_K)]
     # The words a kind of answer asked is given in find sentences sharing none of the
     # question's ("men", "women" for the sex ratio; text/answer_types.toml).
     cues = cue_words(grader.stems(grader.read(question)), grader.stems)
@@ -295,6 +300,17 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
         hits += [cite(h.chunk, "") for h in more]
     return wider_grade(grader, question, answer, best, reference,
                        [*grounded.citations, *hits], grader.similarity)  # fmt: skip
+
+
+def _cased(question: str, abbreviations: dict[str, str]) -> str:
+    """``question`` with the corpus's all-capital abbreviations written as the corpus writes
+    them, where typed in lower case and not as a unit ("10 mg", "how many mg", "mg/kg")."""
+    for k in abbreviations:
+        if len(k) >= 2 and k.isupper() and k.isalpha():
+            pattern = (rf"(?<!\d)(?<!\d )(?<!many )(?<!much )\b{re.escape(k.lower())}\b"
+                       r"(?!\s*(?:/|per\b))")
+            question = re.sub(pattern, k, question)
+    return question
 
 
 # How near in meaning (embedding cosine) a passage's sentence must be to a question the

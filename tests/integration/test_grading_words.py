@@ -161,3 +161,10 @@ def test_a_place_on_the_scale_asked_carries_the_question_word() -> None:
     q = "How high can the CK be in DM?"
     assert grade_free(dm, q, "markedly raised, over fifty times the upper limit of normal").correct
     assert not grade_free(dm, q, "over five hundred times the upper limit of normal").correct
+
+
+def test_a_lower_case_abbreviation_does_not_hide_the_sentence_that_answers() -> None:
+    mg = Assistant(Settings(corpus=REPO / "eval/corpora/myasthenia"))
+    q = "what is the hallmark of mg?"
+    assert grade_free(mg, q, "fatiguable weakness, worse with use and recovers with rest").correct
+    assert not grade_free(mg, q, "constant weakness that does not change with use").correct

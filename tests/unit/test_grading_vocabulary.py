@@ -139,3 +139,15 @@ def test_a_maximum_is_what_a_dose_needs_not_exceed() -> None:
     assert same(stem("max"), stem("maximum"))
     assert same(stem("max"), stem("exceed"))
     assert not same(stem("max"), stem("minimum"))
+
+
+def test_abbreviations_typed_in_lower_case_are_searched_as_the_corpus_writes_them() -> None:
+    from assistant.quiz.grading import _cased
+
+    abbreviations = {"MG": "Myasthenia gravis", "MuSK": "Muscle-specific kinase"}
+    assert _cased("what is the hallmark of mg?", abbreviations) == "what is the hallmark of MG?"
+    # Not a unit: "10 mg", "mg/kg", "mg per day" stay as typed.
+    assert _cased("is 10 mg enough?", abbreviations) == "is 10 mg enough?"
+    assert _cased("how many mg/kg?", abbreviations) == "how many mg/kg?"
+    assert _cased("how many mg per day?", abbreviations) == "how many mg per day?"
+    assert _cased("how many mg is usual?", abbreviations) == "how many mg is usual?"
