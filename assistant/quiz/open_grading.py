@@ -196,8 +196,10 @@ class OpenGrader:
             # that adds something answers ("Mechanic's hands" / "points to lung involvement"),
             # else the sentence.
             # A yes-or-no question is answered by the clause that repeats it, in the sentence.
-            rest = [p for p in parts if fit(p)[0] and self.stems(p) - asked
-                    and not YES_NO_Q.search(q)]  # fmt: skip
+            # A framing verb the question uses marks the clause ("point to": "which points to").
+            said = {stem(w) for w in re.findall(r"[a-z]+", q.lower())} & FRAMING
+            rest = [p for p in parts if (fit(p)[0] or said & {stem(w) for w in re.findall(
+                r"[a-z]+", p.lower())}) and self.stems(p) - asked and not YES_NO_Q.search(q)]
             focus = max(rest, key=fit) if rest else reference
         if CONDITION.match(focus) and ASKS_IF.search(q) and len(parts) > 1:
             # "If there is little response ..., the diagnosis should be reconsidered": the
@@ -220,10 +222,7 @@ class OpenGrader:
         if not terms and ASKS_TERM.search(q) and ASKS_DRUG.search(q):
             # "It is used for ...": the term is named in the sentence before, or the rest.
             around = [reference] + [s for s in clauses(passage) if s not in reference]
-            for text in around:
-                terms = new_terms(text)
-                if terms:
-                    break
+            terms = next((t for t in map(new_terms, around) if t), terms)
         q_nums = {n for n, _ in quantities(q)}
         wanted = next((k for pattern, k in UNIT_ASKED if pattern.search(q)), None)
         nums = {(n, u) for n, u in quantities(focus) if n not in q_nums
@@ -251,8 +250,7 @@ class OpenGrader:
             question)), {a for a in asked if not self._subject(a)})  # fmt: skip
 
     def _subject(self, term: str) -> bool:
-        """A term the corpus uses in most of its passages, or its most used abbreviation ("DM"
-        of a DM text, learnt when it was indexed): its subject, never an answer."""
+        """A term most passages use, or the most used abbreviation: the corpus's subject."""
         n, low, counts = self.words.passages, term.lower(), self.words.counts
         main = max(self.vocab.abbreviations, key=lambda k: counts.get(k.lower(), 0), default="")
         return low in self.vocab.subject_words or low == main.lower() or (

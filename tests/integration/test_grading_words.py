@@ -168,3 +168,12 @@ def test_a_lower_case_abbreviation_does_not_hide_the_sentence_that_answers() -> 
     q = "what is the hallmark of mg?"
     assert grade_free(mg, q, "fatiguable weakness, worse with use and recovers with rest").correct
     assert not grade_free(mg, q, "constant weakness that does not change with use").correct
+
+
+def test_a_framing_verb_of_the_question_marks_the_clause_that_answers() -> None:
+    # "point to" asked; "which points to lung involvement" answers, not the description.
+    dm = Assistant(Settings(corpus=REPO / "eval/corpora/dermatomyositis"))
+    q = "What do mechanic's hands point to in DM?"
+    assert grade_free(dm, q, "lung disease").correct
+    assert not grade_free(dm, q, "kidney disease").correct
+    assert not grade_free(dm, q, "cracked skin on the fingers").correct
