@@ -1,0 +1,66 @@
+"""A list item quoted with the line that introduces it.
+
+A bullet that is not a sentence of its own ("fluoroquinolones such as ciprofloxacin", after
+"Drugs that can worsen the disease include:") says nothing until it is read with its lead: it
+starts in lower case or has no closing stop. Such an item is quoted after its lead, and the
+lead is cited from the passage it stands in. A lead too short to name what its list is about
+("The most important are:") and pointing back ("The", "These") brings the sentence before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.core.types import Chunk
+
+# A lead of fewer words than this (before its colon) says little alone.
+SHORT_LEAD_WORDS = 5
+# ... and one opening with a word that points back leans on the sentence before it (grammar).
+LEANS_BACK = re.compile(r"(?:The|These|This|They|Such|It|Its|Their|Both)\b")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The passage a list's lead stands in and the sentences quoted from it (the lead last)."""
+
+    chunk: Chunk
+    sentences: tuple[str, ...]
+
+
+def needs_lead(chunk: Chunk, sentence: str) -> bool:
+    """Whether ``sentence`` is a list item that reads only after its lead: it starts in lower
+    case or does not end as a sentence does."""
+    if chunk.kind != "bullet" or not chunk.lead:
+        return False
+    text = sentence.strip()
+    if not text:
+        return False
+    return text[0].islower() or text[-1] not in ".!?"
+
+
+def lead_of(chunks: Sequence[Chunk], chunk: Chunk) -> Lead | None:
+    """The lead of the list ``chunk`` belongs to, found in the passages before it in its
+    source; None when there is no lead or it is no sentence of a passage."""
+    if not chunk.lead:
+        return None
+    for at in range(chunk.position - 1, -1, -1):
+        other = chunks[at]
+        if other.source != chunk.source:
+            break
+        if other.kind == "bullet":
+            continue
+        if not other.sentences or other.sentences[-1] != chunk.lead:
+            return None
+        said = [chunk.lead]
+        words = len(chunk.lead.rstrip(": ").split())
+        if words < SHORT_LEAD_WORDS and LEANS_BACK.match(chunk.lead) and len(other.sentences) > 1:
+            said.insert(0, other.sentences[-2])
+        return Lead(other, tuple(said))
+    return None
+
+
+def with_lead(lead: str, item: str) -> str:
+    """The lead and its item as one sentence: "The main ones are: botulism"."""
+    return f"{lead.rstrip()} {item.strip()}"
