@@ -32,8 +32,15 @@ DOSE_INTENT = re.compile(
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 # Units of time, as written in full or in shorthand ("yrs", "hrs").
 _TIME_UNITS = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+# A time of day asked ("when in the day", "what time of day", "morning or evening") is a
+# moment, not a length of time: a leading "when" asks how long only without one.
+TIME_OF_DAY = (
+    r"\b(?:time of (?:the )?day|(?:in|during|of|at) the (?:day|morning|evening|night)|"
+    r"mornings?\s+or\s+(?:evenings?|nights?|afternoons?))\b"
+)
 DURATION_INTENT = re.compile(
-    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon)\b|^\s*when\b",
+    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon)\b|"
+    rf"^\s*when\b(?![^?]*{TIME_OF_DAY})",
     re.I,
 )
 # "How many hours ...?" asks how long, not how many: a count of time units is a duration.
