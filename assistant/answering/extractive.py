@@ -86,6 +86,16 @@ class Answerer(QuestionWords):
         self.sentence_terms = [
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
         ]
+        # A sentence that names its subject only by pointing back ("The condition resolves
+        # within months", "It lasts 3 hours") is about what its passage's heading and first
+        # sentence name: their terms are its own too.
+        self.opens_on_subject = re.compile(
+            rf"(?:The|This|That)\s+(?:{nouns})\b"
+        )
+        self.subject_terms = [
+            set(terms(c.section.rsplit(" > ", 1)[-1])) | set(terms(c.sentences[0]))
+            if c.sentences else set() for c in index.chunks
+        ]
         contexts = [embed_text(c) for c in index.chunks]
         self.context_terms = [set(terms(text)) for text in contexts]
         self.sentence_pairs = [
@@ -196,6 +206,8 @@ class Answerer(QuestionWords):
                 mean = mean.mean(axis=0)
                 passage_sim[c.position] = float(mean @ qvec / (np.linalg.norm(mean) or 1.0))
             own = self.sentence_terms[r]
+            if j > 0 and self.opens_on_subject.match(c.sentences[j]):
+                own = own | self.subject_terms[c.position]
             if asked_shares and same_share(asked_shares, c.sentences[j]):
                 own = own | {SHARE_TERM}
             for cue, _ in cues:

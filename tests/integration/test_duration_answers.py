@@ -1,0 +1,38 @@
+"""How long something lasts, as texts write it (text/quantities.py DURATION_VALUE), and a
+sentence naming its subject only as "the condition" (answering/extractive.py features)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import REPO_ROOT, Settings
+from assistant.store.embed import Embedder
+
+CORPUS = REPO_ROOT / "eval" / "corpora" / "myasthenia"
+
+
+@pytest.fixture(scope="module")
+def mg(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Assistant:
+    index = tmp_path_factory.mktemp("mg") / "idx"
+    return Assistant(Settings(corpus=CORPUS, index=index), embedder=embedder)
+
+
+@pytest.mark.parametrize("question", [
+    "how long does neonatal MG last", "neonatal MG – how long does it last",
+])
+def test_the_condition_that_resolves_is_the_one_its_passage_names(
+    mg: Assistant, question: str
+) -> None:
+    # "The condition resolves ..., usually within 2 to 3 months" shares no word with the
+    # question: its passage's heading and first sentence say which condition it is.
+    answer = mg.ask(question, backend="extractive")
+    assert not answer.abstained, answer.answer
+    assert "2 to 3 months" in answer.answer
+    assert "do not say how long" not in answer.answer
+
+
+def test_a_length_of_time_in_words_is_a_duration(mg: Assistant) -> None:
+    answer = mg.ask("how long does thymectomy take to work", backend="extractive")
+    assert "over months to years" in answer.answer, answer.answer
+    assert "do not say how long" not in answer.answer
