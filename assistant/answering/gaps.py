@@ -23,9 +23,11 @@ from assistant.text.quantities import (
     spell_numbers,
 )
 
-# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place.
+# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place. One
+# dose counted ("how long does a dose last", "each dose", "a missed dose") asks no amount.
 DOSE_INTENT = re.compile(
-    r"\b(doses?|dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
+    r"\b((?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )(?<!\bper )(?<!\bmissed )doses?|"
+    r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
     r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
     re.I,
 )
