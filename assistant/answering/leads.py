@@ -2,7 +2,8 @@
 
 A bullet that is not a sentence of its own ("fluoroquinolones such as ciprofloxacin", after
 "Drugs that can worsen the disease include:") says nothing until it is read with its lead: it
-starts in lower case or has no closing stop. Such an item is quoted after its lead, and the
+starts in lower case, going on with the lead's sentence (an item written with a capital is an
+entry of its own: "Addition of a second drug"). Such an item is quoted after its lead, and the
 lead is cited from the passage it stands in. A lead too short to name what its list is about
 ("The most important are:") and pointing back ("The", "These") brings the sentence before it.
 """
@@ -31,13 +32,11 @@ class Lead:
 
 def needs_lead(chunk: Chunk, sentence: str) -> bool:
     """Whether ``sentence`` is a list item that reads only after its lead: it starts in lower
-    case or does not end as a sentence does."""
+    case, going on with the lead's sentence."""
     if chunk.kind != "bullet" or not chunk.lead:
         return False
     text = sentence.strip()
-    if not text:
-        return False
-    return text[0].islower() or text[-1] not in ".!?"
+    return bool(text) and text[0].islower()
 
 
 def lead_of(chunks: Sequence[Chunk], chunk: Chunk) -> Lead | None:
