@@ -36,3 +36,12 @@ def test_a_length_of_time_in_words_is_a_duration(mg: Assistant) -> None:
     answer = mg.ask("how long does thymectomy take to work", backend="extractive")
     assert "over months to years" in answer.answer, answer.answer
     assert "do not say how long" not in answer.answer
+
+
+def test_which_one_acts_quicker_is_answered_by_the_one_that_works_faster(mg: Assistant) -> None:
+    # "kicks in quicker" shares no word with "works faster" (a speed cue of the general pack);
+    # "one" of "which one" is a pronoun, not a detail the answer leaves out.
+    first = mg.ask("myasthenic crisis - ivig or plex?", backend="extractive")
+    answer = mg.ask("which one kicks in quicker?", [first.as_turn()], backend="extractive")
+    assert "PLEX works faster" in answer.answer, answer.answer
+    assert "for one" not in answer.answer

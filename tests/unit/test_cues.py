@@ -44,3 +44,9 @@ def test_a_time_of_day_asked_is_a_moment_answered_by_a_part_of_the_day() -> None
     # A leading "when" without a time of day still asks how long or how soon.
     assert DURATION_INTENT.search("when do the signs appear?")
     assert DURATION_INTENT.search("how long does it last")
+
+
+def test_which_acts_quicker_asks_the_speed_kind_answered_by_works_faster() -> None:
+    found = asked(general_vocabulary().cues, "which one kicks in quicker?")
+    assert [c.kind for c, _ in found] == ["speed"]
+    assert found[0][0].says.search("Plasma exchange works faster, often within days.")
