@@ -51,6 +51,9 @@ RATE_INTENT = re.compile(
     rf"\bhow many\b(?!\s+{_TIME_UNITS}\b))",
     re.I,
 )
+# "Why ...?" asks a reason: the value words in it ("why not start at full dose?") name what the
+# reason is about, not a value to give (English grammar).
+ASKS_REASON = re.compile(r"^\W*why\b", re.I)
 # Words that ask for a kind of value rather than name a topic (answering/conversation.py).
 VALUE_INTENTS = (DOSE_INTENT, FREQ_INTENT, DURATION_INTENT, RATE_INTENT)
 # How a rate question's detail is named: the question's own word for it.
@@ -90,6 +93,8 @@ def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) ->
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
     question = reading.focus or reading.standalone
+    if ASKS_REASON.search(question):
+        return None
     # "Dose?" after a question about one drug asks for that drug's dose.
     named = [e for t, e in vocab.entities(question) if t == "drug"] or [
         e for t, e in vocab.entities(reading.standalone) if t == "drug"

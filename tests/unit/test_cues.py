@@ -50,3 +50,14 @@ def test_which_acts_quicker_asks_the_speed_kind_answered_by_works_faster() -> No
     found = asked(general_vocabulary().cues, "which one kicks in quicker?")
     assert [c.kind for c, _ in found] == ["speed"]
     assert found[0][0].says.search("Plasma exchange works faster, often within days.")
+
+
+def test_why_asks_a_reason_and_no_value() -> None:
+    from assistant.answering.features import Asks
+
+    question = "why don't we start it at full dose?"
+    found = asked(general_vocabulary().cues, question)
+    assert [c.kind for c, _ in found] == ["reason"]
+    assert found[0][0].says.search("High starting doses can cause a transient worsening.")
+    assert Asks.of(question) == Asks(False, False, False, False, False)
+    assert Asks.of("what dose to start at?").dose

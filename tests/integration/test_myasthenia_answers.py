@@ -1,5 +1,6 @@
-"""How long something lasts, as texts write it (text/quantities.py DURATION_VALUE), and a
-sentence naming its subject only as "the condition" (answering/extractive.py features)."""
+"""Answers on the myasthenia corpus (dev only): how long something lasts, as texts write it
+(text/quantities.py DURATION_VALUE); a sentence naming its subject only as "the condition"
+(answering/extractive.py features); kinds of question answered in other words (cues)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,10 @@ def test_which_one_acts_quicker_is_answered_by_the_one_that_works_faster(mg: Ass
     answer = mg.ask("which one kicks in quicker?", [first.as_turn()], backend="extractive")
     assert "PLEX works faster" in answer.answer, answer.answer
     assert "for one" not in answer.answer
+
+
+def test_why_is_answered_by_the_reason_not_by_a_dose(mg: Assistant) -> None:
+    # "full dose" in a why-question asks no dose; the sentence giving the reason answers.
+    answer = mg.ask("why don't we start pred at full dose in mg", backend="extractive")
+    assert "transient worsening" in answer.answer, answer.answer
+    assert "do not state a dose" not in answer.answer
