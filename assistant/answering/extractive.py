@@ -17,12 +17,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
-from assistant.answering.leads import lead_of, needs_lead, with_lead
+from assistant.answering.leads import quote
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -280,7 +280,7 @@ class Answerer(QuestionWords):
                        self.settings.covering_max_words)
         chosen = self.with_antecedents(chosen)
         builder = CitationBuilder()
-        parts, sentences = self.quote(chosen, builder)
+        parts, sentences = quote(chosen, self.index.chunks, builder)
         unmentioned = self.not_paraphrased(unmentioned, sentences)
         unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
         gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered)
@@ -294,30 +294,6 @@ class Answerer(QuestionWords):
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
-
-    def quote(self, chosen: list[Scored], builder: CitationBuilder) -> tuple[list[str], list[str]]:
-        """The answer's sentences with their markers, and the source sentences they quote: a
-        list item that reads only after its lead comes after it, the lead cited where it stands
-        (answering/leads.py), once per list."""
-        parts: list[str] = []
-        sentences: list[str] = []
-        quoted = {s.sentence for s in chosen}
-        led: set[str] = set()
-        for s in chosen:
-            lead = lead_of(self.index.chunks, s.chunk) if needs_lead(s.chunk, s.sentence) else None
-            if lead is None or lead.chunk.chunk_id in led or quoted & set(lead.sentences):
-                marker = builder.cite(s.chunk, s.sentence)
-                parts.append(attach_marker(s.sentence[0].upper() + s.sentence[1:], marker))
-                sentences.append(s.sentence)
-                continue
-            led.add(lead.chunk.chunk_id)
-            marks = [builder.cite(lead.chunk, t) for t in lead.sentences]
-            *before, last = lead.sentences
-            parts.extend(attach_marker(t, marks[0]) for t in before)
-            mark = builder.cite(s.chunk, s.sentence)
-            parts.append(attach_marker(with_lead(last, s.sentence), [marks[-1], mark]))
-            sentences.extend([*lead.sentences, s.sentence])
-        return parts, sentences
 
     def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
         """``chosen`` with the sentence before each one that opens by pointing back ("It is the

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
 
 # A lead of fewer words than this (before its colon) says little alone.
@@ -63,3 +65,37 @@ def lead_of(chunks: Sequence[Chunk], chunk: Chunk) -> Lead | None:
 def with_lead(lead: str, item: str) -> str:
     """The lead and its item as one sentence: "The main ones are: botulism"."""
     return f"{lead.rstrip()} {item.strip()}"
+
+
+class Quoted(Protocol):
+    @property
+    def chunk(self) -> Chunk: ...
+    @property
+    def sentence(self) -> str: ...
+
+
+def quote(
+    chosen: Sequence[Quoted], chunks: Sequence[Chunk], builder: CitationBuilder
+) -> tuple[list[str], list[str]]:
+    """The answer's sentences with their markers, and the source sentences they quote: a list
+    item that reads only after its lead comes after it, the lead cited where it stands, once
+    per list."""
+    parts: list[str] = []
+    sentences: list[str] = []
+    quoted = {s.sentence for s in chosen}
+    led: set[str] = set()
+    for s in chosen:
+        lead = lead_of(chunks, s.chunk) if needs_lead(s.chunk, s.sentence) else None
+        if lead is None or lead.chunk.chunk_id in led or quoted & set(lead.sentences):
+            marker = builder.cite(s.chunk, s.sentence)
+            parts.append(attach_marker(s.sentence[0].upper() + s.sentence[1:], marker))
+            sentences.append(s.sentence)
+            continue
+        led.add(lead.chunk.chunk_id)
+        marks = [builder.cite(lead.chunk, t) for t in lead.sentences]
+        *before, last = lead.sentences
+        parts.extend(attach_marker(t, marks[0]) for t in before)
+        mark = builder.cite(s.chunk, s.sentence)
+        parts.append(attach_marker(with_lead(last, s.sentence), [marks[-1], mark]))
+        sentences.extend([*lead.sentences, s.sentence])
+    return parts, sentences

@@ -1,13 +1,11 @@
 """A list item is quoted with the line that introduces it, and the lead is cited
-(answering/leads.py, Answerer.quote)."""
+(answering/leads.py)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from assistant.answering.citing import CitationBuilder
-from assistant.answering.extractive import Answerer, Scored
-from assistant.answering.leads import lead_of, needs_lead
+from assistant.answering.extractive import Scored
+from assistant.answering.leads import lead_of, needs_lead, quote
 from assistant.core.types import SourceFile
 from assistant.ingest.chunk import chunk_source
 from assistant.verify.check import check_answer
@@ -30,12 +28,6 @@ Three tests are used in practice:
 
 def _chunks() -> list:
     return chunk_source(SourceFile(name="notes.md", text=TEXT, sha256="0" * 64))
-
-
-def _answerer(chunks: list) -> Answerer:
-    answerer = Answerer.__new__(Answerer)
-    answerer.index = SimpleNamespace(chunks=chunks)  # type: ignore[assignment]
-    return answerer
 
 
 def _item(chunks: list, start: str) -> Scored:
@@ -63,7 +55,7 @@ def test_the_lead_is_quoted_once_per_list_and_cited_where_it_stands() -> None:
     chunks = _chunks()
     chosen = [_item(chunks, "fluoroquinolones"), _item(chunks, "macrolides")]
     builder = CitationBuilder()
-    parts, sentences = _answerer(chunks).quote(chosen, builder)
+    parts, sentences = quote(chosen, chunks, builder)
     text = " ".join(parts)
     assert text.startswith(
         "Several drugs can make the weakness worse [1]. "
