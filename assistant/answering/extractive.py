@@ -283,7 +283,8 @@ class Answerer(QuestionWords):
         parts, sentences = quote(chosen, self.index.chunks, builder)
         unmentioned = self.not_paraphrased(unmentioned, sentences)
         unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
-        gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered)
+        gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
+                             self.naming_key(focus or standalone, sentences))
         if gap:
             parts.append(gap)
         return Answer(
@@ -294,6 +295,17 @@ class Answerer(QuestionWords):
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
+
+    def naming_key(self, question: str, sentences: list[str]) -> list[str] | None:
+        """The sentences naming the rarest topic word of the question that the answer names
+        ("diabetes" of "what % of patients have diabetes?"): a figure from another sentence
+        ("80 percent improve") is about something else. None: the answer names none."""
+        named = [set(self.vocab.terms(s)) for s in sentences]
+        units = [u for u in self.topic_units(question) if any(u.in_terms(ts) for ts in named)]
+        if not units:
+            return None
+        key = max(units, key=lambda u: self.weight(u.term))
+        return [s for s, ts in zip(sentences, named, strict=True) if key.in_terms(ts)]
 
     def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
         """``chosen`` with the sentence before each one that opens by pointing back ("It is the

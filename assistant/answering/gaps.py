@@ -69,12 +69,15 @@ def missing_detail(
     vocab: Vocabulary,
     unmentioned: Sequence[str] = (),
     unanswered: Sequence[str] = (),
+    figures_from: Sequence[str] | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
     ``unmentioned``: words of the question the corpus never uses; ``unanswered``: a
     follow-up's own words that no answer sentence takes up ("and in kids?": answering/
-    extractive.py); then the kind of value asked and not given, if any.
+    extractive.py); then the kind of value asked and not given, if any. A figure (rate,
+    percentage) counts only from ``figures_from`` when given: the sentences naming what it
+    is a figure of.
     """
     said = []
     if unmentioned:
@@ -83,13 +86,16 @@ def missing_detail(
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
-    value = _missing_value(reading, [] if unmentioned else sentences, vocab)
+    value = _missing_value(reading, [] if unmentioned else sentences, vocab, figures_from)
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
 
 
-def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) -> str | None:
+def _missing_value(
+    reading: Reading, sentences: list[str], vocab: Vocabulary,
+    figures_from: Sequence[str] | None = None,
+) -> str | None:
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
     question = reading.focus or reading.standalone
@@ -108,7 +114,11 @@ def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) ->
     if DOSE_INTENT.search(question) and not any(dose_stated_for(drug, s, vocab) for s in about):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
     rate = RATE_INTENT.search(question)
-    if rate and not FIGURE.search(text):
+    if figures_from is not None and sentences:
+        figures = spell_numbers(" ".join(s for s in about if s in figures_from))
+    else:
+        figures = text
+    if rate and not FIGURE.search(figures):
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
