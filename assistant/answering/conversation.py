@@ -60,6 +60,9 @@ MORE = re.compile(
     r"(?:\s+please)?\W*$",
     re.IGNORECASE,
 )
+# A word at least this common in English (Zipf scale: "back", "down", "go"; not "children",
+# "heart" or "side") names no topic of a follow-up.
+FRAME_ZIPF = 5.8
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
 # A corpus word rarer than this in English (Zipf scale) is a domain term a pronoun can mean.
@@ -98,6 +101,9 @@ class Conversation:
         asked = _strip_ellipsis(question)
         for intent in VALUE_INTENTS:
             asked = intent.sub(" ", asked)
+        # ... and so are the commonest words of English ("back", "down", "up", "off"): "and how
+        # fast back down?" names no topic of its own.
+        asked = " ".join(w for w in asked.split() if not everyday(w))
         # Naming another antibody or drug ("And in anti-Y disease?") is a follow-up.
         topic = [
             t
@@ -261,3 +267,10 @@ def topic_of(history: Sequence[Turn]) -> str:
 
 def _strip_ellipsis(question: str) -> str:
     return ELLIPSIS_START.sub("", question).strip(" ?.,")
+
+
+def everyday(word: str) -> bool:
+    """Whether ``word`` is among the commonest of English ("back", "down"): no topic word."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.strip("?.,!;:").lower(), "en") >= FRAME_ZIPF

@@ -255,9 +255,10 @@ class Answerer(QuestionWords):
     def answer(self, retrieved: Retrieved) -> Answer:
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
-        said = " ".join(reading.history[-1].quotes) if focus and reading.history else ""
-        # A follow-up is not told again what the last answer gave, unless nothing else answers.
+        # A follow-up is not told again what the last answer gave, unless nothing else answers;
+        # a sentence of it that gives what the follow-up newly asks is no repeat.
         given = already_given(reading, self.vocab)
+        said = " ".join(given)
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
         if given and not self.scorer.answers([s.score for s in scored[:2]]):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)

@@ -41,7 +41,7 @@ TIME_OF_DAY = (
     r"mornings?\s+or\s+(?:evenings?|nights?|afternoons?))\b"
 )
 DURATION_INTENT = re.compile(
-    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon)\b|"
+    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon|how fast|how quickly)\b|"
     rf"^\s*when\b(?![^?]*{TIME_OF_DAY})",
     re.I,
 )

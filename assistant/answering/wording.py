@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answering.conversation import CONTEXT_LABEL
+from assistant.answering.conversation import CONTEXT_LABEL, everyday
 from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
@@ -126,7 +126,7 @@ class QuestionWords:
                        and t not in v.subject_words])
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
-            and w.lower() not in PRONOUN_ONE
+            and w.lower() not in PRONOUN_ONE and not everyday(w)
         ]
         return self.not_paraphrased(words, sentences)
 

@@ -11,3 +11,20 @@ def test_which_one_points_back_to_the_choices_just_named() -> None:
     conversation = Conversation(general_vocabulary())
     assert conversation.is_followup("which one kicks in quicker?")
     assert conversation.is_followup("which one works faster")
+
+
+def test_and_how_fast_back_down_names_no_topic_of_its_own() -> None:
+    # "how fast" asks how long; "back", "down" are among English's commonest words.
+    conversation = Conversation(general_vocabulary())
+    assert conversation.is_followup("and how fast back down?")
+    assert not conversation.is_followup("and how is the heart muscle response monitored?")
+
+
+def test_coming_down_and_a_dose_then_reduced_are_tapering() -> None:
+    from assistant.answering.gaps import DURATION_INTENT
+
+    terms = general_vocabulary().terms
+    assert "taper" in terms("and how fast back down?")
+    assert "taper" in terms("before you start coming down")
+    assert "taper" in terms("The dose is then reduced again gradually over 4 to 8 weeks.")
+    assert DURATION_INTENT.search("how fast can we taper?")
