@@ -160,13 +160,20 @@ class Conversation:
         about = [v.display(e) for t, e in v.entities(last.answer) if (t, e) not in new_entities][:4]
         context = previous.rstrip("?. ")
         # Only a pronoun left unresolved ("Which of them ...") points at the whole last answer.
+        # A follow-up naming nothing ("and the side effects?") is about what answered the last
+        # question: the first thing its answer named that the question did not.
+        answered = [v.display(e) for t, e in v.entities(last.answer)
+                    if (t, e) not in old_entities and (t, e) not in new_entities]
+        own = [t for t in v.terms(resolved) if t not in v.question_words]
         tail = (
             f"; about {', '.join(about)}"
             if about and referent is None and PRONOUN.search(resolved)
+            else f"; about {answered[0]}"
+            if answered and own and referent is None and not new_entities
             else ""
         )
         standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"
-        if referent is None and not [t for t in v.terms(resolved) if t not in v.question_words]:
+        if referent is None and not own:
             # "Why?": no words of its own to focus on; the whole reading is the question.
             return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)

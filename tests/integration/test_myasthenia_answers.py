@@ -53,3 +53,9 @@ def test_why_is_answered_by_the_reason_not_by_a_dose(mg: Assistant) -> None:
     answer = mg.ask("why don't we start pred at full dose in mg", backend="extractive")
     assert "transient worsening" in answer.answer, answer.answer
     assert "do not state a dose" not in answer.answer
+
+
+def test_and_the_side_effects_are_those_of_what_answered(mg: Assistant) -> None:
+    first = mg.ask("1st line symptomatic tx for mg?", backend="extractive")
+    answer = mg.ask("and the side effects?", [first.as_turn()], backend="extractive")
+    assert "abdominal cramps" in answer.answer, answer.answer

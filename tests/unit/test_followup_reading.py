@@ -28,3 +28,18 @@ def test_coming_down_and_a_dose_then_reduced_are_tapering() -> None:
     assert "taper" in terms("before you start coming down")
     assert "taper" in terms("The dose is then reduced again gradually over 4 to 8 weeks.")
     assert DURATION_INTENT.search("how fast can we taper?")
+
+
+def test_a_follow_up_naming_nothing_is_about_what_answered_the_last_question() -> None:
+    from assistant.core.types import Turn
+
+    conversation = Conversation(general_vocabulary())
+    last = Turn(question="1st line tx for the disease?",
+                answer="Methotrexate is the first-line treatment [1].",
+                quotes=["Methotrexate is the first-line treatment."])
+    read = conversation.follow("and the side effects?", [last])
+    assert "about methotrexate" in read.standalone, read.standalone
+    assert read.focus == "and the side effects?"
+    # A follow-up naming a thing of its own is about that thing.
+    own = conversation.follow("and the side effects of azathioprine?", [last])
+    assert "about methotrexate" not in own.standalone
