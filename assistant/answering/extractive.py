@@ -22,7 +22,7 @@ from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
-from assistant.answering.leads import quote
+from assistant.answering.leads import quote, whole_lists
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -279,6 +279,8 @@ class Answerer(QuestionWords):
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
                        lambda s: self.sentence_terms[s.row], self.companion_floor(best),
                        self.settings.covering_max_words)
+        chosen = whole_lists(scored, chosen, self.companion_floor(best),
+                             self.settings.covering_max_words)
         chosen = self.with_antecedents(chosen)
         builder = CitationBuilder()
         parts, sentences = quote(chosen, self.index.chunks, builder)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
@@ -86,16 +86,58 @@ def quote(
     led: set[str] = set()
     for s in chosen:
         lead = lead_of(chunks, s.chunk) if needs_lead(s.chunk, s.sentence) else None
-        if lead is None or lead.chunk.chunk_id in led or quoted & set(lead.sentences):
+        if lead is None or lead.chunk.chunk_id in led or lead.sentences[-1] in quoted:
             marker = builder.cite(s.chunk, s.sentence)
             parts.append(attach_marker(s.sentence[0].upper() + s.sentence[1:], marker))
             sentences.append(s.sentence)
             continue
         led.add(lead.chunk.chunk_id)
-        marks = [builder.cite(lead.chunk, t) for t in lead.sentences]
-        *before, last = lead.sentences
+        said = [t for t in lead.sentences[:-1] if t not in quoted] + [lead.sentences[-1]]
+        marks = [builder.cite(lead.chunk, t) for t in said]
+        *before, last = said
         parts.extend(attach_marker(t, marks[0]) for t in before)
         mark = builder.cite(s.chunk, s.sentence)
         parts.append(attach_marker(with_lead(last, s.sentence), [marks[-1], mark]))
-        sentences.extend([*lead.sentences, s.sentence])
+        sentences.extend([*said, s.sentence])
     return parts, sentences
+
+
+class Candidate(Quoted, Protocol):
+    @property
+    def score(self) -> float: ...
+    @property
+    def sentence_index(self) -> int: ...
+
+
+C = TypeVar("C", bound=Candidate)
+
+
+def whole_lists(scored: Sequence[C], chosen: list[C], floor: float, max_words: int) -> list[C]:
+    """``chosen`` with a list it quotes from made whole: when two or more items of one list
+    (one lead, one source) reach ``floor`` and one of them is chosen, every item of that list
+    reaching it is quoted, in the order the text gives them ("15 mg for 3 weeks, then 12.5 mg
+    for 3 weeks, then 10 mg ..."), where the first chosen one stood, if the answer stays within
+    ``max_words``. A list read in part answers a question on its order or its whole wrong."""
+    out = list(chosen)
+    for key in dict.fromkeys(_list_of(c) for c in chosen):
+        if key is None:
+            continue
+        items = sorted({id(c): c for c in scored
+                        if _list_of(c) == key and c.score >= floor}.values(),
+                       key=lambda c: (c.chunk.position, c.sentence_index))
+        if len(items) < 2:
+            continue
+        kept = [c for c in out if _list_of(c) != key]
+        at = next(i for i, c in enumerate(out) if _list_of(c) == key)
+        at -= sum(1 for c in out[:at] if _list_of(c) == key)
+        whole = kept[:at] + items + kept[at:]
+        words = sum(len(c.sentence.split()) for c in whole) + len(key[1].split())
+        if words <= max_words:
+            out = whole
+    return out
+
+
+def _list_of(c: Quoted) -> tuple[str, str] | None:
+    """The list (source, lead) ``c`` is an item of, when it reads only after its lead."""
+    chunk = c.chunk
+    return (chunk.source, chunk.lead or "") if needs_lead(chunk, c.sentence) else None

@@ -70,3 +70,38 @@ def test_the_lead_is_quoted_once_per_list_and_cited_where_it_stands() -> None:
     # Every sentence of the answer is supported by the passages its markers cite.
     check = check_answer(text, {c.marker: c.text for c in builder.citations})
     assert check.citation_recall == 1.0 and check.citation_precision == 1.0
+
+
+SCHEDULE = """# Some disease
+
+## Tapering
+
+Once symptoms are controlled, the dose is reduced slowly. A typical schedule is:
+
+1. drug A 15 mg daily for 3 weeks
+2. then 12.5 mg daily for 3 weeks
+3. then 10 mg daily for 4 to 6 weeks
+4. then reduce by 1 mg every 4 to 8 weeks
+
+Most patients need treatment for one to two years.
+"""
+
+
+def test_a_list_read_in_part_is_quoted_whole_in_its_order() -> None:
+    from assistant.answering.leads import whole_lists
+
+    chunks = chunk_source(SourceFile(name="notes.md", text=SCHEDULE, sha256="0" * 64))
+    items = {p: Scored(c, 0, c.sentences[0], 0, 0.0, 0.0, p) for c, p in zip(
+        [c for c in chunks if c.kind == "bullet"], (0.7, 0.75, 0.8, 0.6), strict=True)}
+    other = next(c for c in chunks if c.text.startswith("Most"))
+    rest = Scored(other, 0, other.sentences[0], 0, 0.0, 0.0, 0.9)
+    by_score = sorted([*items.values(), rest], key=lambda s: -s.score)
+    chosen = [rest, items[0.8]]  # "then 10 mg ..." alone says nothing of what comes after
+    got = whole_lists(by_score, chosen, floor=0.3, max_words=90)
+    assert [s.sentence for s in got] == [
+        rest.sentence, "drug A 15 mg daily for 3 weeks", "then 12.5 mg daily for 3 weeks",
+        "then 10 mg daily for 4 to 6 weeks", "then reduce by 1 mg every 4 to 8 weeks",
+    ]
+    # Not past the word budget, and not from items under the floor.
+    assert whole_lists(by_score, chosen, floor=0.3, max_words=30) == chosen
+    assert whole_lists(by_score, chosen, floor=0.85, max_words=90) == chosen
