@@ -11,3 +11,14 @@ from assistant.domain.vocabulary import general_vocabulary
                                   "a normal result does not exclude it", "excluded"])
 def test_ruling_out_is_excluding(said: str) -> None:
     assert "exclude" in general_vocabulary().terms(said)
+
+
+@pytest.mark.parametrize("said", ["a week and no better", "not any better on it",
+                                  "not improving", "little or no response after one week"])
+def test_no_better_is_a_treatment_not_working(said: str) -> None:
+    assert "refractory" in general_vocabulary().terms(said)
+
+
+def test_pts_possessive_is_written_out() -> None:
+    rewritten, _ = general_vocabulary().rewrite("a stable pt's ivig")
+    assert rewritten.startswith("a stable patient's")
