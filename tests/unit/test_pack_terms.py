@@ -22,3 +22,11 @@ def test_no_better_is_a_treatment_not_working(said: str) -> None:
 def test_pts_possessive_is_written_out() -> None:
     rewritten, _ = general_vocabulary().rewrite("a stable pt's ivig")
     assert rewritten.startswith("a stable patient's")
+
+
+def test_loads_of_is_an_amount_not_a_topic() -> None:
+    vocab = general_vocabulary()
+    rewritten, _ = vocab.rewrite("pt on loads of pyridostigmine")
+    assert "a lot of" in rewritten
+    assert "lot" in vocab.question_words
+    assert "load" in vocab.terms("the loading dose")  # a loading dose is still a topic
