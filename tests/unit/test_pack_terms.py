@@ -30,3 +30,10 @@ def test_loads_of_is_an_amount_not_a_topic() -> None:
     assert "a lot of" in rewritten
     assert "lot" in vocab.question_words
     assert "load" in vocab.terms("the loading dose")  # a loading dose is still a topic
+
+
+@pytest.mark.parametrize("said", ["do most pts need more than one drug?",
+                                  "they frequently require combination therapy",
+                                  "several immunosuppressants together"])
+def test_more_than_one_drug_is_combination_therapy(said: str) -> None:
+    assert "combination" in general_vocabulary().terms(said)
