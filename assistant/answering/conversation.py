@@ -60,6 +60,9 @@ MORE = re.compile(
     r"(?:\s+please)?\W*$",
     re.IGNORECASE,
 )
+# A word at least this common in English (Zipf scale: "back", "down", "go"; not "children",
+# "heart" or "side") names no topic of a follow-up.
+FRAME_ZIPF = 5.8
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
 # A corpus word rarer than this in English (Zipf scale) is a domain term a pronoun can mean.
@@ -98,6 +101,9 @@ class Conversation:
         asked = _strip_ellipsis(question)
         for intent in VALUE_INTENTS:
             asked = intent.sub(" ", asked)
+        # ... and so are the commonest words of English ("back", "down", "up", "off"): "and how
+        # fast back down?" names no topic of its own.
+        asked = " ".join(w for w in asked.split() if not everyday(w))
         # Naming another antibody or drug ("And in anti-Y disease?") is a follow-up.
         topic = [
             t
@@ -154,13 +160,20 @@ class Conversation:
         about = [v.display(e) for t, e in v.entities(last.answer) if (t, e) not in new_entities][:4]
         context = previous.rstrip("?. ")
         # Only a pronoun left unresolved ("Which of them ...") points at the whole last answer.
+        # A follow-up naming nothing ("and the side effects?") is about what answered the last
+        # question: the first thing its answer named that the question did not.
+        answered = [v.display(e) for t, e in v.entities(last.answer)
+                    if (t, e) not in old_entities and (t, e) not in new_entities]
+        own = [t for t in v.terms(resolved) if t not in v.question_words]
         tail = (
             f"; about {', '.join(about)}"
             if about and referent is None and PRONOUN.search(resolved)
+            else f"; about {answered[0]}"
+            if answered and own and referent is None and not new_entities
             else ""
         )
         standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"
-        if referent is None and not [t for t in v.terms(resolved) if t not in v.question_words]:
+        if referent is None and not own:
             # "Why?": no words of its own to focus on; the whole reading is the question.
             return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)
@@ -261,3 +274,10 @@ def topic_of(history: Sequence[Turn]) -> str:
 
 def _strip_ellipsis(question: str) -> str:
     return ELLIPSIS_START.sub("", question).strip(" ?.,")
+
+
+def everyday(word: str) -> bool:
+    """Whether ``word`` is among the commonest of English ("back", "down"): no topic word."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.strip("?.,!;:").lower(), "en") >= FRAME_ZIPF

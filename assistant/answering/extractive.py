@@ -17,11 +17,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder, attach_marker
+from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
+from assistant.answering.leads import quote, whole_lists
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -84,6 +85,16 @@ class Answerer(QuestionWords):
         self.row_of = {owner: row for row, owner in enumerate(index.sentence_owner)}
         self.sentence_terms = [
             set(terms(index.chunks[c].sentences[j])) for c, j in index.sentence_owner
+        ]
+        # A sentence that names its subject only by pointing back ("The condition resolves
+        # within months", "It lasts 3 hours") is about what its passage's heading and first
+        # sentence name: their terms are its own too.
+        self.opens_on_subject = re.compile(
+            rf"(?:The|This|That)\s+(?:{nouns})\b"
+        )
+        self.subject_terms = [
+            set(terms(c.section.rsplit(" > ", 1)[-1])) | set(terms(c.sentences[0]))
+            if c.sentences else set() for c in index.chunks
         ]
         contexts = [embed_text(c) for c in index.chunks]
         self.context_terms = [set(terms(text)) for text in contexts]
@@ -195,6 +206,8 @@ class Answerer(QuestionWords):
                 mean = mean.mean(axis=0)
                 passage_sim[c.position] = float(mean @ qvec / (np.linalg.norm(mean) or 1.0))
             own = self.sentence_terms[r]
+            if j > 0 and self.opens_on_subject.match(c.sentences[j]):
+                own = own | self.subject_terms[c.position]
             if asked_shares and same_share(asked_shares, c.sentences[j]):
                 own = own | {SHARE_TERM}
             for cue, _ in cues:
@@ -242,9 +255,10 @@ class Answerer(QuestionWords):
     def answer(self, retrieved: Retrieved) -> Answer:
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
-        said = " ".join(reading.history[-1].quotes) if focus and reading.history else ""
-        # A follow-up is not told again what the last answer gave, unless nothing else answers.
+        # A follow-up is not told again what the last answer gave, unless nothing else answers;
+        # a sentence of it that gives what the follow-up newly asks is no repeat.
         given = already_given(reading, self.vocab)
+        said = " ".join(given)
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
         if given and not self.scorer.answers([s.score for s in scored[:2]]):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
@@ -265,17 +279,15 @@ class Answerer(QuestionWords):
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
                        lambda s: self.sentence_terms[s.row], self.companion_floor(best),
                        self.settings.covering_max_words)
+        chosen = whole_lists(scored, chosen, self.companion_floor(best),
+                             self.settings.covering_max_words)
         chosen = self.with_antecedents(chosen)
         builder = CitationBuilder()
-        parts = []
-        for s in chosen:
-            marker = builder.cite(s.chunk, s.sentence)
-            text = s.sentence[0].upper() + s.sentence[1:]
-            parts.append(attach_marker(text, marker))
-        sentences = [s.sentence for s in chosen]
+        parts, sentences = quote(chosen, self.index.chunks, builder)
         unmentioned = self.not_paraphrased(unmentioned, sentences)
         unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
-        gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered)
+        gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
+                             self.naming_key(focus or standalone, sentences))
         if gap:
             parts.append(gap)
         return Answer(
@@ -286,6 +298,17 @@ class Answerer(QuestionWords):
             standalone_question=standalone if standalone != question else None,
             retrieved=hits,
         )
+
+    def naming_key(self, question: str, sentences: list[str]) -> list[str] | None:
+        """The sentences naming the rarest topic word of the question that the answer names
+        ("diabetes" of "what % of patients have diabetes?"): a figure from another sentence
+        ("80 percent improve") is about something else. None: the answer names none."""
+        named = [set(self.vocab.terms(s)) for s in sentences]
+        units = [u for u in self.topic_units(question) if any(u.in_terms(ts) for ts in named)]
+        if not units:
+            return None
+        key = max(units, key=lambda u: self.weight(u.term))
+        return [s for s, ts in zip(sentences, named, strict=True) if key.in_terms(ts)]
 
     def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
         """``chosen`` with the sentence before each one that opens by pointing back ("It is the

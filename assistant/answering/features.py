@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answering.gaps import DOSE_INTENT, DURATION_INTENT, FREQ_INTENT, RATE_INTENT
+from assistant.answering.gaps import (
+    ASKS_REASON,
+    DOSE_INTENT,
+    DURATION_INTENT,
+    FREQ_INTENT,
+    RATE_INTENT,
+)
 from assistant.text.quantities import (
     DOSE_VALUE,
     DURATION_VALUE,
@@ -60,6 +66,8 @@ class Asks:
 
     @staticmethod
     def of(question: str) -> Asks:
+        if ASKS_REASON.search(question):  # a reason asked, no value
+            return Asks(False, False, False, False, bool(ASKS_LIST.search(question)))
         return Asks(
             dose=bool(DOSE_INTENT.search(question)),
             duration=bool(DURATION_INTENT.search(question)),

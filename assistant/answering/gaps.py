@@ -23,17 +23,26 @@ from assistant.text.quantities import (
     spell_numbers,
 )
 
-# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place.
+# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place. One
+# dose counted ("how long does a dose last", "each dose", "a missed dose") asks no amount.
 DOSE_INTENT = re.compile(
-    r"\b(doses?|dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
+    r"\b((?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )(?<!\bper )(?<!\bmissed )doses?|"
+    r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
     r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
     re.I,
 )
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 # Units of time, as written in full or in shorthand ("yrs", "hrs").
 _TIME_UNITS = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+# A time of day asked ("when in the day", "what time of day", "morning or evening") is a
+# moment, not a length of time: a leading "when" asks how long only without one.
+TIME_OF_DAY = (
+    r"\b(?:time of (?:the )?day|(?:in|during|of|at) the (?:day|morning|evening|night)|"
+    r"mornings?\s+or\s+(?:evenings?|nights?|afternoons?))\b"
+)
 DURATION_INTENT = re.compile(
-    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon)\b|^\s*when\b",
+    rf"\b(how long|duration|(?:for )?how many {_TIME_UNITS}|how soon|how fast|how quickly)\b|"
+    rf"^\s*when\b(?![^?]*{TIME_OF_DAY})",
     re.I,
 )
 # "How many hours ...?" asks how long, not how many: a count of time units is a duration.
@@ -42,6 +51,9 @@ RATE_INTENT = re.compile(
     rf"\bhow many\b(?!\s+{_TIME_UNITS}\b))",
     re.I,
 )
+# "Why ...?" asks a reason: the value words in it ("why not start at full dose?") name what the
+# reason is about, not a value to give (English grammar).
+ASKS_REASON = re.compile(r"^\W*why\b", re.I)
 # Words that ask for a kind of value rather than name a topic (answering/conversation.py).
 VALUE_INTENTS = (DOSE_INTENT, FREQ_INTENT, DURATION_INTENT, RATE_INTENT)
 # How a rate question's detail is named: the question's own word for it.
@@ -57,12 +69,15 @@ def missing_detail(
     vocab: Vocabulary,
     unmentioned: Sequence[str] = (),
     unanswered: Sequence[str] = (),
+    figures_from: Sequence[str] | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
     ``unmentioned``: words of the question the corpus never uses; ``unanswered``: a
     follow-up's own words that no answer sentence takes up ("and in kids?": answering/
-    extractive.py); then the kind of value asked and not given, if any.
+    extractive.py); then the kind of value asked and not given, if any. A figure (rate,
+    percentage) counts only from ``figures_from`` when given: the sentences naming what it
+    is a figure of.
     """
     said = []
     if unmentioned:
@@ -71,16 +86,21 @@ def missing_detail(
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
-    value = _missing_value(reading, [] if unmentioned else sentences, vocab)
+    value = _missing_value(reading, [] if unmentioned else sentences, vocab, figures_from)
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
 
 
-def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) -> str | None:
+def _missing_value(
+    reading: Reading, sentences: list[str], vocab: Vocabulary,
+    figures_from: Sequence[str] | None = None,
+) -> str | None:
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
     question = reading.focus or reading.standalone
+    if ASKS_REASON.search(question):
+        return None
     # "Dose?" after a question about one drug asks for that drug's dose.
     named = [e for t, e in vocab.entities(question) if t == "drug"] or [
         e for t, e in vocab.entities(reading.standalone) if t == "drug"
@@ -94,7 +114,11 @@ def _missing_value(reading: Reading, sentences: list[str], vocab: Vocabulary) ->
     if DOSE_INTENT.search(question) and not any(dose_stated_for(drug, s, vocab) for s in about):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
     rate = RATE_INTENT.search(question)
-    if rate and not FIGURE.search(text):
+    if figures_from is not None and sentences:
+        figures = spell_numbers(" ".join(s for s in about if s in figures_from))
+    else:
+        figures = text
+    if rate and not FIGURE.search(figures):
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answering.conversation import CONTEXT_LABEL
+from assistant.answering.conversation import CONTEXT_LABEL, everyday
 from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
@@ -24,6 +24,8 @@ PREFIX_SLACK = 3
 # A word in -ed is a verb's past form ("followed", "stopped", "carried") when, less its
 # ending, it is an English word this common (Zipf scale): "breastfeed" is not one.
 PAST_STEM_ZIPF = 3.0
+# "Which one?", "the other ones": a pronoun or a count (English grammar), never a topic word.
+PRONOUN_ONE = frozenset(["one", "ones"])
 
 
 def past_form(word: str) -> bool:
@@ -124,6 +126,7 @@ class QuestionWords:
                        and t not in v.subject_words])
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
+            and w.lower() not in PRONOUN_ONE and not everyday(w)
         ]
         return self.not_paraphrased(words, sentences)
 

@@ -160,7 +160,17 @@ MG_AS_UNIT = r"(?:(?<=\d)\s*|\b(?:how\s+many|how\s+much)\s+)mg\b|\bmg\s*(?:/|\bp
 DOSE_VALUE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:-|to|–)?\s*\d*(?:\.\d+)?\s*(?:mg|g|mcg|µg|ml|iu|units?)\b", re.I
 )
-DURATION_VALUE = re.compile(r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:days?|weeks?|months?|years?)\b", re.I)
+# A length of time: a number of units ("2 to 3 months", "3-4 hours"), or units in words ("a few
+# weeks", "within days", "over months to years"), or for good ("lifelong", "indefinitely").
+_SPANS = r"(?:minutes|hours|days|weeks|months|years)"
+DURATION_VALUE = re.compile(
+    r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|"
+    r"years?|yrs?)\b"
+    rf"|\b(?:a\s+few|several|some|many)\s+{_SPANS}\b"
+    rf"|\b(?:within|over|for|after|lasting)\s+{_SPANS}\b|\b{_SPANS}\s+(?:to|or)\s+{_SPANS}\b"
+    r"|\b(?:lifelong|life-long|for life|indefinitely)\b",
+    re.I,
+)
 FREQ_VALUE = re.compile(
     r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
 )

@@ -63,3 +63,9 @@ def test_an_outlook_question_is_answered_by_self_limiting(
                     embedder=embedder)
     answer = pmr.ask("pmr long term outlook?", backend="extractive")
     assert "self-limiting" in answer.answer, answer.answer
+
+
+def test_a_percentage_of_another_thing_does_not_answer_the_one_asked(cidp: Assistant) -> None:
+    # "About 80 percent ... improve" is no share of patients with diabetes.
+    answer = cidp.ask("what % of cidp pts have diabetes too?", backend="extractive")
+    assert "do not give a percentage" in answer.answer, answer.answer

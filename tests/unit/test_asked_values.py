@@ -19,6 +19,15 @@ def test_the_regimen_in_place_is_no_dose_asked() -> None:
     assert not DOSE_INTENT.search("Why add a steroid-sparing drug to the regimen?")
 
 
+@pytest.mark.parametrize(
+    "question", ["how long does a dose of pyridostigmine last?", "how often is each dose given",
+                 "what if she missed a dose"],
+)  # fmt: skip
+def test_one_dose_counted_asks_no_amount(question: str) -> None:
+    assert not DOSE_INTENT.search(question)
+    assert DOSE_INTENT.search("what's a typical dose of it?")  # a kind of dose is asked
+
+
 def test_sats_is_read_as_oxygen_saturation() -> None:
     from assistant.domain.vocabulary import general_vocabulary
 

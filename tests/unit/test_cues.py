@@ -26,3 +26,38 @@ def test_mixed_up_with_asks_the_differential_kind() -> None:
     found = asked(general_vocabulary().cues, "which one gets mixed up with it most?")
     assert [c.kind for c, _ in found] == ["differential"]
     assert found[0][0].says.search("the condition most often mistaken for it")
+
+
+def test_a_time_of_day_asked_is_a_moment_answered_by_a_part_of_the_day() -> None:
+    from assistant.answering.features import Asks
+    from assistant.answering.gaps import DURATION_INTENT
+
+    cues = general_vocabulary().cues
+    for question in ("when in the day is the weakness worse", "what time of day is it worst",
+                     "is it worse in the morning or evening?"):
+        assert [c.kind for c, _ in asked(cues, question)] == ["time-of-day"], question
+        # ... not a length of time: no "do not say how long", no sentence lacking a duration.
+        assert not DURATION_INTENT.search(question), question
+        assert not Asks.of(question).duration
+    cue = asked(cues, "when in the day is it worse")[0][0]
+    assert cue.says.search("Symptoms are milder in the morning, worse at the end of the day.")
+    # A leading "when" without a time of day still asks how long or how soon.
+    assert DURATION_INTENT.search("when do the signs appear?")
+    assert DURATION_INTENT.search("how long does it last")
+
+
+def test_which_acts_quicker_asks_the_speed_kind_answered_by_works_faster() -> None:
+    found = asked(general_vocabulary().cues, "which one kicks in quicker?")
+    assert [c.kind for c, _ in found] == ["speed"]
+    assert found[0][0].says.search("Plasma exchange works faster, often within days.")
+
+
+def test_why_asks_a_reason_and_no_value() -> None:
+    from assistant.answering.features import Asks
+
+    question = "why don't we start it at full dose?"
+    found = asked(general_vocabulary().cues, question)
+    assert [c.kind for c, _ in found] == ["reason"]
+    assert found[0][0].says.search("High starting doses can cause a transient worsening.")
+    assert Asks.of(question) == Asks(False, False, False, False, False)
+    assert Asks.of("what dose to start at?").dose

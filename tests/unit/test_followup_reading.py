@@ -11,3 +11,35 @@ def test_which_one_points_back_to_the_choices_just_named() -> None:
     conversation = Conversation(general_vocabulary())
     assert conversation.is_followup("which one kicks in quicker?")
     assert conversation.is_followup("which one works faster")
+
+
+def test_and_how_fast_back_down_names_no_topic_of_its_own() -> None:
+    # "how fast" asks how long; "back", "down" are among English's commonest words.
+    conversation = Conversation(general_vocabulary())
+    assert conversation.is_followup("and how fast back down?")
+    assert not conversation.is_followup("and how is the heart muscle response monitored?")
+
+
+def test_coming_down_and_a_dose_then_reduced_are_tapering() -> None:
+    from assistant.answering.gaps import DURATION_INTENT
+
+    terms = general_vocabulary().terms
+    assert "taper" in terms("and how fast back down?")
+    assert "taper" in terms("before you start coming down")
+    assert "taper" in terms("The dose is then reduced again gradually over 4 to 8 weeks.")
+    assert DURATION_INTENT.search("how fast can we taper?")
+
+
+def test_a_follow_up_naming_nothing_is_about_what_answered_the_last_question() -> None:
+    from assistant.core.types import Turn
+
+    conversation = Conversation(general_vocabulary())
+    last = Turn(question="1st line tx for the disease?",
+                answer="Methotrexate is the first-line treatment [1].",
+                quotes=["Methotrexate is the first-line treatment."])
+    read = conversation.follow("and the side effects?", [last])
+    assert "about methotrexate" in read.standalone, read.standalone
+    assert read.focus == "and the side effects?"
+    # A follow-up naming a thing of its own is about that thing.
+    own = conversation.follow("and the side effects of azathioprine?", [last])
+    assert "about methotrexate" not in own.standalone

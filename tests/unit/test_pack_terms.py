@@ -1,0 +1,39 @@
+"""Words of the general pack that say one thing in several ways (domain/packs/general.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.domain.vocabulary import general_vocabulary
+
+
+@pytest.mark.parametrize("said", ["does a normal ESR rule it out?", "it rules out the disease",
+                                  "a normal result does not exclude it", "excluded"])
+def test_ruling_out_is_excluding(said: str) -> None:
+    assert "exclude" in general_vocabulary().terms(said)
+
+
+@pytest.mark.parametrize("said", ["a week and no better", "not any better on it",
+                                  "not improving", "little or no response after one week"])
+def test_no_better_is_a_treatment_not_working(said: str) -> None:
+    assert "refractory" in general_vocabulary().terms(said)
+
+
+def test_pts_possessive_is_written_out() -> None:
+    rewritten, _ = general_vocabulary().rewrite("a stable pt's ivig")
+    assert rewritten.startswith("a stable patient's")
+
+
+def test_loads_of_is_an_amount_not_a_topic() -> None:
+    vocab = general_vocabulary()
+    rewritten, _ = vocab.rewrite("pt on loads of pyridostigmine")
+    assert "a lot of" in rewritten
+    assert "lot" in vocab.question_words
+    assert "load" in vocab.terms("the loading dose")  # a loading dose is still a topic
+
+
+@pytest.mark.parametrize("said", ["do most pts need more than one drug?",
+                                  "they frequently require combination therapy",
+                                  "several immunosuppressants together"])
+def test_more_than_one_drug_is_combination_therapy(said: str) -> None:
+    assert "combination" in general_vocabulary().terms(said)
