@@ -107,9 +107,16 @@ def _missing_value(
     ]
     drug = named[0] if named else None
     subject = vocab.display(drug) if drug else "this"
-    for_it = f" for {subject}" if drug else ""
+    # "X dose for patients on Y": the dose asked is X's, though X is no drug the packs know.
+    dosed = dosed_phrase(question, vocab)
+    if dosed and not (drug and _names(dosed, drug, vocab)):
+        drug, subject = None, dosed
+    for_it = f" for {subject}" if drug or dosed else ""
     # A value counts only from a sentence about the drug asked about.
-    about = [s for s in sentences if drug is None or _names(s, drug, vocab)]
+    about = [
+        s for s in sentences
+        if (_names(s, drug, vocab) if drug else dosed is None or dosed.lower() in s.lower())
+    ]
     text = spell_numbers(" ".join(about))
     if DOSE_INTENT.search(question) and not any(dose_stated_for(drug, s, vocab) for s in about):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
@@ -129,6 +136,38 @@ def _missing_value(
     if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}."
     return None
+
+
+# Words between a thing and "dose" that say which dose, not whose ("the usual starting dose").
+_DOSE_WORDS = frozenset([
+    "the", "a", "an", "what", "which", "usual", "starting", "start", "initial", "loading",
+    "maintenance", "max", "maximum", "min", "minimum", "daily", "weekly", "total", "typical",
+    "recommended", "target", "standard", "right", "correct", "best", "high", "low", "oral", "iv",
+    "its", "their", "this", "that",
+])
+_DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
+
+
+def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
+    """The thing named right before the question's "dose" ("vitamin D" in "vitamin D dose for
+    patients on steroids"), when it is no drug the question names elsewhere first; else None.
+    A dose "of"/"for" a thing after the word is read by the named-drug rule."""
+    m = _DOSE_WORD.search(question)
+    if not m:
+        return None
+    words = re.findall(r"[A-Za-z][\w-]*", question[: m.start()])
+    taken: list[str] = []
+    for w in reversed(words):
+        if w.lower() in _DOSE_WORDS or set(vocab.terms(w)) & (
+            vocab.question_words | vocab.subject_words
+        ):
+            break
+        taken.insert(0, w)
+        if len(taken) == 3:
+            break
+    if not taken or all(len(w) < 3 for w in taken):
+        return None
+    return " ".join(taken)
 
 
 def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:

@@ -43,8 +43,8 @@ class CorpusWords:
                 abbreviations.setdefault(short, long)
         return CorpusWords(counts, abbreviations, n)
 
-    def __contains__(self, word: str) -> bool:
-        return word.lower() in self.counts
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word.lower() in self.counts
 
     @cached_property
     def _spellable(self) -> list[str]:

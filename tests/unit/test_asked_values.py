@@ -48,3 +48,16 @@ def test_a_sex_ratio_is_read_in_the_words_texts_report_it_in() -> None:
     # "M:F" as texts give it: "men are affected twice as often as women".
     rewritten, _ = general_vocabulary().rewrite("m:f ratio? and the F:M ratio")
     assert rewritten == "men to women ratio? and the women to men ratio"
+
+
+@pytest.mark.parametrize(
+    ("question", "dosed"),
+    [("vitamin D dose for patients on steroids?", "vitamin D"),
+     ("what is the usual starting calcium dose", "calcium"),
+     ("what dose of prednisolone", None), ("dose?", None), ("the dose for adults", None)],
+)  # fmt: skip
+def test_the_thing_named_before_dose_is_whose_dose_it_is(question: str, dosed: str | None) -> None:
+    from assistant.answering.gaps import dosed_phrase
+    from assistant.domain.vocabulary import general_vocabulary
+
+    assert dosed_phrase(question, general_vocabulary()) == dosed
