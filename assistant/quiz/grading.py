@@ -21,9 +21,9 @@ from assistant.quiz.items import Fact, Grade, Item, Verdict
 from assistant.quiz.normalise import Norm, QuizText, num_in
 from assistant.quiz.open_grading import OpenGrader
 from assistant.quiz.plural import capped
-from assistant.quiz.references import SEARCH_K, References, cite, wider_grade
+from assistant.quiz.references import SEARCH_K, cite, wider_grade
 from assistant.text.answer_types import cue_words
-from assistant.text.quantities import quantities, spell_numbers
+from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -208,33 +208,7 @@ def grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     partly correct (quiz/plural.py)."""
     grade = _grade_free(assistant, question, answer)
     source = grade.citations[0].quote if grade.citations else grade.reference
-    return _second_ask(assistant, capped(grade, question, answer, source), question, answer)
-
-
-# A second question joined to the first: "what happens ..., and when is it most common?".
-_SECOND_ASK = re.compile(r",?\s+and\s+(?=(?:what|which|when|how|why|where)\b)", re.I)
-
-
-def _second_ask(assistant: Assistant, grade: Grade, question: str, answer: str) -> Grade:
-    """``grade``, at best partly correct when the question asks a second thing that another
-    sentence answers (the one of the cited passages most about it) and the answer, graded
-    against that sentence, does not give it."""
-    parts = _SECOND_ASK.split(question, maxsplit=1)
-    if not grade.correct or len(parts) < 2 or not grade.citations:
-        return grade
-    pipe = assistant.pipeline
-    grader = OpenGrader(pipe.vocab, pipe.words, assistant.embedder.similarity(),
-                        pipe.reader.wording)  # fmt: skip
-    ranked = References(grader, parts[1], grader.similarity).rank(grade.citations)
-    if not ranked or grade.reference.strip() in ranked[0].sentence:
-        return grade
-    second = grader.grade(parts[1], answer, ranked[0].sentence, [ranked[0].citation])
-    if second.correct:
-        return grade
-    return grade.model_copy(update={
-        "correct": False, "score": 0.5, "verdict": "partly correct", "matched": [],
-        "problems": [*grade.problems, "answers one of the two things asked"],
-    })  # fmt: skip
+    return capped(grade, question, answer, source)
 
 
 def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
@@ -269,17 +243,11 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
                         pipe.reader.wording)  # fmt: skip
     best = grader.grade(question, answer, reference, citations)
     # The answer's other cited sentences may be the one that answers: the best grade of
-    # them counts, unless the first contradicts the learner. The first quote's further
-    # sentences are the answer's own too ("The test is useful in ...; ... is regarded as
-    # positive" quoted as one).
-    # Not where the first gives figures and the learner others: those answer it, wrongly.
-    mine, firsts = {n for n, _ in quantities(answer)}, {n for n, _ in quantities(reference)}
-    further = [(t, citations[0]) for t in split_sentences(quotes[0])[1:]
-               if not (firsts and mine - firsts)] if quotes else []  # fmt: skip
-    for text, c in [*further, *((split_sentences(c.quote)[0], c) for c in citations[1:2])]:
+    # them counts, unless the first contradicts the learner.
+    for c in citations[1:2]:
         if best.correct or best.problems:
             break
-        other = grader.grade(question, answer, text, [c])
+        other = grader.grade(question, answer, split_sentences(c.quote)[0], [c])
         if other.score > best.score and not other.problems:
             best = other
     if best.correct:
@@ -287,11 +255,6 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
     # The answer may be stated by a sentence the answer did not cite first: of the cited
     # passages or the searcher's top ones, when it is about the question (quiz/references.py).
     hits = [cite(h.chunk, "") for h in assistant.search(question, k=SEARCH_K)]
-    # The corpus's abbreviations typed in lower case ("the hallmark of mg") searched as the
-    # corpus writes them too.
-    cased = _cased(question, pipe.vocab.abbreviations)
-    if cased != question:
-        hits += [cite(h.chunk, "") for h in assistant.search(cased, k=SEARCH_K)]
     # The words a kind of answer asked is given in find sentences sharing none of the
     # question's ("men", "women" for the sex ratio; text/answer_types.toml).
     cues = cue_words(grader.stems(grader.read(question)), grader.stems)
@@ -300,17 +263,6 @@ def _grade_free(assistant: Assistant, question: str, answer: str) -> Grade:
         hits += [cite(h.chunk, "") for h in more]
     return wider_grade(grader, question, answer, best, reference,
                        [*grounded.citations, *hits], grader.similarity)  # fmt: skip
-
-
-def _cased(question: str, abbreviations: dict[str, str]) -> str:
-    """``question`` with the corpus's all-capital abbreviations written as the corpus writes
-    them, where typed in lower case and not as a unit ("10 mg", "how many mg", "mg/kg")."""
-    for k in abbreviations:
-        if len(k) >= 2 and k.isupper() and k.isalpha():
-            pattern = (rf"(?<!\d)(?<!\d )(?<!many )(?<!much )\b{re.escape(k.lower())}\b"
-                       r"(?!\s*(?:/|per\b))")
-            question = re.sub(pattern, k, question)
-    return question
 
 
 # How near in meaning (embedding cosine) a passage's sentence must be to a question the

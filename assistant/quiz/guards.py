@@ -19,12 +19,10 @@ from assistant.text.quantities import (
     shares,
 )
 from assistant.text.scales import SCALES, agree, readings
-from assistant.text.tokens import STOPWORDS, stem
+from assistant.text.tokens import stem
 
 # Words of degree, frequency and level: weighed on their scales, not as opposites.
 SCALED = frozenset(w for levels in SCALES.values() for _, ws in levels for w in ws)
-# Their other forms too ("massively" of "massive"): weighed on the scale, not as opposites.
-_SCALED_STEMS = frozenset(stem(w) for w in SCALED if " " not in w)
 # A source setting one thing against another negates the other in other words.
 CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|unlike|but not)\b", re.I)
 
@@ -48,8 +46,7 @@ def opposite(said: str, focus: str) -> str | None:
     negated word ("not common") is not taken at its face."""
     words = re.findall(r"[a-z']+", said.lower())
     negated = {i + k for i, w in enumerate(words) if w in NEGATIONS for k in (1, 2)}
-    mine = {stem(w) for i, w in enumerate(words)
-            if i not in negated and w not in SCALED and stem(w) not in _SCALED_STEMS}  # fmt: skip
+    mine = {stem(w) for i, w in enumerate(words) if i not in negated and w not in SCALED}
     theirs = {stem(w) for w in re.findall(r"[a-z]+", neutralise(focus).lower())}
     for w in sorted(mine - theirs):
         if opposites(w) & theirs:
@@ -142,10 +139,6 @@ def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[floa
     wrong = [n for n in wrong if not same_time(n, said, passage)]
     if any(abs(p - q) <= 3 for p in shares(said) for q in asked_shares):
         wrong = [n for n in wrong if n not in fraction_numbers(said)]  # "two in five"
-    # A percentage the passage gives in words ("more than half" for "over 50%") is given.
-    given_shares = shares(passage)
-    wrong = [n for n in wrong if not (n in shares(said)
-                                      and any(abs(n - q) <= 1 for q in given_shares))]  # fmt: skip
     given = {(n, u) for n, u in quantities(passage) if u}
     for n, unit in quantities(said):
         units = {u for m, u in given if abs(m - n) < 1e-9}
@@ -153,27 +146,6 @@ def wrong_numbers(said: str, passage: str, question: str, asked_shares: set[floa
                 and not same_time(n, said, passage):  # fmt: skip
             wrong.append(n)
     return wrong
-
-
-def other_shares(said: str, sentence: str, question: str) -> list[float]:
-    """Percentages of the answer where the answering sentence gives others: the passage may
-    hold the learner's figure about something else ("50 to 80 percent" beside the "more than
-    10 percent" that answers), so it is the sentence's own figures that count."""
-    theirs = shares(sentence) | shares(question)
-    parts = _figure_parts(sentence)
-    asked = _words(question) - STOPWORDS
-    picked = [q for q, w in parts if w & asked]
-    # Only a sentence whose figures are about the question's words: a sentence about
-    # something else leaves the answer's figure to the sentences the grader tries next.
-    about = any(shares(p) and _words(p) & asked for p in _FIGURES_APART.split(sentence))
-    if not about:
-        return []
-    wrong = [p for p in shares(said) if not any(abs(p - q) <= 3 for q in theirs)]
-    # Of a sentence giving figures of several things ("a sensitivity of 68 percent and a
-    # specificity of 78 percent"), the figure of the thing asked answers; another's is wrong.
-    if len(parts) >= 2 and len(picked) == 1:
-        wrong += [p for p in shares(said) if abs(p - picked[0]) > 3 and p not in wrong]
-    return sorted(wrong)
 
 
 # Where a comparison sets one side against the other: "women ... twice as often as men".
@@ -185,44 +157,14 @@ def swapped(said: str, focus: str) -> str | None:
     women" where the source says "women twice as often as men")."""
     a, b = _COMPARED.split(said, 1), _COMPARED.split(focus, 1)
     if len(a) < 2 or len(b) < 2:
-        return swapped_figures(said, focus)
+        return None
 
-    (a1, a2), (b1, b2) = map(_words, a), map(_words, b)
+    def words(text: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+    (a1, a2), (b1, b2) = map(words, a), map(words, b)
     crossed = (a1 & b2) - b1, (a2 & b1) - b2
     if crossed[0] and crossed[1]:
         one, other = sorted(crossed[0])[0], sorted(crossed[1])[0]
         return f"compares the other way round ('{one}' for '{other}')"
     return None
-
-
-def _words(text: str) -> set[str]:
-    return {stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())}
-
-
-# Where a sentence sets one figure beside another: "79% given the drug, compared with 44%
-# given placebo"; "44% on the drug vs 79% on placebo".
-_FIGURES_APART = re.compile(
-    r",|;|\b(?:vs\.?|versus|compared\s+(?:with|to)|against|while|whereas|and)\b", re.I
-)
-
-
-def swapped_figures(said: str, focus: str) -> str | None:
-    """The answer gives the source's figures to each other's things: a percentage beside a
-    word the source gives only beside another of its percentages."""
-    theirs = _figure_parts(focus)
-    for p, words in _figure_parts(said):
-        own = [w for q, w in theirs if abs(p - q) < 0.5]
-        others = [w for q, w in theirs if abs(p - q) >= 0.5]
-        if own and not words & set().union(*own) and words & set().union(*others, set()):
-            return f"gives {p:g}% to what the source gives another figure"
-    return None
-
-
-def _figure_parts(text: str) -> list[tuple[float, set[str]]]:
-    """(percentage, words) of each part of ``text`` that gives one percentage."""
-    out = []
-    for part in _FIGURES_APART.split(text):
-        mine = shares(part)
-        if len(mine) == 1:
-            out.append((next(iter(mine)), _words(part) - STOPWORDS))
-    return out

@@ -38,8 +38,6 @@ YES_NO_Q = re.compile(
 )
 # "... slow or rapid?": a choice, not a yes or no ("ESR or CRP" inside a question is not).
 _EITHER = re.compile(r"\bor\s+[\w-]+(?:\s+[\w-]+)?\s*\??\s*$", re.I)
-_ALWAYS = frozenset(stem(w) for w in ("always", "invariably"))
-_HEDGE = re.compile(r"\b(?:may|might|can|sometimes|occasionally)\b", re.I)
 _LEAD = re.compile(r"^\s*(yes|yeah|yep|correct|true|no|nope|not|never|false)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # Where a source clause's parts meet: "shows oedema in active disease and fat in chronic damage".
@@ -192,11 +190,8 @@ def yes_no(question: str, focus: str, said: str, stems: Callable[[str], set[str]
     # turns round ("severe" asked, "common" answered) is one thing; a scale word of the
     # question whose scale the source leaves alone, or two such words, and it does not.
     unsaid = {w for w in asked - theirs - flipped if not _STEM_SCALES.get(w, set()) & s_scales}
-    # "Always ...?" of a source that says it may: the answer is no.
-    hedged = bool(unsaid & _ALWAYS) and bool(_HEDGE.search(src))
-    unsaid -= _ALWAYS if hedged else set()
     if len(unsaid) > 1 or any(w in _SCALE_STEMS for w in unsaid):
         return 0
-    source_says_yes = not (negative or flipped or scale_contra or hedged)
+    source_says_yes = not (negative or flipped or scale_contra)
     says_yes = lead.group(1).lower() in ("yes", "yeah", "yep", "correct", "true")
     return 1 if says_yes == source_says_yes else -1

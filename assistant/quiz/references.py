@@ -21,10 +21,9 @@ from assistant.quiz.guards import opposite
 from assistant.quiz.items import Grade
 from assistant.quiz.open_grading import _RELATIVE, OpenGrader
 from assistant.text.answer_types import answering
-from assistant.text.equivalents import key
 from assistant.text.polarity import neutralise
 from assistant.text.quantities import frequencies, quantities, shares
-from assistant.text.scales import SCALES, agree, asked_scale, readings
+from assistant.text.scales import agree
 from assistant.text.sentences import clauses, split_sentences
 from assistant.text.tokens import stem
 
@@ -33,11 +32,6 @@ ASKING = frozenset(stem(w) for w in [
     "long", "many", "much", "often", "soon", "done", "happen", "happens", "usually", "typically",
     "best", "state",
 ])  # fmt: skip
-# The problem of a number the source does not give (open_grading.py).
-NOT_GIVEN = "a number the source does not give"
-# Scale words by stem ("high": level), placed on their scale.
-_SCALE_OF = {stem(w): scale for scale, levels in SCALES.items() for _, ws in levels for w in ws
-             if " " not in w}  # fmt: skip
 # Passages the searcher ranks for the question whose sentences are candidates.
 SEARCH_K = 10
 # Of the question's words (weighted), the share a candidate must carry to be about it.
@@ -94,7 +88,6 @@ class References:
         # A word most passages use tells little about which sentence answers; a rare one much.
         self.weights = {s: math.log(1 + n / (1 + df.get(s, 0))) for s in asked}
         self.numeric = bool(ASKS_NUMBER.search(q) or ASKS_TIME.search(q))
-        self.scale = asked_scale(q)  # "how high": the level scale
         # "Sex ratio" is answered by "men ... twice as often as women": a word of the kind of
         # answer an asked word asks for carries that word (text/answer_types.toml).
         self.typed = answering(set(self.weights), grader.stems)
@@ -103,14 +96,9 @@ class References:
         total = sum(self.weights.values())
         if not total:
             return 0.0
-        read = self.grader.read(sentence)
-        mine = self.grader.stems(read)
-        # A word of the question in another word of its group ("fastest" for "quickest"), or
-        # a place on the scale it asks ("raised" for "how high").
-        keys = {key(m) for m in mine} | {r.scale for r in readings(read) if r.scale == self.scale}
-        return sum(w for s, w in self.weights.items() if s in mine or key(s) in keys
-                   or _SCALE_OF.get(s) in keys
-                   or self.typed.get(s, set()) & mine) / total  # fmt: skip
+        mine = self.grader.stems(self.grader.read(sentence))
+        return sum(w for s, w in self.weights.items()
+                   if s in mine or self.typed.get(s, set()) & mine) / total  # fmt: skip
 
     def carries_number(self, sentence: str) -> bool:
         """A number, or a word of the kind of answer asked ("twice" for a ratio)."""
@@ -174,10 +162,6 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
     if first.correct:
         return first
     refs = References(grader, question, similarity)
-    if not refs.weights and similarity is not None and not first.problems:
-        # A question on the corpus's subject itself ("what kind of disease is it?"): no word
-        # of it tells sentences apart, so the one nearest in meaning is tried alone.
-        return _nearest_grade(grader, question, answer, first, passages, similarity)
     base = refs.share(reference)
     ranked = refs.rank(passages)
     if not ranked:
@@ -186,11 +170,8 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
     for cand in ranked[:TRIED]:
         # The first sentence found the answer wrong: only a sentence more about the question
         # may overrule it; else one about as much about it as the best.
-        # A number the first sentence's passage does not give is no contradiction of a
-        # sentence as much about the question that gives it.
-        numbers_only = all(p.startswith(NOT_GIVEN) for p in first.problems)
         if cand.share < top - MARGIN or cand.share < base or (
-                first.problems and cand.share <= base and not numbers_only):  # fmt: skip
+                first.problems and cand.share <= base):  # fmt: skip
             continue
         grade = grader.grade(question, answer, cand.sentence, [cand.citation])
         if grade.correct:
@@ -205,24 +186,3 @@ def wider_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
             if grade.correct:
                 return grade
     return first
-
-
-# How near in meaning (embedding cosine) a sentence must be to a question on the corpus's
-# subject itself to be tried.
-SUBJECT_SIMILARITY = 0.6
-
-
-def _nearest_grade(grader: OpenGrader, question: str, answer: str, first: Grade,
-                   passages: list[Citation],
-                   similarity: Callable[[str, str], float]) -> Grade:  # fmt: skip
-    """A correct grade against the sentence of ``passages`` nearest ``question`` in meaning,
-    when it is near enough; else ``first``."""
-    scored = [(similarity(question, s), s, p) for p in passages for s in split_sentences(p.text)]
-    if not scored:
-        return first
-    sim, sentence, passage = max(scored, key=lambda t: t[0])
-    if sim < SUBJECT_SIMILARITY:
-        return first
-    cited = passage.model_copy(update={"quote": sentence})
-    grade = grader.grade(question, answer, sentence, [cited])
-    return grade if grade.correct else first

@@ -56,12 +56,6 @@ NEUTRAL_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bnot\s+enough\b", re.I), " insufficient "),
     (re.compile(r"\bno\s+(?:consensus|standard|agreed|established)\b", re.I), " unknown "),
     (re.compile(r"\bas\s+well\s+as\b", re.I), " and "),
-    # What is always spared is never affected. (Only so: a bare "spared" stays a word of its
-    # own, to be stated by an answer that repeats a source's "spared".)
-    (re.compile(r"\b(?:always|invariably)\s+spared\b", re.I), " never affected "),
-    # "Not on the (drug's) day" is "on a different day".
-    (re.compile(r"\bnot\s+on\s+the\s+(?:same\s+)?(?:[\w-]+\s+)?day\b", re.I),
-     " on a different day "),
 ]  # fmt: skip
 
 

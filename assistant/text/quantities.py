@@ -20,8 +20,6 @@ _UNITS = {
     "years": "year", "yr": "year", "yrs": "year", "hour": "hour", "hours": "hour", "hr": "hour",
     "hrs": "hour", "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "mm/h": "mm/h", "mm/hr": "mm/h", "mg/l": "mg/l", "mg/dl": "mg/dl",
-    # Units of measurement, so "8 kg" is not read as the source's "8 kPa".
-    "kpa": "kpa", "mmhg": "mmhg", "hz": "hz", "mm": "mm", "cm": "cm", "mmol/l": "mmol/l",
 }  # fmt: skip
 UNIT_PATTERN = "|".join(
     re.escape(u) for u in sorted(_UNITS, key=len, reverse=True) if u not in ("%",)
@@ -67,11 +65,6 @@ def spell_numbers(text: str) -> str:
     # A fortnight is two weeks, as a learner may say it ("over about a fortnight").
     text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.I)
     text = re.sub(r"\b(?:a\s+)?fortnights?\b", "2 weeks", text, flags=re.I)
-    # "For a week" is one week, a time like any other ("once a week" is a frequency).
-    text = _ONE_TIME.sub(r"\1 1 \2", text)
-    # Parts of an hour, as a learner may say a time ("three quarters of an hour").
-    for part, minutes in _HOUR_PARTS:
-        text = part.sub(minutes, text)
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1):
@@ -92,20 +85,7 @@ def spell_numbers(text: str) -> str:
                 return m.group(0)
         return str(_SMALL[word])
 
-    # "two point four" is 2.4 once its words are digits.
-    return _POINT.sub(r"\1.\2", _WORD_NUMBER.sub(repl, text))
-
-
-# Not "within a week": the speed scale reads that phrase as quick (text/scales.py).
-_ONE_TIME = re.compile(r"\b(for|after|over|about|around|than|least|nearly|almost)"
-                       r"\s+an?\s+(day|week|month|year|hour)\b", re.I)
-_POINT = re.compile(r"\b(\d+)\s+point\s+(\d+)\b", re.I)
-_HOUR_PARTS = [
-    (re.compile(r"\bthree[\s-]quarters\s+of\s+an\s+hour\b", re.I), "45 minutes"),
-    (re.compile(r"\ban\s+hour\s+and\s+a\s+half\b", re.I), "90 minutes"),
-    (re.compile(r"\b(?:a\s+)?quarter\s+of\s+an\s+hour\b", re.I), "15 minutes"),
-    (re.compile(r"\bhalf\s+an\s+hour\b", re.I), "30 minutes"),
-]
+    return _WORD_NUMBER.sub(repl, text)
 
 
 def unit_name(unit: str | None) -> str:

@@ -35,7 +35,7 @@ SCALES: dict[str, list[tuple[int, list[str]]]] = {
              "plenty", "a great deal"]),
     ],
     "level": [
-        (0, ["low", "lower", "reduced", "decreased", "depressed", "below"]),
+        (0, ["low", "lower", "reduced", "decreased", "depressed"]),
         (1, ["normal"]),
         (2, ["high", "higher", "raised", "elevated", "increased", "above"]),
         (3, ["highly elevated", "markedly raised", "very high", "markedly elevated",

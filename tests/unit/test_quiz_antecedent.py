@@ -25,24 +25,3 @@ def test_a_pronoun_subject_takes_the_name_before() -> None:
 def test_no_pronoun_or_no_sentence_before_leaves_the_reference_alone() -> None:
     assert resolve("Adults have cancer more often.", PASSAGE) == "Adults have cancer more often."
     assert resolve(SENTENCE, SENTENCE) == SENTENCE
-
-
-def test_a_pronoun_standing_for_another_thing_than_the_question_names() -> None:
-    from assistant.quiz.antecedent import other_subject
-
-    passage = ("Anti-X antibodies are found in most patients. They are mainly IgG1. Anti-Y "
-               "antibodies are found in a few. They are mainly IgG4.")
-
-    def names(text: str) -> dict[str, str]:
-        return {w.lower(): w for w in text.replace(".", " ").split() if w[:1].isupper()
-                and any(c.isupper() for c in w[1:])}  # fmt: skip
-
-    asked = {"anti-y"}
-    assert other_subject("They are mainly IgG1.", passage, asked, names, {}) == "Anti-X antibodies"
-    assert other_subject("They are mainly IgG4.", passage, asked, names, {}) is None
-    # A sentence that names what the question names is about it, whatever its pronoun.
-    assert other_subject("They are mainly IgG1, unlike Anti-Y.", passage, asked, names, {}) is None
-    # The antecedent named by its long form: "Acetylcholine receptor" is "AChR".
-    p2 = "Acetylcholine receptor antibodies are common. They are mainly IgG1."
-    long_forms = {"AChR": "Acetylcholine receptor"}
-    assert other_subject("They are mainly IgG1.", p2, {"musk"}, names, long_forms)
