@@ -19,6 +19,7 @@ from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.frequency import DOMAIN_TERM, FRAME_WORD, zipf
 
 # "the disease" is not on the list: it names the corpus's own subject, which needs no context.
 PRONOUN = re.compile(
@@ -60,13 +61,8 @@ MORE = re.compile(
     r"(?:\s+please)?\W*$",
     re.IGNORECASE,
 )
-# A word at least this common in English (Zipf scale: "back", "down", "go"; not "children",
-# "heart" or "side") names no topic of a follow-up.
-FRAME_ZIPF = 5.8
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
-# A corpus word rarer than this in English (Zipf scale) is a domain term a pronoun can mean.
-DOMAIN_ZIPF = 3.5
 
 
 @dataclass
@@ -227,8 +223,6 @@ class Conversation:
     def terms_in(self, text: str) -> list[str]:
         """Domain terms of ``text`` in order, as written: typed terms of the packs, the corpus's
         abbreviations, and its words rare in English; never its subject's words."""
-        from wordfreq import zipf_frequency
-
         v = self.vocab
         found: list[tuple[int, str]] = []
         taken: list[tuple[int, int]] = []
@@ -244,7 +238,7 @@ class Conversation:
             if low not in self.words.counts or self._subject(low):
                 continue
             if word in self.words.abbreviations or (
-                len(word) >= 5 and zipf_frequency(low, "en") < DOMAIN_ZIPF
+                len(word) >= 5 and zipf(low) < DOMAIN_TERM
             ):
                 found.append((m.start(), word))
         return [w for _, w in sorted(found)]
@@ -278,6 +272,4 @@ def _strip_ellipsis(question: str) -> str:
 
 def everyday(word: str) -> bool:
     """Whether ``word`` is among the commonest of English ("back", "down"): no topic word."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.strip("?.,!;:").lower(), "en") >= FRAME_ZIPF
+    return zipf(word.strip("?.,!;:").lower()) >= FRAME_WORD

@@ -19,12 +19,10 @@ from assistant.core.settings import AnswerSettings, RetrievalSettings
 from assistant.core.types import Reading, Request, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.frequency import REAL_WORD, zipf
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
-# A word known to English at least this much (Zipf scale; misspellings score 0, a rare real
-# word such as "immunosuppressants" about 2) is never "corrected" to a corpus word.
-COMMON_WORD_ZIPF = 1.5
 
 
 def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
@@ -81,13 +79,11 @@ class Reader:
 
     def wording(self, question: str) -> tuple[str, list[tuple[str, str]]]:
         """``question`` in the corpus's words, and the (typed, read as) changes."""
-        from wordfreq import zipf_frequency
-
         text, changes = self.vocab.rewrite(question.translate(_QUOTES))
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
-            if word in self.words or zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF:
+            if word in self.words or zipf(word.lower()) >= REAL_WORD:
                 return word
             right = self.words.correct(word)
             if right is None:

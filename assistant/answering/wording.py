@@ -15,27 +15,23 @@ from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 from assistant.store.neighbours import Neighbours
 from assistant.text.equivalents import shared_start
+from assistant.text.frequency import PAST_STEM, zipf
 from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 WORD = re.compile(r"[^\W\d_][\w'-]*")
 # Two stems are one word in two forms when they differ in at most this many final letters.
 PREFIX_SLACK = 3
-# A word in -ed is a verb's past form ("followed", "stopped", "carried") when, less its
-# ending, it is an English word this common (Zipf scale): "breastfeed" is not one.
-PAST_STEM_ZIPF = 3.0
 # "Which one?", "the other ones": a pronoun or a count (English grammar), never a topic word.
 PRONOUN_ONE = frozenset(["one", "ones"])
 
 
 def past_form(word: str) -> bool:
     """Whether ``word`` is a verb's past form: the question's frame, not a detail it asks."""
-    from wordfreq import zipf_frequency
-
     if not word.endswith("ed") or len(word) < 4:
         return False
     stems = (word[:-2], word[:-1], word[:-3], word[:-3] + "y")
-    return max(zipf_frequency(s, "en") for s in stems if s) >= PAST_STEM_ZIPF
+    return max(zipf(s) for s in stems if s) >= PAST_STEM
 
 
 class QuestionWords:
@@ -71,8 +67,6 @@ class QuestionWords:
         A known term counts as one word ("blood pressure"); everyday words ("want") and verb
         forms ("followed") are the question's frame, not a detail it asks for: never named.
         """
-        from wordfreq import zipf_frequency
-
         v = self.vocab
         spans = v.canonical_spans(question)
         units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
@@ -105,7 +99,7 @@ class QuestionWords:
             if spell_numbers(lower) != lower:
                 continue
             if past_form(lower) or (
-                max(zipf_frequency(f, "en") for f in forms) >= self.settings.everyday_zipf
+                max(zipf(f) for f in forms) >= self.settings.everyday_zipf
             ):
                 continue
             if groups and last == i - 1:

@@ -27,22 +27,20 @@ from assistant.domain.pack import (
     read_pack,
 )
 from assistant.text.drugs import drug_class as drug_class_by_stem
+from assistant.text.frequency import COMMON_WORD, zipf
 from assistant.text.tokens import STOPWORDS, TOKEN, stem
 
 # Units: an all-capitals abbreviation spelled like one ("MG", "ML") is matched in capitals only.
 UNITS = frozenset(
     ["mg", "g", "kg", "mcg", "ug", "ml", "l", "dl", "mmol", "iu", "mm", "cm", "m", "h", "hr", "min"]
 )
-# ... as is one spelled like a common English word ("AM", "ALL", "US"): Zipf frequency.
-COMMON_WORD_ZIPF = 4.5
+# ... as is one spelled like a common English word ("AM", "ALL", "US"): text/frequency.py.
 _BETWEEN = r"(?:\s+|\s*[-\u2010\u2011]\s*)"
 
 
 def _ambiguous(abbreviation: str) -> bool:
-    from wordfreq import zipf_frequency
-
     low = abbreviation.lower()
-    return low in UNITS or zipf_frequency(low, "en") >= COMMON_WORD_ZIPF
+    return low in UNITS or zipf(low) >= COMMON_WORD
 
 
 def _word_pattern(word: str, last: bool) -> str:

@@ -20,15 +20,13 @@ from assistant.quiz.grading import NUM_SPAN
 from assistant.quiz.items import Fact, Item
 from assistant.quiz.normalise import QuizText
 from assistant.text.drugs import STEM_CLASSES, drug_class
+from assistant.text.frequency import BLANK_WORD, zipf
 
 CLASSES = frozenset(STEM_CLASSES.values())
 
 # A number written in words that a blank may hide ("three subtypes").
 WORD_NUM_SPAN = re.compile(r"\b(two|three|four|five|six)\b(?=\s+[a-z])", re.I)
 WORD_DIGITS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
-# A fallback blank hides a word rarer than this in English (Zipf scale): a domain word such as
-# "idiopathic" or "phenotype", never "needed" or "status", which make guessing games.
-FALLBACK_MAX_ZIPF = 4.3
 
 
 @dataclass
@@ -95,8 +93,6 @@ class ItemMaker:
 
     def fallback_target(self, sentence: str, df: dict[str, int]) -> Target | None:
         """For a sentence naming nothing known: its rarest domain word, if it has one."""
-        from wordfreq import zipf_frequency
-
         best: tuple[float, int, int, re.Match[str]] | None = None
         # Words inside a known name (a word of a disease's full name) make poor blanks.
         named = [(s, e) for s, e, _ in self.vocab.canonical_spans(sentence)]
@@ -106,10 +102,12 @@ class ItemMaker:
                 continue
             if INFLECTED.search(m.group(0)):  # "is ____" for "advised": a verb form is no fact
                 continue
-            zipf = min(zipf_frequency(w, "en") for w in m.group(0).lower().split("-") if w)
-            if zipf >= FALLBACK_MAX_ZIPF:
+            # A domain word ("idiopathic", "phenotype"), never "needed" or "status", which
+            # make guessing games.
+            rarity = min(zipf(w) for w in m.group(0).lower().split("-") if w)
+            if rarity >= BLANK_WORD:
                 continue
-            key = (zipf, df.get(ts[0], 0), m.start(), m)
+            key = (rarity, df.get(ts[0], 0), m.start(), m)
             if best is None or key[:3] < best[:3]:
                 best = key
         if best is None:

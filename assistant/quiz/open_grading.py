@@ -51,6 +51,7 @@ from assistant.quiz.paraphrase import YES_NO_Q, scale_stated, stated, surface, w
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import rewrite_phrases
 from assistant.text.equivalents import vocabulary as equivalent_words
+from assistant.text.frequency import NAME_WORD, REAL_WORD, zipf
 from assistant.text.polarity import OPPOSITES, neutralise, read_lack
 from assistant.text.quantities import (
     decade_within,
@@ -132,12 +133,10 @@ class OpenGrader:
         names = list(self.vocab.names)
 
         def fix(m: re.Match[str]) -> str:
-            from wordfreq import zipf_frequency
-
             word = m.group(0)
             if word.lower() in self.words.counts or len(word) < 5:
                 return word
-            if zipf_frequency(word.lower(), "en") >= 1.5:  # a real word, not a typo
+            if zipf(word.lower()) >= REAL_WORD:  # a real word, not a typo
                 return word
             right = self.words.correct(word) if len(word) >= 6 else None
             if right is None:
@@ -352,10 +351,8 @@ class OpenGrader:
         """The answer names an abbreviated term by its long form's own name: "hydroxychloroquine"
         for "HCQ", the first word of a long form when it is rare in general English (a drug's
         name, not "intravenous" of an intravenous preparation)."""
-        from wordfreq import zipf_frequency
-
         long = self.vocab.abbreviations.get(term.upper(), "").lower().split()
-        return bool(long) and zipf_frequency(long[0], "en") < 2.0 and long[0] in said.lower()
+        return bool(long) and zipf(long[0]) < NAME_WORD and long[0] in said.lower()
 
     def _open_credit(self, exp: Expected, said: str) -> float:
         # The figures the clause gives beyond the question's ("about 80 to 90%" for "what is

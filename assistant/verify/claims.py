@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.text.drugs import looks_like_drug
+from assistant.text.frequency import RARE_TERM, zipf
 from assistant.text.polarity import negations, neutralise, opposites
 from assistant.text.quantities import spell_numbers
 from assistant.text.sentences import clauses, split_sentences
@@ -32,8 +33,6 @@ from assistant.text.tokens import STOPWORDS, stem
 from assistant.verify.vocabulary import EQUIVALENTS, Equivalents
 from assistant.verify.wording import Said
 
-# A word rarer than this in English (Zipf scale) is a domain term the claim commits to.
-RARE_ZIPF = 2.5
 HEDGED, PLAIN, UNIVERSAL = 1, 2, 3
 # A clause of a claim must have at least this share of its content words in the passage.
 CLAUSE_COVERAGE = 0.5
@@ -74,8 +73,6 @@ def lists() -> Lists:
 def kind_of(word: str) -> str | None:
     """The kind of key term ``word`` is, or None for an ordinary word (``word`` as folded:
     lower case, defined abbreviations as ``abbr...`` tokens)."""
-    from wordfreq import zipf_frequency
-
     if word.startswith("abbr") or (re.fullmatch(r"[a-z]*\d+[a-z\d]*", word) and len(word) > 2):
         return "name"
     if looks_like_drug(word):
@@ -83,8 +80,8 @@ def kind_of(word: str) -> str | None:
     if word in lists().key_words:
         return "group"
     if len(word) > 3 and word.isalpha() and max(
-        zipf_frequency(form, "en") for form in _forms(word)
-    ) < RARE_ZIPF:
+        zipf(form) for form in _forms(word)
+    ) < RARE_TERM:
         return "term"
     return None
 

@@ -1,0 +1,38 @@
+"""How common a word is in written English, and the bands the stages read that by.
+
+The Zipf scale of wordfreq: 0 for a word it does not know (most misspellings), about 1-2 for a
+rare real word ("immunosuppressants"), 3 for "breastfeed", 5 for "children", 7 for "the". One
+table, so that each band is named, and set, once (the everyday band of a follow-up's words is a
+setting: ``AnswerSettings.everyday_zipf``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# A real word, not a misspelling: never "corrected" to a corpus word.
+REAL_WORD = 1.5
+# Rarer than this, the first word of a long form names the thing itself (a drug's own name),
+# not a general word of it ("intravenous").
+NAME_WORD = 2.0
+# Rarer than this, a word is a domain term a claim commits to (the citation checker).
+RARE_TERM = 2.5
+# A word in -ed is a verb's past form when its stem is at least this common.
+PAST_STEM = 3.0
+# Rarer than this, a corpus word is a domain term a pronoun may point back to.
+DOMAIN_TERM = 3.5
+# A quiz blank on a sentence naming nothing known hides only a word rarer than this.
+BLANK_WORD = 4.3
+# An abbreviation spelled like a word at least this common ("AM", "ALL", "US") is matched in
+# capitals only.
+COMMON_WORD = 4.5
+# At least this common, a word names no topic of a follow-up ("back", "down", "go").
+FRAME_WORD = 5.8
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """``word``'s frequency in English on the Zipf scale (wordfreq, imported on first use)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
