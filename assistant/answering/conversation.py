@@ -12,7 +12,7 @@ standalone question for retrieval and answering, returned with the answer ("Read
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.gaps import VALUE_INTENTS
@@ -79,9 +79,16 @@ class FollowUp:
 class Conversation:
     """Reads a follow-up against the earlier turns, with one corpus's vocabulary and words."""
 
-    def __init__(self, vocab: Vocabulary, words: CorpusWords | None = None) -> None:
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        words: CorpusWords | None = None,
+        passages: Mapping[str, str] | None = None,
+    ) -> None:
         self.vocab = vocab
         self.words = words or CorpusWords()
+        # The text of each passage by its id: what an earlier answer's citations point to.
+        self.passages: Mapping[str, str] = passages or {}
 
     def is_followup(self, question: str) -> bool:
         """A question that leans on the earlier turns rather than standing alone.
@@ -114,6 +121,21 @@ class Conversation:
             len(v.terms(question)) <= TERSE_WORDS and not self.terms_in(question)
         )
 
+    def asks_after_cited(self, question: str, last: Turn) -> bool:
+        """Whether a question opening like a follow-up ("and how big was the drop in hospital
+        stays?") asks after something the passages the last answer cited say and its question
+        did not name: it names words of its own, but they are that passage's."""
+        if not ELLIPSIS_START.match(question) or not last.chunk_ids:
+            return False
+        v = self.vocab
+        cited = {t for c in last.chunk_ids for t in v.terms(self.passages.get(c, ""))}
+        before = set(v.terms(last.standalone_question or last.question))
+        return any(
+            t in cited and t not in before
+            for t in v.terms(_strip_ellipsis(question))
+            if t not in v.question_words and t not in v.subject_words and not everyday(t)
+        )
+
     def read(self, question: str, history: Sequence[Turn]) -> tuple[str, str | None, str]:
         """(standalone question, focus, topic): see :meth:`follow`."""
         f = self.follow(question, history)
@@ -125,7 +147,11 @@ class Conversation:
         "What dose?" keeps its own words in focus, the earlier question only adding context;
         "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
-        if not history or not (MORE.match(question) or self.is_followup(question)):
+        if not history or not (
+            MORE.match(question)
+            or self.is_followup(question)
+            or self.asks_after_cited(question, history[-1])
+        ):
             return FollowUp(question, None, question)
         v = self.vocab
         last = history[-1]

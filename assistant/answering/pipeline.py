@@ -54,7 +54,10 @@ class Pipeline:
             .with_abbreviations(self.words.abbreviations)
             .choosing_rewrites(self.words)
         )
-        self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
+        self.reader = Reader(
+            settings.answer, settings.retrieval, self.vocab, self.words,
+            {c.chunk_id: c.text for c in index.chunks},
+        )
         # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).
         self.neighbours = Neighbours(
             (c.text for c in index.chunks), embedder, vector_cache(settings, embedder),

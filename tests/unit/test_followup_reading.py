@@ -43,3 +43,23 @@ def test_a_follow_up_naming_nothing_is_about_what_answered_the_last_question() -
     # A follow-up naming a thing of its own is about that thing.
     own = conversation.follow("and the side effects of azathioprine?", [last])
     assert "about methotrexate" not in own.standalone
+
+
+def test_a_follow_up_asking_after_what_the_cited_passage_says_leans_on_the_last_turn() -> None:
+    # The answer cited the trial's first sentence; its passage also gives the admissions.
+    from assistant.core.types import Turn
+
+    passage = (
+        "In non-thymomatous disease, the trial studied adults with generalised disease. "
+        "Over 3 years, thymectomy gave fewer hospital admissions (9 percent versus 37 percent)."
+    )
+    conversation = Conversation(general_vocabulary(), passages={"p1": passage})
+    last = Turn(question="is thymectomy worth it in non-thymoma disease?",
+                quotes=["In non-thymomatous disease, the trial studied adults."],
+                chunk_ids=["p1"])
+    read = conversation.follow("and how big was the drop in hospital stays?", [last])
+    assert "context:" in read.standalone and "thymectomy" in read.standalone, read.standalone
+    assert read.focus == "and how big was the drop in hospital stays?"
+    # Words the cited passage never uses: the question stands on its own.
+    other = conversation.follow("and how is the heart muscle response monitored?", [last])
+    assert other.standalone == "and how is the heart muscle response monitored?"
