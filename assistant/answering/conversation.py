@@ -187,11 +187,22 @@ class Conversation:
         answered = [v.display(e) for t, e in v.entities(last.answer)
                     if (t, e) not in old_entities and (t, e) not in new_entities]
         own = [t for t in v.terms(resolved) if t not in v.question_words]
+        value = any(i.search(resolved) for i in VALUE_INTENTS)
+        if value and referent is None and not new_entities and not self.terms_in(resolved):
+            # "What dose?", "how long for?": a value of the thing the conversation is about,
+            # as if the follow-up had said "of it" (a dose of another drug answers nothing).
+            referent = self.implicit_referent(previous, answered)
+            if referent:
+                focus = f"{resolved.rstrip(' ?.!')} ({referent})?"
+                standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context})"
+                return FollowUp(standalone, focus, previous, exclude, referent)
         tail = (
             f"; about {', '.join(about)}"
             if about and referent is None and PRONOUN.search(resolved)
             else f"; about {answered[0]}"
             if answered and own and referent is None and not new_entities
+            # ... unless the question named its own drug or test: that is what it was about.
+            and (not old_entities or WHICH.match(previous))
             else ""
         )
         standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"
@@ -199,6 +210,15 @@ class Conversation:
             # "Why?": no words of its own to focus on; the whole reading is the question.
             return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)
+
+    def implicit_referent(self, previous: str, answered: list[str]) -> str | None:
+        """What a follow-up naming nothing is about: the first term of its own the conversation's
+        question named ("bisphosphonate" of "bisphosphonate for pts on steroids?"), or (it
+        named none, or asked "which ...?") the first thing its answer named."""
+        named = self.terms_in(previous)
+        if named and not WHICH.match(previous):
+            return named[0]
+        return answered[0] if answered else None
 
     # --- what "it" and "that one" mean ----------------------------------------------------------
 

@@ -63,3 +63,28 @@ def test_a_follow_up_asking_after_what_the_cited_passage_says_leans_on_the_last_
     # Words the cited passage never uses: the question stands on its own.
     other = conversation.follow("and how is the heart muscle response monitored?", [last])
     assert other.standalone == "and how is the heart muscle response monitored?"
+
+
+def test_what_dose_asks_the_dose_of_what_the_conversation_is_about() -> None:
+    from assistant.core.types import Turn
+    from assistant.domain.learned import CorpusWords
+
+    words = CorpusWords.learn([
+        "Methotrexate: 15 to 25 mg once weekly. Mycophenolate mofetil (MMF): 1 g twice daily.",
+        "A bisphosphonate such as alendronic acid 70 mg once weekly is offered on steroids.",
+    ])
+    conversation = Conversation(general_vocabulary(), words)
+    last = Turn(question="methotrexate for the disease?",
+                answer="Methotrexate and mycophenolate mofetil are the main options [1].")
+    read = conversation.follow("what dose?", [last])
+    # The dose asked is methotrexate's: it weighs with the follow-up's own words ...
+    assert read.referent is not None and read.referent.lower() == "methotrexate", read
+    assert read.focus is not None and "methotrexate" in read.focus.lower()
+    # ... and no other drug the answer named is read into it.
+    assert "mycophenolate" not in read.standalone.lower(), read.standalone
+    monitored = conversation.follow("monitoring?", [last])
+    assert "about" not in monitored.standalone, monitored.standalone
+    # "X for pts on Y": the thing asked about is X, the first term of the question's own.
+    last = Turn(question="bisphosphonate for pts on steroids?",
+                answer="A bisphosphonate such as alendronic acid 70 mg once weekly [1].")
+    assert conversation.follow("what dose?", [last]).referent == "bisphosphonate"
