@@ -118,3 +118,18 @@ def test_a_follow_up_asking_something_new_is_not_told_the_last_answer_again(
     first = turn(assistant, "starting pred for imnm, when do we taper?", history)
     second = turn(assistant, "and what happens when we wean it?", history)
     assert "relapse" in second and second != first, second
+
+
+def test_the_kind_of_value_asked_is_not_named_as_a_topic_left_unanswered(
+    assistant: Assistant,
+) -> None:
+    # "what dose?" answered with "5 mg/kg/day": whether a dose is given is the value check's;
+    # "dose" is no topic word the answer failed to take up ("do not give this for dose").
+    from assistant.core.types import Reading
+
+    last = Turn(question="hydroxychloroquine for the rash?")
+    reading = Reading(question="what dose?", standalone="what dose?",
+                      focus="what dose (hydroxychloroquine)?", referent="hydroxychloroquine",
+                      search_text="what dose?", history=[last], k=5, candidates=5)
+    sentences = ["Hydroxychloroquine: up to 5 mg/kg/day, usually 200 to 400 mg daily."]
+    assert assistant.pipeline.answerer.unanswered(reading, sentences) == []
