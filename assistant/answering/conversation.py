@@ -212,13 +212,15 @@ class Conversation:
         return FollowUp(standalone, resolved, previous, exclude, referent)
 
     def implicit_referent(self, previous: str, answered: list[str]) -> str | None:
-        """What a follow-up naming nothing is about: the first term of its own the conversation's
-        question named ("bisphosphonate" of "bisphosphonate for pts on steroids?"), or (it
-        named none, or asked "which ...?") the first thing its answer named."""
+        """What a follow-up naming nothing is about: the drug or test the conversation's question
+        named first ("X" of "drug X for the disease?"), or (it named none first, or
+        asked "which ...?") the first its answer named, else the question's first term."""
         named = self.terms_in(previous)
-        if named and not WHICH.match(previous):
+        if named and self.vocab.entities(named[0]) and not WHICH.match(previous):
             return named[0]
-        return answered[0] if answered else None
+        # A first term that is no drug or test ("jaw claudication: what am I worried
+        # about?") gives no dose: what the answer named does ("high-dose steroids").
+        return answered[0] if answered else named[0] if named else None
 
     # --- what "it" and "that one" mean ----------------------------------------------------------
 

@@ -88,3 +88,16 @@ def test_what_dose_asks_the_dose_of_what_the_conversation_is_about() -> None:
     last = Turn(question="bisphosphonate for pts on steroids?",
                 answer="A bisphosphonate such as alendronic acid 70 mg once weekly [1].")
     assert conversation.follow("what dose?", [last]).referent == "bisphosphonate"
+
+
+def test_a_dose_asked_after_a_question_naming_no_drug_is_the_answers_drugs() -> None:
+    from assistant.core.types import Turn
+    from assistant.domain.learned import CorpusWords
+
+    words = CorpusWords.learn(["Headache and jaw claudication suggest arteritis: start steroids."])
+    conversation = Conversation(general_vocabulary(), words)
+    last = Turn(question="older pt with jaw claudication, what am i worried about?",
+                answer="Jaw claudication suggests arteritis and needs high-dose steroids [1].")
+    read = conversation.follow("starting dose?", [last])
+    assert read.referent is not None and "claudication" not in read.referent.lower(), read
+    assert "corticosteroid" in read.referent.lower(), read
