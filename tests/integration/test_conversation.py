@@ -133,3 +133,20 @@ def test_the_kind_of_value_asked_is_not_named_as_a_topic_left_unanswered(
                       search_text="what dose?", history=[last], k=5, candidates=5)
     sentences = ["Hydroxychloroquine: up to 5 mg/kg/day, usually 200 to 400 mg daily."]
     assert assistant.pipeline.answerer.unanswered(reading, sentences) == []
+
+
+def test_a_follow_ups_own_words_weigh_above_its_context_in_retrieval() -> None:
+    # A long first question carried as context outweighed the follow-up's few words: the
+    # passage on visual loss was not among the passages found.
+    from assistant.core.settings import REPO_ROOT, Settings
+    from assistant.core.types import Reading
+
+    pmr = REPO_ROOT / "eval" / "corpora" / "pmr"
+    pipeline = Assistant(Settings().model_copy(update={"corpus": pmr, "index": None})).pipeline
+    own = "and with loss of vision?"
+    standalone = (f"{own} (context: new temporal headache and jaw pain in an older patient, "
+                  "what should i worry about; about corticosteroids)")
+    reading = Reading(question=own, standalone=standalone, focus=own, search_text=standalone,
+                      k=5, candidates=5)
+    hits = pipeline.retrieve(reading).hits
+    assert any("methylprednisolone 500 mg" in h.chunk.text for h in hits), hits
