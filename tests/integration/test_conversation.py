@@ -150,3 +150,15 @@ def test_a_follow_ups_own_words_weigh_above_its_context_in_retrieval() -> None:
                       k=5, candidates=5)
     hits = pipeline.retrieve(reading).hits
     assert any("methylprednisolone 500 mg" in h.chunk.text for h in hits), hits
+
+
+def test_a_follow_up_whose_own_word_the_text_lacks_is_answered_from_its_context(
+    assistant: Assistant,
+) -> None:
+    # "rush" is no word of the text, but the follow-up is about the turn before: the text
+    # covers that, so it is answered (naming the word it lacks), not declined outright.
+    history = [Turn(question="is aggressive immunosuppression needed early in IMNM?",
+                    answer="IMNM often requires aggressive immunosuppression [1].")]
+    answer = assistant.ask("why the rush?", history)
+    assert not answer.abstained, answer.answer
+    assert "rush" in answer.answer
