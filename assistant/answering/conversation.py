@@ -250,10 +250,21 @@ class Conversation:
             if index is not None and (index < len(pool) or index == -1):
                 referent = pool[index]
         else:
-            # After "which X ...?" the thing meant is what answered it, not the X asked for.
+            # After "which X ...?" or "what next?" the thing meant is what answered it, not the
+            # X asked for. A question naming a drug means it, or a term no kind of thing
+            # other than a drug ("antibody Y disease: is drug X any good?" then "could it be
+            # used alone?"); one naming none, a drug its answer named ("tx of choice for Y?"
+            # then "anything to check before giving it?"); else what the question named.
             new = [t for t in answered if t.lower() not in {a.lower() for a in asked}]
-            if new and WHICH.match(last.standalone_question or last.question):
-                referent = new[0]
+            before = last.standalone_question or last.question
+            kinds = {t: {k for k, _ in self.vocab.entities(t)} for t in asked + new}
+            named = [t for t in new if "drug" in kinds[t]]
+            drugs = [t for t in asked if not kinds[t] - {"drug"}]
+            asks_drug = any("drug" in kinds[t] for t in asked)
+            if (new and WHICH.match(before)) or (named and ALTERNATIVE.search(before)):
+                referent = (new if WHICH.match(before) else named)[0]
+            elif asks_drug or named:
+                referent = ((drugs or asked) if asks_drug else named)[0]
             else:
                 referent = (asked or answered)[0] if (asked or answered) else None
         if not referent:

@@ -162,3 +162,11 @@ def test_a_follow_up_whose_own_word_the_text_lacks_is_answered_from_its_context(
     answer = assistant.ask("why the rush?", history)
     assert not answer.abstained, answer.answer
     assert "rush" in answer.answer
+
+
+def test_it_after_a_question_naming_an_antibody_and_a_drug_is_the_drug() -> None:
+    last = Turn(question="HMGCR disease - is IVIG any good?",
+                answer="Patients with anti-HMGCR IMNM tend to respond well to IVIG [1].",
+                quotes=["Patients with anti-HMGCR IMNM tend to respond well to IVIG."])
+    _, referent = READER.resolve("could it be used on its own?", last)
+    assert referent == "IVIG", referent

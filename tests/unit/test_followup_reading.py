@@ -101,3 +101,16 @@ def test_a_dose_asked_after_a_question_naming_no_drug_is_the_answers_drugs() -> 
     read = conversation.follow("starting dose?", [last])
     assert read.referent is not None and "claudication" not in read.referent.lower(), read
     assert "corticosteroid" in read.referent.lower(), read
+
+
+def test_giving_it_after_a_question_naming_no_drug_is_the_drug_that_answered() -> None:
+    from assistant.core.types import Turn
+    from assistant.domain.learned import CorpusWords
+
+    words = CorpusWords.learn(["Rituximab is the treatment of choice for a nodopathy."])
+    conversation = Conversation(general_vocabulary(), words)
+    last = Turn(question="tx of choice for nodopathy?",
+                answer="Rituximab is the treatment of choice for a nodopathy [1].",
+                quotes=["Rituximab is the treatment of choice for a nodopathy."])
+    resolved, referent = conversation.resolve("anything to check before giving it?", last)
+    assert referent == "Rituximab", (resolved, referent)
