@@ -124,8 +124,10 @@ class Conversation:
     def asks_after_cited(self, question: str, last: Turn) -> bool:
         """Whether a question opening like a follow-up ("and how big was the drop in hospital
         stays?") asks after something the passages the last answer cited say and its question
-        did not name: it names words of its own, but they are that passage's."""
-        if not ELLIPSIS_START.match(question) or not last.chunk_ids:
+        did not name: it names words of its own, but they are that passage's. So does one
+        naming no term of its own ("what change counts as meaningful?")."""
+        leans = ELLIPSIS_START.match(question) or not self.terms_in(question)
+        if not last.chunk_ids or not leans:
             return False
         v = self.vocab
         cited = {t for c in last.chunk_ids for t in v.terms(self.passages.get(c, ""))}

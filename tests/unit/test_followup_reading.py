@@ -114,3 +114,15 @@ def test_giving_it_after_a_question_naming_no_drug_is_the_drug_that_answered() -
                 quotes=["Rituximab is the treatment of choice for a nodopathy."])
     resolved, referent = conversation.resolve("anything to check before giving it?", last)
     assert referent == "Rituximab", (resolved, referent)
+
+
+def test_a_question_naming_no_term_of_its_own_asks_after_the_cited_passage() -> None:
+    # No "and ..." opening, no term of its own: "meaningful" is the cited passage's word.
+    from assistant.core.types import Turn
+
+    passage = "The disability score ranges from 0 to 10; a 1 point change is meaningful."
+    conversation = Conversation(general_vocabulary(), passages={"p1": passage})
+    last = Turn(question="disability score - what's the range?",
+                quotes=[passage], chunk_ids=["p1"])
+    read = conversation.follow("what change counts as meaningful?", [last])
+    assert "context:" in read.standalone and "disability" in read.standalone, read.standalone
