@@ -12,7 +12,7 @@ standalone question for retrieval and answering, returned with the answer ("Read
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.gaps import VALUE_INTENTS
@@ -63,6 +63,10 @@ MORE = re.compile(
 )
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
+# "and in kids?" after "... in adults?": the follow-up's word takes the place of the earlier
+# question's word at least this close in meaning (embedding cosine; "kids"/"adult" 0.48,
+# "elderly"/"adult" 0.50, unrelated words ("kids"/"dose") about 0.3).
+COUNTERPART_MIN = 0.45
 
 
 @dataclass
@@ -84,7 +88,9 @@ class Conversation:
         vocab: Vocabulary,
         words: CorpusWords | None = None,
         passages: Mapping[str, str] | None = None,
+        similar: Callable[[str, str], float] | None = None,
     ) -> None:
+        self.similar = similar  # two words' closeness in meaning; None: no counterparts
         self.vocab = vocab
         self.words = words or CorpusWords()
         # The text of each passage by its id: what an earlier answer's citations point to.
@@ -175,6 +181,8 @@ class Conversation:
                 if new != old:
                     swapped = self._replace_entity(swapped, old, v.display(new))
                     replaced = True
+        if not replaced and referent is None and (put := self.in_place_of(resolved, previous)):
+            swapped, replaced = put, True
         if replaced and referent is None:
             rest = _strip_ellipsis(resolved)
             extra = [t for t in v.terms(rest) if t not in v.terms(swapped)]
@@ -212,6 +220,31 @@ class Conversation:
             # "Why?": no words of its own to focus on; the whole reading is the question.
             return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)
+
+    def in_place_of(self, question: str, previous: str) -> str | None:
+        """``previous`` with the word an "and in X?" follow-up's one word stands in for ("and in
+        kids?" after "cancer screening in adult DM?": "... in kids DM?"), or None."""
+        similar = self.similar
+        if similar is None or not ELLIPSIS_START.match(question):
+            return None
+        v = self.vocab
+        rest = re.sub(r"^(?:in|for|with|w)\s+", "", _strip_ellipsis(question), flags=re.I)
+        own = [w for w in _WORDS.findall(rest) if self._content(w)]
+        if not own or len(own) > 2 or any(w.lower() in previous.lower() for w in own):
+            return None
+        spots = [m for m in _WORDS.finditer(previous) if self._content(m.group(0))
+                 and not v.entities(m.group(0))]  # fmt: skip
+        near = max(spots, key=lambda m: similar(own[0], m.group(0)), default=None)
+        if near is None or similar(own[0], near.group(0)) < COUNTERPART_MIN:
+            return None
+        return previous[: near.start()] + rest + previous[near.end() :]
+
+    def _content(self, word: str) -> bool:
+        v = self.vocab
+        terms = v.terms(word)
+        return bool(terms) and not everyday(word) and not any(
+            t in v.question_words or t in v.subject_words for t in terms
+        )
 
     def implicit_referent(self, previous: str, answered: list[str]) -> str | None:
         """What a follow-up naming nothing is about: the drug or test the conversation's question
@@ -325,6 +358,9 @@ def topic_of(history: Sequence[Turn]) -> str:
     latest question that stood on its own or was rewritten whole), so contexts never nest."""
     last = history[-1]
     return last.topic or last.standalone_question or last.question
+
+
+_WORDS = re.compile(r"[A-Za-z][\w-]*[A-Za-z0-9]")
 
 
 def _strip_ellipsis(question: str) -> str:

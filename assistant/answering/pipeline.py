@@ -57,7 +57,7 @@ class Pipeline:
         )
         self.reader = Reader(
             settings.answer, settings.retrieval, self.vocab, self.words,
-            {c.chunk_id: c.text for c in index.chunks},
+            {c.chunk_id: c.text for c in index.chunks}, embedder.similarity(),
         )
         # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).
         self.neighbours = Neighbours(

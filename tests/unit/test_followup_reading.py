@@ -126,3 +126,19 @@ def test_a_question_naming_no_term_of_its_own_asks_after_the_cited_passage() -> 
                 quotes=[passage], chunk_ids=["p1"])
     read = conversation.follow("what change counts as meaningful?", [last])
     assert "context:" in read.standalone and "disability" in read.standalone, read.standalone
+
+
+def test_and_in_kids_puts_kids_in_place_of_the_adults_asked_about() -> None:
+    from assistant.core.types import Turn
+
+    def similar(a: str, b: str) -> float:  # "kids" and "adults" are close in meaning
+        return 0.6 if {a.lower(), b.lower()} == {"kids", "adults"} else 0.2
+
+    conversation = Conversation(general_vocabulary(), similar=similar)
+    last = Turn(question="cancer screening in newly diagnosed adults - what is needed?")
+    read = conversation.follow("and in kids?", [last])
+    assert read.standalone == "cancer screening in newly diagnosed kids - what is needed?", read
+    assert read.focus is None  # a whole new question, read on its own
+    # Without a word close to one of the earlier question's, the context is carried as before.
+    other = conversation.follow("and in pregnancy?", [last])
+    assert "context:" in other.standalone, other.standalone
