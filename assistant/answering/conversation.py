@@ -40,6 +40,7 @@ ONE_REFERENCE = re.compile(
 # Topic words a question naming nothing of its own may have and still lean on the last turn.
 TERSE_WORDS = 2
 WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
+WHEN = re.compile(r"^\s*when\b", re.IGNORECASE)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
 ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
@@ -197,7 +198,8 @@ class Conversation:
         answered = [v.display(e) for t, e in v.entities(last.answer)
                     if (t, e) not in old_entities and (t, e) not in new_entities]
         own = [t for t in v.terms(resolved) if t not in v.question_words]
-        value = any(i.search(resolved) for i in VALUE_INTENTS)
+        # "When to ...?" asks a moment or a condition, not a value of the thing talked about.
+        value = any(i.search(resolved) for i in VALUE_INTENTS) and not WHEN.match(resolved)
         if value and referent is None and not new_entities and not self.terms_in(resolved):
             # "What dose?", "how long for?": a value of the thing the conversation is about,
             # as if the follow-up had said "of it" (a dose of another drug answers nothing).

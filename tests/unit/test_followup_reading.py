@@ -142,3 +142,16 @@ def test_and_in_kids_puts_kids_in_place_of_the_adults_asked_about() -> None:
     # Without a word close to one of the earlier question's, the context is carried as before.
     other = conversation.follow("and in pregnancy?", [last])
     assert "context:" in other.standalone, other.standalone
+
+
+def test_when_to_asks_a_moment_not_a_value_of_the_thing_talked_about() -> None:
+    from assistant.core.types import Turn
+    from assistant.domain.learned import CorpusWords
+
+    words = CorpusWords.learn(["Methotrexate is stopped in crisis."])
+    conversation = Conversation(general_vocabulary(), words)
+    last = Turn(question="methotrexate in crisis - how do you monitor breathing?",
+                answer="Methotrexate is stopped in crisis [1].")
+    read = conversation.follow("when to intubate?", [last])
+    assert read.referent is None and read.focus == "when to intubate?", read
+    assert conversation.follow("what dose?", [last]).referent == "methotrexate"
