@@ -155,3 +155,9 @@ def test_when_to_asks_a_moment_not_a_value_of_the_thing_talked_about() -> None:
     read = conversation.follow("when to intubate?", [last])
     assert read.referent is None and read.focus == "when to intubate?", read
     assert conversation.follow("what dose?", [last]).referent == "methotrexate"
+
+
+def test_kids_is_read_as_the_childrens_the_texts_write() -> None:
+    # "and in kids?": the texts say "children"; the rewrite is the pack's shorthand entry.
+    text, changes = general_vocabulary().rewrite("and in kids?")
+    assert text == "and in children?" and ("kids", "children") in changes, (text, changes)
