@@ -118,3 +118,55 @@ def test_a_follow_up_asking_something_new_is_not_told_the_last_answer_again(
     first = turn(assistant, "starting pred for imnm, when do we taper?", history)
     second = turn(assistant, "and what happens when we wean it?", history)
     assert "relapse" in second and second != first, second
+
+
+def test_the_kind_of_value_asked_is_not_named_as_a_topic_left_unanswered(
+    assistant: Assistant,
+) -> None:
+    # "what dose?" answered with "5 mg/kg/day": whether a dose is given is the value check's;
+    # "dose" is no topic word the answer failed to take up ("do not give this for dose").
+    from assistant.core.types import Reading
+
+    last = Turn(question="hydroxychloroquine for the rash?")
+    reading = Reading(question="what dose?", standalone="what dose?",
+                      focus="what dose (hydroxychloroquine)?", referent="hydroxychloroquine",
+                      search_text="what dose?", history=[last], k=5, candidates=5)
+    sentences = ["Hydroxychloroquine: up to 5 mg/kg/day, usually 200 to 400 mg daily."]
+    assert assistant.pipeline.answerer.unanswered(reading, sentences) == []
+
+
+def test_a_follow_ups_own_words_weigh_above_its_context_in_retrieval() -> None:
+    # A long first question carried as context outweighed the follow-up's few words: the
+    # passage on visual loss was not among the passages found.
+    from assistant.core.settings import REPO_ROOT, Settings
+    from assistant.core.types import Reading
+
+    pmr = REPO_ROOT / "eval" / "corpora" / "pmr"
+    pipeline = Assistant(Settings().model_copy(update={"corpus": pmr, "index": None})).pipeline
+    own = "and with loss of vision?"
+    standalone = (f"{own} (context: new temporal headache and jaw pain in an older patient, "
+                  "what should i worry about; about corticosteroids)")
+    reading = Reading(question=own, standalone=standalone, focus=own, search_text=standalone,
+                      k=5, candidates=5)
+    hits = pipeline.retrieve(reading).hits
+    assert any("methylprednisolone 500 mg" in h.chunk.text for h in hits), hits
+
+
+def test_a_follow_up_whose_own_word_the_text_lacks_is_answered_from_its_context(
+    assistant: Assistant,
+) -> None:
+    # "rush" is no word of the text, but the follow-up is about the turn before: the text
+    # covers that, so it is answered (naming the word it lacks), not declined outright.
+    history = [Turn(question="is aggressive immunosuppression needed early in IMNM?",
+                    answer="IMNM often requires aggressive immunosuppression [1].")]
+    answer = assistant.ask("why the rush?", history)
+    assert not answer.abstained, answer.answer
+    assert "rush" in answer.answer
+
+
+def test_it_after_a_question_naming_an_antibody_and_a_drug_is_the_drug() -> None:
+    last = Turn(question="HMGCR disease - is IVIG any good?",
+                answer="Patients with anti-HMGCR IMNM tend to respond well to IVIG [1].",
+                quotes=["Patients with anti-HMGCR IMNM tend to respond well to IVIG."])
+    _, referent = READER.resolve("could it be used on its own?", last)
+    assert referent == "IVIG", referent
