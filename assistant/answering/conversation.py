@@ -12,7 +12,7 @@ standalone question for retrieval and answering, returned with the answer ("Read
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.gaps import VALUE_INTENTS
@@ -40,7 +40,6 @@ ONE_REFERENCE = re.compile(
 # Topic words a question naming nothing of its own may have and still lean on the last turn.
 TERSE_WORDS = 2
 WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
-WHEN = re.compile(r"^\s*when\b", re.IGNORECASE)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
 ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
@@ -64,10 +63,6 @@ MORE = re.compile(
 )
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
-# "and in kids?" after "... in adults?": the follow-up's word takes the place of the earlier
-# question's word at least this close in meaning (embedding cosine; "kids"/"adult" 0.48,
-# "elderly"/"adult" 0.50, unrelated words ("kids"/"dose") about 0.3).
-COUNTERPART_MIN = 0.45
 
 
 @dataclass
@@ -84,18 +79,9 @@ class FollowUp:
 class Conversation:
     """Reads a follow-up against the earlier turns, with one corpus's vocabulary and words."""
 
-    def __init__(
-        self,
-        vocab: Vocabulary,
-        words: CorpusWords | None = None,
-        passages: Mapping[str, str] | None = None,
-        similar: Callable[[str, str], float] | None = None,
-    ) -> None:
-        self.similar = similar  # two words' closeness in meaning; None: no counterparts
+    def __init__(self, vocab: Vocabulary, words: CorpusWords | None = None) -> None:
         self.vocab = vocab
         self.words = words or CorpusWords()
-        # The text of each passage by its id: what an earlier answer's citations point to.
-        self.passages: Mapping[str, str] = passages or {}
 
     def is_followup(self, question: str) -> bool:
         """A question that leans on the earlier turns rather than standing alone.
@@ -128,23 +114,6 @@ class Conversation:
             len(v.terms(question)) <= TERSE_WORDS and not self.terms_in(question)
         )
 
-    def asks_after_cited(self, question: str, last: Turn) -> bool:
-        """Whether a question opening like a follow-up ("and how big was the drop in hospital
-        stays?") asks after something the passages the last answer cited say and its question
-        did not name: it names words of its own, but they are that passage's. So does one
-        naming no term of its own ("what change counts as meaningful?")."""
-        leans = ELLIPSIS_START.match(question) or not self.terms_in(question)
-        if not last.chunk_ids or not leans:
-            return False
-        v = self.vocab
-        cited = {t for c in last.chunk_ids for t in v.terms(self.passages.get(c, ""))}
-        before = set(v.terms(last.standalone_question or last.question))
-        return any(
-            t in cited and t not in before
-            for t in v.terms(_strip_ellipsis(question))
-            if t not in v.question_words and t not in v.subject_words and not everyday(t)
-        )
-
     def read(self, question: str, history: Sequence[Turn]) -> tuple[str, str | None, str]:
         """(standalone question, focus, topic): see :meth:`follow`."""
         f = self.follow(question, history)
@@ -156,11 +125,7 @@ class Conversation:
         "What dose?" keeps its own words in focus, the earlier question only adding context;
         "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
-        if not history or not (
-            MORE.match(question)
-            or self.is_followup(question)
-            or self.asks_after_cited(question, history[-1])
-        ):
+        if not history or not (MORE.match(question) or self.is_followup(question)):
             return FollowUp(question, None, question)
         v = self.vocab
         last = history[-1]
@@ -182,8 +147,6 @@ class Conversation:
                 if new != old:
                     swapped = self._replace_entity(swapped, old, v.display(new))
                     replaced = True
-        if not replaced and referent is None and (put := self.in_place_of(resolved, previous)):
-            swapped, replaced = put, True
         if replaced and referent is None:
             rest = _strip_ellipsis(resolved)
             extra = [t for t in v.terms(rest) if t not in v.terms(swapped)]
@@ -198,23 +161,11 @@ class Conversation:
         answered = [v.display(e) for t, e in v.entities(last.answer)
                     if (t, e) not in old_entities and (t, e) not in new_entities]
         own = [t for t in v.terms(resolved) if t not in v.question_words]
-        # "When to ...?" asks a moment or a condition, not a value of the thing talked about.
-        value = any(i.search(resolved) for i in VALUE_INTENTS) and not WHEN.match(resolved)
-        if value and referent is None and not new_entities and not self.terms_in(resolved):
-            # "What dose?", "how long for?": a value of the thing the conversation is about,
-            # as if the follow-up had said "of it" (a dose of another drug answers nothing).
-            referent = self.implicit_referent(previous, answered)
-            if referent:
-                focus = f"{resolved.rstrip(' ?.!')} ({referent})?"
-                standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context})"
-                return FollowUp(standalone, focus, previous, exclude, referent)
         tail = (
             f"; about {', '.join(about)}"
             if about and referent is None and PRONOUN.search(resolved)
             else f"; about {answered[0]}"
             if answered and own and referent is None and not new_entities
-            # ... unless the question named its own drug or test: that is what it was about.
-            and (not old_entities or WHICH.match(previous))
             else ""
         )
         standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"
@@ -222,42 +173,6 @@ class Conversation:
             # "Why?": no words of its own to focus on; the whole reading is the question.
             return FollowUp(standalone, None, previous, exclude)
         return FollowUp(standalone, resolved, previous, exclude, referent)
-
-    def in_place_of(self, question: str, previous: str) -> str | None:
-        """``previous`` with the word an "and in X?" follow-up's one word stands in for ("and in
-        kids?" after "cancer screening in adult DM?": "... in kids DM?"), or None."""
-        similar = self.similar
-        if similar is None or not ELLIPSIS_START.match(question):
-            return None
-        v = self.vocab
-        rest = re.sub(r"^(?:in|for|with|w)\s+", "", _strip_ellipsis(question), flags=re.I)
-        own = [w for w in _WORDS.findall(rest) if self._content(w)]
-        if not own or len(own) > 2 or any(w.lower() in previous.lower() for w in own):
-            return None
-        spots = [m for m in _WORDS.finditer(previous) if self._content(m.group(0))
-                 and not v.entities(m.group(0))]  # fmt: skip
-        near = max(spots, key=lambda m: similar(own[0], m.group(0)), default=None)
-        if near is None or similar(own[0], near.group(0)) < COUNTERPART_MIN:
-            return None
-        return previous[: near.start()] + rest + previous[near.end() :]
-
-    def _content(self, word: str) -> bool:
-        v = self.vocab
-        terms = v.terms(word)
-        return bool(terms) and not everyday(word) and not any(
-            t in v.question_words or t in v.subject_words for t in terms
-        )
-
-    def implicit_referent(self, previous: str, answered: list[str]) -> str | None:
-        """What a follow-up naming nothing is about: the drug or test the conversation's question
-        named first ("X" of "drug X for the disease?"), or (it named none first, or
-        asked "which ...?") the first its answer named, else the question's first term."""
-        named = self.terms_in(previous)
-        if named and self.vocab.entities(named[0]) and not WHICH.match(previous):
-            return named[0]
-        # A first term that is no drug or test ("jaw claudication: what am I worried
-        # about?") gives no dose: what the answer named does ("high-dose steroids").
-        return answered[0] if answered else named[0] if named else None
 
     # --- what "it" and "that one" mean ----------------------------------------------------------
 
@@ -287,21 +202,10 @@ class Conversation:
             if index is not None and (index < len(pool) or index == -1):
                 referent = pool[index]
         else:
-            # After "which X ...?" or "what next?" the thing meant is what answered it, not the
-            # X asked for. A question naming a drug means it, or a term no kind of thing
-            # other than a drug ("antibody Y disease: is drug X any good?" then "could it be
-            # used alone?"); one naming none, a drug its answer named ("tx of choice for Y?"
-            # then "anything to check before giving it?"); else what the question named.
+            # After "which X ...?" the thing meant is what answered it, not the X asked for.
             new = [t for t in answered if t.lower() not in {a.lower() for a in asked}]
-            before = last.standalone_question or last.question
-            kinds = {t: {k for k, _ in self.vocab.entities(t)} for t in asked + new}
-            named = [t for t in new if "drug" in kinds[t]]
-            drugs = [t for t in asked if not kinds[t] - {"drug"}]
-            asks_drug = any("drug" in kinds[t] for t in asked)
-            if (new and WHICH.match(before)) or (named and ALTERNATIVE.search(before)):
-                referent = (new if WHICH.match(before) else named)[0]
-            elif asks_drug or named:
-                referent = ((drugs or asked) if asks_drug else named)[0]
+            if new and WHICH.match(last.standalone_question or last.question):
+                referent = new[0]
             else:
                 referent = (asked or answered)[0] if (asked or answered) else None
         if not referent:
@@ -360,9 +264,6 @@ def topic_of(history: Sequence[Turn]) -> str:
     latest question that stood on its own or was rewritten whole), so contexts never nest."""
     last = history[-1]
     return last.topic or last.standalone_question or last.question
-
-
-_WORDS = re.compile(r"[A-Za-z][\w-]*[A-Za-z0-9]")
 
 
 def _strip_ellipsis(question: str) -> str:

@@ -21,7 +21,7 @@ from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
-from assistant.answering.gaps import ASKS_REASON, missing_detail
+from assistant.answering.gaps import missing_detail
 from assistant.answering.leads import quote, whole_lists
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
@@ -266,9 +266,6 @@ class Answerer(QuestionWords):
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
-        if focus and reading.history and ASKS_REASON.match(focus):  # "why the rush?": the
-            # reason for what the conversation said, the word it lacks notwithstanding
-            topic = self.unmentioned(standalone.replace(CONTEXT_LABEL, ""))[1]
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus
         # never names: quoting what is there would answer another question.
         off_topic = (topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic) or any(

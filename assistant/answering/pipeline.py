@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-import numpy as np
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from assistant.answering.extractive import Answerer
@@ -55,10 +54,7 @@ class Pipeline:
             .with_abbreviations(self.words.abbreviations)
             .choosing_rewrites(self.words)
         )
-        self.reader = Reader(
-            settings.answer, settings.retrieval, self.vocab, self.words,
-            {c.chunk_id: c.text for c in index.chunks}, embedder.similarity(),
-        )
+        self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
         # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).
         self.neighbours = Neighbours(
             (c.text for c in index.chunks), embedder, vector_cache(settings, embedder),
@@ -83,22 +79,13 @@ class Pipeline:
     def retrieve(self, reading: Reading) -> Retrieved:
         t1 = time.perf_counter()
         qvec = self.embedder.encode_one(reading.search_text)
-        query, search_vec = reading.standalone, qvec
-        if reading.focus and reading.focus != reading.standalone:
-            # A follow-up's own words weigh above the context it carries: they are searched
-            # twice, in the word search and in meaning ("and if there's visual loss?" after a
-            # long question finds the passage on visual loss, not the question's again).
-            query = f"{reading.standalone} {reading.focus}"
-            own = self.embedder.encode_one(self.vocab.expand_abbreviations(reading.focus))
-            search_vec = qvec + own
-            search_vec = search_vec / max(float(np.linalg.norm(search_vec)), 1e-12)
         t2 = time.perf_counter()
         docs = self.retriever.invoke(
-            query,
+            reading.standalone,
             config={"configurable": {}},
             k=reading.candidates,
             mode=reading.mode,
-            qvec=search_vec,
+            qvec=qvec,
         )
         t3 = time.perf_counter()
         return Retrieved(

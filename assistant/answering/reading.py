@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 
 from assistant.answering.conversation import Conversation
 from assistant.core.errors import InputError
@@ -70,14 +70,12 @@ class Reader:
         retrieval: RetrievalSettings,
         vocab: Vocabulary,
         words: CorpusWords | None = None,
-        passages: Mapping[str, str] | None = None,
-        similar: Callable[[str, str], float] | None = None,
     ) -> None:
         self.answer = answer
         self.retrieval = retrieval
         self.vocab = vocab
         self.words = words or CorpusWords()
-        self.conversation = Conversation(vocab, self.words, passages, similar)
+        self.conversation = Conversation(vocab, self.words)
 
     def wording(self, question: str) -> tuple[str, list[tuple[str, str]]]:
         """``question`` in the corpus's words, and the (typed, read as) changes."""

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from assistant.answering.conversation import CONTEXT_LABEL, everyday
 from assistant.answering.coverage import Unit, units_of
-from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
@@ -122,8 +121,6 @@ class QuestionWords:
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
             and w.lower() not in PRONOUN_ONE and not everyday(w)
-            # The kind of value asked ("dose") is no topic: whether it is given is told apart.
-            and not any(i.fullmatch(w) for i in VALUE_INTENTS)
         ]
         return self.not_paraphrased(words, sentences)
 
