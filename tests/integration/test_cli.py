@@ -90,7 +90,7 @@ def test_eval_sets_print_one_line_per_half_and_skip_a_set_without_that_half() ->
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 0, result.stderr.decode()
     assert [line.split()[:2] for line in lines] == [["imnm", "dev"]], lines
-    assert "grounded_accuracy" in lines[0] and "flat 0" in lines[0]
+    assert "grounded_accuracy" in lines[0] and "n=34" in lines[0] and " flat " in lines[0]
 
 
 def test_ask_answers_with_cited_sentences() -> None:
