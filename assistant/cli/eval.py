@@ -125,7 +125,7 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
                           "abstention_accuracy", "citation_precision")
             )
             flat = m.get("flat_declines")
-            typer.echo(f"{s.name:<16} {half:<7} n={report[half]['n']:<3} {shown}  flat "
+            typer.echo(f"{s.name:<16} {half:<9} n={report[half]['n']:<3} {shown}  flat "
                        f"{'—' if flat is None else f'{flat:g}'}")
     if json_out:
         typer.echo(json.dumps(reports, ensure_ascii=False))

@@ -24,9 +24,9 @@ class Fact(BaseModel):
 
 
 # The halves a question set may have: ``dev`` is tuned on, ``test`` only measured, ``holdout``
-# written later, blind, and measured once per round of changes (eval/README.md).
-HALVES = ("dev", "test", "holdout")
-Half = Literal["dev", "test", "holdout"]
+# and ``holdout-2`` written later, blind, and measured once per round of changes (eval/README.md).
+HALVES = ("dev", "test", "holdout", "holdout-2")
+Half = Literal["dev", "test", "holdout", "holdout-2"]
 
 
 class GoldItem(BaseModel):
