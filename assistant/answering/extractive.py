@@ -22,7 +22,7 @@ from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
-from assistant.answering.leads import quote, whole_lists
+from assistant.answering.leads import POINTS_BACK, quote, whole_lists
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -40,8 +40,6 @@ from assistant.text.tokens import stem
 # The term a sentence stating the share a question names has (no word of any text).
 SHARE_TERM = "%share"
 CUE_TERM = "%cue:"
-# A sentence opening with a word that points back to the one before it (English grammar).
-POINTS_BACK = re.compile(r"(?:It|Its|This|These|They|Their|Both|Such)\b")
 # Candidates after the best looked at for a companion nearly as likely as it (select()).
 NEAR_BEST_LOOKED_AT = 7
 

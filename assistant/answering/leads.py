@@ -20,8 +20,10 @@ from assistant.core.types import Chunk
 
 # A lead of fewer words than this (before its colon) says little alone.
 SHORT_LEAD_WORDS = 5
-# ... and one opening with a word that points back leans on the sentence before it (grammar).
-LEANS_BACK = re.compile(r"(?:The|These|This|They|Such|It|Its|Their|Both)\b")
+# A sentence opening with a word that points back to the one before it (English grammar).
+POINTS_BACK = re.compile(r"(?:It|Its|This|These|They|Their|Both|Such)\b")
+# ... and a short lead opening so, or with "The", leans on the sentence before it.
+LEANS_BACK = re.compile(rf"(?:The\b|{POINTS_BACK.pattern})")
 
 
 @dataclass(frozen=True)

@@ -142,11 +142,18 @@ class Searcher:
                 best.setdefault(self.index.sentence_owner[int(i)][0], float(s))
         return list(best.items())
 
-    def sparse(self, query: str, depth: int) -> list[tuple[int, float]]:
+    def sparse(
+        self, query: str, depth: int, spelled_out: list[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """Passages by BM25 over the query's terms, its initialisms, stand-ins for words the
+        corpus lacks, what its abbreviations stand for (``spelled_out``, found here when not
+        given) and the words a kind of question is answered in."""
+        if spelled_out is None:
+            spelled_out = self.spelled_out(query)
         q = [t for t in self.vocab.terms(spell_numbers(query)) if t in self.known]
         q += [a for a in dict.fromkeys(initialisms(query)) if a in self.known and a not in q]
         q += [t for t in self.stand_ins(query) if t not in q]
-        spelled = [t for p in self.spelled_out(query) for t in self.vocab.terms(p)]
+        spelled = [t for p in spelled_out for t in self.vocab.terms(p)]
         q += [t for t in dict.fromkeys(spelled) if t in self.known and t not in q]
         # A kind of question ("outlook?") is answered in words it does not use ("remission"):
         # the word search looks for those too (domain/cues.py).
@@ -206,16 +213,17 @@ class Searcher:
         dense: list[tuple[int, float]] = []
         sparse: list[tuple[int, float]] = []
         sentences: list[tuple[int, float]] = []
+        spelled = self.spelled_out(query)
         if mode in ("hybrid", "dense"):
             qvec = self.embed_query(query) if qvec is None else qvec
-            if spelled := self.spelled_out(query):
+            if spelled:
                 # The question's meaning with what its abbreviations stand for.
                 qvec = qvec + self.embed_query("; ".join(spelled))
                 qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-12)
             dense = self.dense(qvec, depth)
             sentences = self.by_sentence(qvec)
         if mode in ("hybrid", "sparse"):
-            sparse = self.sparse(query, depth)
+            sparse = self.sparse(query, depth, spelled)
         fused = self.fuse(dense, sparse, sentences)
         dense_of = dict(dense)
         sparse_of = dict(sparse)
