@@ -84,6 +84,10 @@ class GradioHTTP:
         import httpx
 
         self.http = httpx.Client(base_url=url, timeout=httpx.Timeout(timeout, connect=5.0))
+        # The whole wait for one job's end: the event stream's heartbeats reset the read
+        # timeout, so a job lost on the replica (its database cut mid-call) would be waited
+        # on for ever; past this the call fails and is sent again.
+        self.deadline = timeout
         self.session_hash = uuid.uuid4().hex
         if auth is not None:
             answer = self.http.post("login", data={"username": auth[0], "password": auth[1]})
@@ -123,7 +127,10 @@ class GradioHTTP:
             "GET", "gradio_api/queue/data", params={"session_hash": self.session_hash}
         ) as events:
             events.raise_for_status()
+            give_up = time.monotonic() + self.deadline
             for line in events.iter_lines():
+                if time.monotonic() > give_up:
+                    raise TimeoutError(f"no answer within {self.deadline:g} s")
                 if not line.startswith("data:"):
                     continue
                 message = json.loads(line[5:])
