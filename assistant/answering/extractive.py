@@ -22,7 +22,7 @@ from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
-from assistant.answering.leads import POINTS_BACK, quote, whole_lists
+from assistant.answering.leads import quote, whole_lists
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -35,6 +35,7 @@ from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
 from assistant.text.quantities import is_share_word, same_share, shares
+from assistant.text.sentences import POINTS_BACK
 from assistant.text.tokens import stem
 
 # The term a sentence stating the share a question names has (no word of any text).

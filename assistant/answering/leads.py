@@ -17,12 +17,12 @@ from typing import Protocol, TypeVar
 
 from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
+from assistant.text.sentences import POINTS_BACK
 
 # A lead of fewer words than this (before its colon) says little alone.
 SHORT_LEAD_WORDS = 5
-# A sentence opening with a word that points back to the one before it (English grammar).
-POINTS_BACK = re.compile(r"(?:It|Its|This|These|They|Their|Both|Such)\b")
-# ... and a short lead opening so, or with "The", leans on the sentence before it.
+# A short lead opening on a word that points back (text/sentences.py), or on "The", leans on
+# the sentence before it.
 LEANS_BACK = re.compile(rf"(?:The\b|{POINTS_BACK.pattern})")
 
 

@@ -32,11 +32,30 @@ ASKS_SCALE = re.compile(
 # "Which drug ...": when the answering clause names none, the sentence before may ("It is ...").
 ASKS_DRUG = re.compile(r"\b(drugs?|medications?|medicines?|agents?|steroids?|treatments?)\b",
                        re.I)
+# More than one thing asked, loosely: a number word anywhere, or a second question joined on
+# ("and what", "and for which", "and in ..."). The grader reads such a clause more wholly.
 ASKS_TWO = re.compile(
     r"\b(two|both|three)\b|\band\s+(?:for\s+)?(?:what|which|how|why|when)\b|"
     r"\band (?:on|in|for|with|after|before)\b",
     re.I,
 )
+# How many things, exactly (quiz/plural.py caps an answer giving fewer): a number of things
+# ("which two tests", "name the three", "what are the two main") or a second "and what".
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+_ASKS_COUNT = re.compile(
+    r"\b(?:which|what|name|list|give|the|are)\s+(?:are\s+)?(?:the\s+)?(two|three|four|2|3|4)"
+    r"\b(?!\s*(?:-|–|to)\s*\w)|\bname\s+both\b|\bboth\s+of\s+the\b",
+    re.I,
+)
+_SECOND_ASK = re.compile(r"\band\s+(?:what|which)\b", re.I)
+
+
+def asked_count(question: str) -> int:
+    """How many things ``question`` asks for by number (0 when it names none)."""
+    m = _ASKS_COUNT.search(question)
+    if m:
+        return _COUNTS.get((m.group(1) or "two").lower(), 2)
+    return 2 if _SECOND_ASK.search(question) else 0
 ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
 # A purpose after a verb: "measured to look for", "given to prevent" (the verb is group 1).
 PURPOSE = re.compile(r"\b(\w+ed)\s+(?:in order\s+)?to\s+(.+)$", re.I)

@@ -21,6 +21,7 @@ from assistant.quiz.items import Fact, Item
 from assistant.quiz.normalise import QuizText
 from assistant.text.drugs import STEM_CLASSES, drug_class
 from assistant.text.frequency import BLANK_WORD, zipf
+from assistant.text.sentences import points_back
 
 CLASSES = frozenset(STEM_CLASSES.values())
 
@@ -152,7 +153,7 @@ class ItemMaker:
         seen: set[str] = set()
         for chunk in chunks:
             for sentence in chunk.sentences:
-                if sentence.endswith(":") or len(sentence.split()) < 6 or _leans_back(sentence):
+                if sentence.endswith(":") or len(sentence.split()) < 6 or points_back(sentence):
                     continue
                 targets = self.targets(sentence)
                 if not targets:
@@ -230,16 +231,8 @@ class ItemMaker:
         return None
 
 
-# A sentence opening on a word that points back ("It may be considered early…") names its
-# subject in the sentence before: alone, as a quiz item, it cannot be answered.
-_POINTS_BACK = frozenset(["it", "its", "they", "them", "their", "this", "these", "those", "such"])
 # Verb forms and adverbs: the rarest word of a sentence may be one, and it makes no fact to ask.
 INFLECTED = re.compile(r"(?:ed|ing|ly)$", re.I)
-
-
-def _leans_back(sentence: str) -> bool:
-    first = sentence.split(maxsplit=1)[0].strip(",;:").lower() if sentence.strip() else ""
-    return first in _POINTS_BACK
 
 
 def _context(chunk: Chunk) -> str:

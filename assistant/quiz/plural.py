@@ -1,4 +1,4 @@
-"""How many things a question asks for, and how many a learner's answer gives.
+"""How many things an answer gives, against how many the question asks for (quiz/asks.py).
 
 "Which two blood tests ...", "name the three ...", "what is X and what is given alongside it"
 ask for more than one thing: an answer that names one of them is partly right, however right
@@ -11,17 +11,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.quiz.asks import asked_count
 from assistant.quiz.items import Grade
 
-_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
-# A number of things asked: "which two tests", "name the three", "what are the two main".
-_ASKS_COUNT = re.compile(
-    r"\b(?:which|what|name|list|give|the|are)\s+(?:are\s+)?(?:the\s+)?(two|three|four|2|3|4)"
-    r"\b(?!\s*(?:-|–|to)\s*\w)|\bname\s+both\b|\bboth\s+of\s+the\b",
-    re.I,
-)
-# A second question joined to the first: "what is first-line therapy and what is given ...".
-_SECOND_ASK = re.compile(r"\band\s+(?:what|which)\b", re.I)
 # A plural ask with no number: "what are the treatments", "which are the main features".
 _PLURAL_ASK = re.compile(r"^\s*(?:what|which)\s+are\s+the\s+(?:[\w-]+\s+){0,2}[\w-]+s\b", re.I)
 # Where an answer's or a source's items part: commas, "and", "or", "plus" (not "/": "g/kg").
@@ -32,14 +24,6 @@ _ITEM_SEP = re.compile(
 # A source's list answering a plural ask: after a colon, or three or more items in a row.
 _LISTED = re.compile(r":\s*([^.:;]+)")
 _SERIES = re.compile(r"(?:[\w-]+(?:\s+[\w-]+){0,3},\s+){2,}[^,.;]*?\b(?:and|or)\s+[\w-]+", re.I)
-
-
-def asked_count(question: str) -> int:
-    """How many things ``question`` asks for by number (0 when it names none)."""
-    m = _ASKS_COUNT.search(question)
-    if m:
-        return _COUNTS.get((m.group(1) or "two").lower(), 2)
-    return 2 if _SECOND_ASK.search(question) else 0
 
 
 def items(text: str) -> int:

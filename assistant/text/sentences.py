@@ -28,6 +28,14 @@ ABBREVIATIONS = {
     "resp.",
 }
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
+# The words a sentence may open on that point back to the one before ("It may be ...", "These
+# include ..."): such a sentence does not name its own subject. Case-sensitive: an opener.
+POINTS_BACK = re.compile(r"(?:It|Its|This|These|Those|They|Them|Their|Both|Such)\b")
+
+
+def points_back(sentence: str) -> bool:
+    """``sentence`` opens on a word that points back to the sentence before it."""
+    return bool(POINTS_BACK.match(sentence.lstrip(" \t-*•").capitalize()))
 
 
 def split_sentences(text: str) -> list[str]:

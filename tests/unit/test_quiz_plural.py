@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.quiz.asks import asked_count
 from assistant.quiz.items import Grade
-from assistant.quiz.plural import asked_count, capped, items, listed, too_few
+from assistant.quiz.plural import capped, items, listed, too_few
 
 
 def test_a_number_of_things_asked_is_read() -> None:
