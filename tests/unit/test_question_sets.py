@@ -19,8 +19,8 @@ def _flat(text: str) -> str:
 
 @pytest.mark.parametrize("suite", SUITES, ids=[s.name for s in SUITES])
 def test_each_set_is_well_formed_against_its_corpus(suite: Suite) -> None:
-    corpus = " \n".join(_flat(p.read_text(encoding="utf-8")) for p in sorted(suite.corpus.rglob("*"))
-                        if p.suffix in {".txt", ".md"})  # fmt: skip
+    files = sorted(p for p in suite.corpus.rglob("*") if p.suffix in {".txt", ".md"})
+    corpus = " \n".join(_flat(p.read_text(encoding="utf-8")) for p in files)
     rows = [json.loads(line) for line in suite.questions.read_text().splitlines() if line.strip()]
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)), "duplicate ids"
