@@ -9,8 +9,12 @@ turns), every sentence of the retrieved passages is a row of answering/features.
 positive when it holds one of the item's support spans. A logistic model (L2, Newton steps) is
 fitted on the rows; then the evidence threshold, the companion-sentence rule and the stand-out
 rule (answering/scorer.py) are chosen on the same questions. With ``--keep-weights`` the file's
-weights, threshold and companion rule stay; only the stand-out rule is chosen, for them. The
-run is deterministic: the same data give the same file.
+weights, threshold and companion rule stay; only the stand-out rule is chosen, for them.
+
+A follow-up's earlier turns are answered by the scorer in the file, so the rows depend on it:
+the fit is repeated on the file it wrote until the file stays the same (at most ``ROUNDS``
+times), and running the script again then reproduces it. The run is deterministic: the same
+data give the same file.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa:
 from assistant.evaluation.suites import load_suites  # noqa: E402
 
 L2 = 1.0
+# Fits, each on the file the last one wrote, before the file is taken as settled.
+ROUNDS = 6
 # What an answer sentence that answers nothing costs, against one question answered in full.
 EXTRA_COST = 0.1
 
@@ -157,6 +163,19 @@ def choose_standout(qs: list[Question], scorer: Scorer) -> Scorer:
 
 
 def main() -> None:
+    for n in range(1, ROUNDS + 1):
+        before = WEIGHTS.read_text(encoding="utf-8")
+        fit_once()
+        load_scorer.cache_clear()
+        if (after := WEIGHTS.read_text(encoding="utf-8")) == before:
+            print(f"settled: fit {n} wrote the file it was given", file=sys.stderr)
+            break
+    else:
+        print(f"warning: the file still changed at fit {ROUNDS}", file=sys.stderr)
+    print(after, end="")
+
+
+def fit_once() -> None:
     qs: list[Question] = []
     gold = Assistant(Settings())
     # The gold set is a CI gate: its questions count twice.
@@ -182,7 +201,6 @@ def main() -> None:
     answerable = sum(q.item.answerable for q in qs)
     print(f"rows {len(y)}, positives {int(y.sum())}; answerable questions with a support "
           f"sentence among the candidates: {found}/{answerable}", file=sys.stderr)
-    print(json.dumps(scorer.to_json(), indent=2))
 
 
 if __name__ == "__main__":
