@@ -228,7 +228,7 @@ class Answerer(QuestionWords):
             out[n] = (
                 float(dense),
                 passage_sim[c.position],
-                hit.score,
+                hit.score if hit.base_score is None else hit.base_score,
                 1.0 / hit.rank,
                 lex,
                 lex_own,

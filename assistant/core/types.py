@@ -59,6 +59,9 @@ class Hit(BaseModel):
     chunk: Chunk
     dense_score: float | None = None
     sparse_score: float | None = None
+    # The fusion of the passage vector and BM25 alone, when a passage's best sentence also
+    # ranked it (``RetrievalSettings.sentence_share``): the answerer's scorer reads this one.
+    base_score: float | None = None
 
 
 class Turn(BaseModel):

@@ -5,7 +5,9 @@ Fusion is a weighted sum of the two scores, each min-max normalised over its own
 question's abstract first 98% of the time where plain reciprocal rank fusion found 97.1% (dense
 alone 97.3%, BM25 alone 95.3%): RRF throws away how far ahead the best passage is. Dense gets
 the larger share (``RetrievalSettings.dense_share``), the best split measured there; the 50
-gold answers are the same as with reciprocal rank fusion.
+gold answers are the same as with reciprocal rank fusion. Part of the dense share goes to a
+passage's best sentence (``sentence_share``); it ranks, and each hit keeps the fusion without it
+as ``base_score``, the score the answerer's scorer was fitted on.
 Reciprocal rank fusion stays available (``fusion="rrf"``).
 """
 
@@ -225,6 +227,8 @@ class Searcher:
         if mode in ("hybrid", "sparse"):
             sparse = self.sparse(query, depth, spelled)
         fused = self.fuse(dense, sparse, sentences)
+        # The sentence signal ranks; the answerer's scorer still reads the two-signal score.
+        base = self.fuse(dense, sparse) if sentences and self.fusion == "convex" else None
         dense_of = dict(dense)
         sparse_of = dict(sparse)
         order = sorted(fused, key=lambda i: (-fused[i], -dense_of.get(i, -1.0), i))[:k]
@@ -235,6 +239,7 @@ class Searcher:
                 chunk=self.chunks[i],
                 dense_score=dense_of.get(i),
                 sparse_score=sparse_of.get(i),
+                base_score=None if base is None else round(base.get(i, 0.0), 6),
             )
             for r, i in enumerate(order)
         ]

@@ -1,6 +1,7 @@
-"""The opt-in sentence signal (RetrievalSettings.sentence_share): a passage is also scored by its
+"""The sentence signal (RetrievalSettings.sentence_share): a passage is also scored by its
 best sentence, so a question matching one sentence of a long passage finds that passage even
-when the passage's own vector, an average over all its sentences, ranks it lower."""
+when the passage's own vector, an average over all its sentences, ranks it lower. It ranks
+only: each hit keeps the two-signal fusion as its base score, what the answerer's scorer reads."""
 
 from __future__ import annotations
 
@@ -56,3 +57,14 @@ def test_the_sentence_signal_keeps_the_first_hits_when_more_are_asked(
         question = chunk.sentences[-1]
         first = [h.chunk.chunk_id for h in on.search(question, 5)]
         assert first == [h.chunk.chunk_id for h in on.search(question, 30)][:5], question
+
+
+def test_the_base_score_is_the_fusion_without_the_sentence_signal(assistant: Assistant) -> None:
+    on, off = searcher(assistant, 0.5), searcher(assistant, 0.0)
+    for chunk in assistant.index.chunks[:20]:
+        question = chunk.sentences[-1]
+        without = {h.chunk.chunk_id: h.score for h in off.search(question, 30)}
+        hits = on.search(question, 5)
+        assert all(h.base_score == without.get(h.chunk.chunk_id, 0.0) for h in hits), question
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.base_score is None for h in off.search(assistant.index.chunks[0].text, 5))
