@@ -39,7 +39,8 @@ def test_without_the_rule_only_the_threshold_counts() -> None:
 def test_the_rule_is_written_and_read_back(tmp_path: Path) -> None:
     path = tmp_path / "scorer.json"
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    data.update(replace(load_scorer(), standout_min=0.25, standout_ratio=2.0).to_json())
+    data.update(replace(load_scorer(), answer_min=0.7, standout_min=0.25,
+                        standout_ratio=2.0).to_json())  # fmt: skip
     path.write_text(json.dumps(data), encoding="utf-8")
     read = load_scorer(path)
     assert (read.standout_min, read.standout_ratio) == (0.25, 2.0)
