@@ -87,20 +87,23 @@ class QuestionWords:
             stems = [t for t in stems if t not in v.question_words and t not in v.subject_words]
             if not stems:
                 continue
-            topic += 1
-            if all(self.known(t) for t in stems):
-                continue
-            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
-            if self.neighbours is not None and self.neighbours.near(typed):
-                continue
             lower = typed.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}
             # A number in words ("ten") is a value, written "10" in the text: not a topic.
             if spell_numbers(lower) != lower:
                 continue
+            # Everyday words and verb forms are the frame, whether the corpus uses them or not
+            # ("who won the World Cup": "won", "world"): they neither count as the question's
+            # topic nor are named as missing.
             if past_form(lower) or (
                 max(zipf(f) for f in forms) >= self.settings.everyday_zipf
             ):
+                continue
+            topic += 1
+            if all(self.known(t) for t in stems):
+                continue
+            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
+            if self.neighbours is not None and self.neighbours.near(typed):
                 continue
             if groups and last == i - 1:
                 groups[-1].append(typed)

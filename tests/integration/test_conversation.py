@@ -110,6 +110,14 @@ def test_a_number_in_words_is_not_named_as_unmentioned(assistant: Assistant) -> 
     assert not any("ten" in w.split() for w in words), words
 
 
+def test_everyday_words_are_no_topic_of_the_question(assistant: Assistant) -> None:
+    # "won" and "world" are the frame: the topic is football and the cup, both unknown here,
+    # so nothing of the question is on the corpus's topic and it is declined whatever the
+    # evidence threshold is.
+    words, topic = assistant.pipeline.answerer.unmentioned("Who won the football World Cup?")
+    assert words == ["football", "Cup"] and topic == 2, (words, topic)
+
+
 def test_a_follow_up_asking_something_new_is_not_told_the_last_answer_again(
     assistant: Assistant,
 ) -> None:
