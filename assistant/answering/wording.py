@@ -62,7 +62,8 @@ class QuestionWords:
 
     def unmentioned(self, question: str) -> tuple[list[str], int]:
         """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
-        and how many topic words the question has (question and subject words aside).
+        and how many topic words the question has (question words aside; the corpus's subject
+        counts as one it knows).
 
         A known term counts as one word ("blood pressure"); everyday words ("want") and verb
         forms ("followed") are the question's frame, not a detail it asks for: never named.
@@ -84,8 +85,11 @@ class QuestionWords:
         topic = 0
         last = -2
         for i, (typed, stems) in enumerate(units):
-            stems = [t for t in stems if t not in v.question_words and t not in v.subject_words]
+            stems = [t for t in stems if t not in v.question_words]
             if not stems:
+                continue
+            if any(t in v.subject_words for t in stems):
+                topic += 1  # the corpus's own subject named: on its topic, never missing
                 continue
             lower = typed.lower()
             forms = {lower, lower[:-1] if lower.endswith("s") else lower}
