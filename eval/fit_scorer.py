@@ -9,7 +9,9 @@ turns), every sentence of the retrieved passages is a row of answering/features.
 positive when it holds one of the item's support spans. A logistic model (L2, Newton steps) is
 fitted on the rows; then the evidence threshold, the companion-sentence rule and the stand-out
 rule (answering/scorer.py) are chosen on the same questions. With ``--keep-weights`` the file's
-weights, threshold and companion rule stay; only the stand-out rule is chosen, for them.
+weights, threshold and companion rule stay; only the stand-out rule is chosen, for them. The
+threshold chosen here rests on a proxy (how the best sentence's probability sorts each
+question); run ``eval/choose_threshold.py --write`` afterwards to choose it by the answers.
 
 A follow-up's earlier turns are answered by the scorer in the file, so the rows depend on it:
 the fit is repeated on the file it wrote until the file stays the same (at most ``ROUNDS``
