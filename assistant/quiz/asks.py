@@ -49,13 +49,6 @@ _ASKS_COUNT = re.compile(
 )
 _SECOND_ASK = re.compile(r"\band\s+(?:what|which)\b", re.I)
 
-
-def asked_count(question: str) -> int:
-    """How many things ``question`` asks for by number (0 when it names none)."""
-    m = _ASKS_COUNT.search(question)
-    if m:
-        return _COUNTS.get((m.group(1) or "two").lower(), 2)
-    return 2 if _SECOND_ASK.search(question) else 0
 ASKS_WHY = re.compile(r"^\s*why\b|\bwhat is the reason\b", re.I)
 # A purpose after a verb: "measured to look for", "given to prevent" (the verb is group 1).
 PURPOSE = re.compile(r"\b(\w+ed)\s+(?:in order\s+)?to\s+(.+)$", re.I)
@@ -72,3 +65,11 @@ UNIT_ASKED = [
 # question whose premise is one ("what should be done if ..."; not "when is it given?").
 CONDITION = re.compile(r"^\s*(?:if|when|whenever|once|unless)\b", re.I)
 ASKS_IF = re.compile(r"^\s*\S.*\b(?:if|when|once|unless)\b", re.I)
+
+
+def asked_count(question: str) -> int:
+    """How many things ``question`` asks for by number (0 when it names none)."""
+    m = _ASKS_COUNT.search(question)
+    if m:
+        return _COUNTS.get((m.group(1) or "two").lower(), 2)
+    return 2 if _SECOND_ASK.search(question) else 0
