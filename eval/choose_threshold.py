@@ -23,13 +23,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "eval"))
+
+from fit_scorer import dev_sets  # noqa: E402
 
 from assistant.answering.pipeline import Assistant  # noqa: E402
 from assistant.answering.scorer import WEIGHTS, load_scorer  # noqa: E402
 from assistant.core.settings import Settings  # noqa: E402
 from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa: E402
 from assistant.evaluation.scoring import run_item, summarise  # noqa: E402
-from assistant.evaluation.suites import load_suites  # noqa: E402
 
 GRID = (0.8, 0.74, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)
 Figures = dict[float, tuple[int, int]]  # threshold -> (items right, flat declines)
@@ -57,10 +59,8 @@ def best(per_set: dict[str, Figures], names: list[str]) -> float:
 
 def main() -> None:
     per_set: dict[str, Figures] = {}
-    for suite in load_suites():
-        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
-        if items:
-            per_set[suite.name] = figures(Assistant(Settings(corpus=suite.corpus)), items, GRID)
+    for name, assistant, items in dev_sets():
+        per_set[name] = figures(assistant, items, GRID)
     gold_items = load_gold(DEFAULT_GOLD)
     gold = figures(Assistant(Settings()), gold_items, GRID)
     names = sorted(per_set)

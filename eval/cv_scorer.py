@@ -21,14 +21,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval"))
 
-from fit_scorer import L2, Question, choose_rules, fit_logistic, questions_of  # noqa: E402
+from fit_scorer import (  # noqa: E402
+    L2,
+    Question,
+    choose_rules,
+    dev_sets,
+    fit_logistic,
+    questions_of,
+)
 
 from assistant.answering.pipeline import Assistant  # noqa: E402
 from assistant.answering.scorer import Scorer  # noqa: E402
 from assistant.core.settings import Settings  # noqa: E402
 from assistant.evaluation.gold import DEFAULT_GOLD, load_gold  # noqa: E402
 from assistant.evaluation.scoring import run_item, summarise  # noqa: E402
-from assistant.evaluation.suites import load_suites  # noqa: E402
 
 COUNTS = ("grounded", "missing", "followups", "flat")
 
@@ -66,11 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     gold = questions_of(Assistant(Settings()), load_gold(DEFAULT_GOLD))
     sets = []
-    for suite in load_suites():
-        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
-        if items:
-            assistant = Assistant(Settings(corpus=suite.corpus))
-            sets.append((suite.name, assistant, items, questions_of(assistant, items)))
+    for name, assistant, items in dev_sets():
+        sets.append((name, assistant, items, questions_of(assistant, items)))
     total = dict.fromkeys(COUNTS, (0, 0))
     for name, assistant, items, _ in sets:
         train = gold * 2 + [q for other, _, _, qs in sets if other != name for q in qs]

@@ -177,18 +177,25 @@ def main() -> None:
     print(after, end="")
 
 
+def dev_sets() -> list[tuple[str, Assistant, list[GoldItem]]]:
+    """Each question set of eval/suites.toml with a ``dev`` half: its name, an assistant on its
+    corpus, and its dev items (the only half the fitting scripts read)."""
+    out = []
+    for suite in load_suites():
+        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
+        if items:
+            out.append((suite.name, Assistant(Settings(corpus=suite.corpus)), items))
+    return out
+
+
 def fit_once() -> None:
     qs: list[Question] = []
     gold = Assistant(Settings())
     # The gold set is a CI gate: its questions count twice.
     qs += questions_of(gold, load_gold(DEFAULT_GOLD)) * 2
-    for suite in load_suites():
-        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
-        if not items:
-            continue
-        assistant = Assistant(Settings(corpus=suite.corpus))
+    for name, assistant, items in dev_sets():
         qs += questions_of(assistant, items)
-        print(f"{suite.name}: {len(items)} dev questions", file=sys.stderr)
+        print(f"{name}: {len(items)} dev questions", file=sys.stderr)
     train = [q for q in qs if q.item.answerable and q.labels.any()]
     x = np.vstack([q.feats for q in train])
     y = np.concatenate([q.labels for q in train])
