@@ -32,7 +32,8 @@ def eval_cmd(
         list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only this half of the sets: dev, test, holdout, holdout-2.")
+        str | None, typer.Option(help="Only this half of the sets: dev, test, holdout, holdout-2, "
+                                 "holdout-3.")
     ] = None,
     adversary: Annotated[
         bool,
