@@ -19,6 +19,7 @@ from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.drugs import looks_like_drug
 from assistant.text.frequency import DOMAIN_TERM, FRAME_WORD, zipf
 
 # "the disease" is not on the list: it names the corpus's own subject, which needs no context.
@@ -50,6 +51,15 @@ ALTERNATIVE = re.compile(
     r"\b(alternatives?|else|other (?:options?|drugs?|treatments?|choices?)|instead|next|"
     r"second[- ]line|if (?:it|that|this|they) (?:fails?|does not work|do not work)|"
     r"(?:does not|do not|did not) (?:work|respond)|fails?|failed|refractory)\b",
+    re.IGNORECASE,
+)
+# A pronoun in a question about giving or taking something ("could it be used on its own?",
+# "anything to check before giving it?") stands for a treatment, not for the antibody or the
+# disease the last question also named.
+GIVEN = re.compile(
+    r"\b(?:give|given|giving|gave|use|used|using|take|taken|taking|start|started|starting|stop|"
+    r"stopped|stopping|dose|dosed|dosing|taper|tapered|tapering|wean|weaned|weaning|infuse|"
+    r"infused|prescribe|prescribed|side[- ]effects?|respond|response|on (?:it|that|them))\b",
     re.IGNORECASE,
 )
 # Marks the earlier turn's question inside a follow-up's reading: a label, not a word asked.
@@ -204,8 +214,11 @@ class Conversation:
         else:
             # After "which X ...?" the thing meant is what answered it, not the X asked for.
             new = [t for t in answered if t.lower() not in {a.lower() for a in asked}]
+            given = [t for t in candidates if GIVEN.search(question) and self._is_treatment(t)]
             if new and WHICH.match(last.standalone_question or last.question):
                 referent = new[0]
+            elif given:
+                referent = given[0]
             else:
                 referent = (asked or answered)[0] if (asked or answered) else None
         if not referent:
@@ -242,6 +255,9 @@ class Conversation:
             ):
                 found.append((m.start(), word))
         return [w for _, w in sorted(found)]
+
+    def _is_treatment(self, term: str) -> bool:
+        return looks_like_drug(term) or any(kind == "drug" for kind, _ in self.vocab.entities(term))
 
     def _subject(self, word: str) -> bool:
         """Whether ``word`` names the corpus's subject (used in many of its passages)."""

@@ -99,6 +99,20 @@ def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> No
     assert resolved.startswith("how should they take alendronic")
 
 
+def test_it_given_or_used_is_the_treatment_not_the_antibody_asked_first() -> None:
+    last = Turn(
+        question="HMGCR imnm - is IVIG any good?",
+        answer="Patients with anti-HMGCR IMNM respond well to IVIG, and IVIG alone may do [1].",
+        quotes=["Patients with anti-HMGCR IMNM respond well to IVIG, and IVIG alone may do."],
+    )
+    for question in ("could it be used on its own?", "anything to check before giving it?"):
+        _, referent = READER.resolve(question, last)
+        assert referent == "IVIG", (question, referent)
+    # Asked about without giving it, "it" is still the first thing the last question named.
+    _, referent = READER.resolve("how common is it?", last)
+    assert referent == "HMGCR"
+
+
 def test_a_terse_question_naming_nothing_leans_on_the_last_turn() -> None:
     assert READER.is_followup("side effects?")
     assert READER.is_followup("Tell me more.")
