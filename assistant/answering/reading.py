@@ -19,7 +19,8 @@ from assistant.core.settings import AnswerSettings, RetrievalSettings
 from assistant.core.types import Reading, Request, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
-from assistant.text.frequency import REAL_WORD, zipf
+from assistant.text.drugs import looks_like_drug
+from assistant.text.frequency import REAL_WORD, english_spelling, zipf
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
@@ -83,9 +84,12 @@ class Reader:
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
-            if word in self.words or zipf(word.lower()) >= REAL_WORD:
+            if word in self.words or looks_like_drug(word):
                 return word
-            right = self.words.correct(word)
+            # A misspelling of a corpus word, else of a common English word ("sucess"), which
+            # the answer may then name as missing in the clinician's intended words.
+            real = zipf(word.lower()) >= REAL_WORD
+            right = (None if real else self.words.correct(word)) or english_spelling(word)
             if right is None:
                 return word
             changes.append((word, right))

@@ -36,3 +36,43 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+# A typed word this rare in English, with a spelling of a word at least this much more common
+# (Zipf) this close to it (rapidfuzz ratio), is that word misspelt: web text knows common typos
+# ("sucess" 2.0, "comon" 2.1), so the rarity of the typed word alone does not tell them.
+TYPO_MAX = 2.5
+TYPO_GAP = 2.5
+TYPO_MIN_SCORE = 90.0
+TYPO_MIN_LENGTH = 5
+# The English words a typo is matched to: the most common, of a length worth correcting.
+TYPO_VOCABULARY = 40_000
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> list[str]:
+    from wordfreq import top_n_list
+
+    return [
+        w for w in top_n_list("en", TYPO_VOCABULARY)
+        if w.isalpha() and len(w) >= TYPO_MIN_LENGTH - 1
+    ]
+
+
+@lru_cache(maxsize=4096)
+def english_spelling(word: str) -> str | None:
+    """The common English word ``word`` misspells ("sucess": "success"), or None."""
+    from rapidfuzz import fuzz, process
+
+    low = word.lower()
+    if len(low) < TYPO_MIN_LENGTH or not low.isalpha() or zipf(low) >= TYPO_MAX:
+        return None
+    found = process.extractOne(
+        low, _english_words(), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+    )
+    if found is None:
+        return None
+    best = str(found[0])
+    if best == low or best[0] != low[0] or zipf(best) - zipf(low) < TYPO_GAP:
+        return None
+    return best

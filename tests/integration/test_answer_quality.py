@@ -194,6 +194,14 @@ def test_what_the_sources_never_mention_is_named(
     assert f"{NOT_COVERED_PREFIX} mention" in answer.answer and missing in answer.answer
 
 
+def test_a_misspelt_detail_is_named_in_the_word_meant(assistant: Assistant) -> None:
+    # "sucess" is no corpus word: read as the English word it misspells, the missing detail is
+    # named as the clinician meant it, not echoed as typed.
+    answer = assistant.ask("sucess rate of IVIG in IMNM?")
+    assert f"{NOT_COVERED_PREFIX} give a success rate" in answer.answer, answer.answer
+    assert "sucess" not in answer.answer
+
+
 @pytest.mark.parametrize(("question", "said", "missing"), PARTIAL)
 def test_partial_coverage_says_what_is_missing(
     assistant: Assistant, question: str, said: str, missing: str
