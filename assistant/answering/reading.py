@@ -84,8 +84,10 @@ class Reader:
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
-            if word in self.words or looks_like_drug(word):
+            if word in self.words:
                 return word
+            if looks_like_drug(word) or self.vocab.drug_class(word.lower()):
+                return self.with_class(word, changes)
             # A misspelling of a corpus word, else of a common English word ("sucess"), which
             # the answer may then name as missing in the clinician's intended words.
             real = zipf(word.lower()) >= REAL_WORD
@@ -96,6 +98,23 @@ class Reader:
             return right
 
         return _WORD.sub(fix, text), changes
+
+    def with_class(self, drug: str, changes: list[tuple[str, str]]) -> str:
+        """``drug`` with its class, when the corpus names the class and never the drug
+        ("prednisone" → "prednisone (corticosteroids)"): what the text says of the class is
+        what it says of the drug, and the reading shows that it was read so."""
+        cls = self.vocab.drug_class(drug.lower())
+        term = self.vocab.terms_by_id.get(cls or "")
+        names = [self.vocab.display(cls), *(term.variants if term else [])] if cls else []
+        # The class in the corpus's own word for it ("glucocorticoids" or "corticosteroids").
+        name = next((n for n in names if all(
+            w in self.words or f"{w}s" in self.words for w in re.findall(r"[A-Za-z]+", n)
+        )), None)
+        if name is None:
+            return drug
+        read = f"{drug} ({name})"
+        changes.append((drug, read))
+        return read
 
     def read(self, request: Request) -> Reading:
         started = time.perf_counter()

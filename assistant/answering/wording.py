@@ -60,6 +60,16 @@ class QuestionWords:
                     return v
         return None
 
+    def known_class(self, word: str) -> bool:
+        """Whether ``word`` is a drug the corpus speaks of only by its class ("prednisone" in a
+        text saying "corticosteroids"): what the text says of the class answers for it."""
+        cls = self.vocab.drug_class(word.lower())
+        if not cls:
+            return False
+        term = self.vocab.terms_by_id.get(cls)
+        names = [self.vocab.display(cls), *(term.variants if term else [])]
+        return any(self.known(t) for n in names for t in self.vocab.terms(n))
+
     def unmentioned(self, question: str) -> tuple[list[str], int]:
         """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
         and how many topic words the question has (question words aside; the corpus's subject
@@ -104,7 +114,7 @@ class QuestionWords:
             ):
                 continue
             topic += 1
-            if all(self.known(t) for t in stems):
+            if all(self.known(t) for t in stems) or self.known_class(typed):
                 continue
             # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
             if self.neighbours is not None and self.neighbours.near(typed):

@@ -63,6 +63,18 @@ def test_answers_cite_the_corpus_own_files(
     assert answer.citations[0].source == source
 
 
+def test_a_drug_the_text_names_only_by_its_class_is_read_with_the_class(
+    other: Assistant,
+) -> None:
+    # The asthma text says "inhaled corticosteroids", never budesonide: no decline for a drug
+    # it lacks, but what it says of the class, and the reading shows how it was read.
+    answer = other.ask("is budesonide used for long-term asthma control?")
+    assert not answer.abstained, answer.answer
+    assert "Inhaled corticosteroids are the cornerstone" in answer.answer
+    assert answer.standalone_question is not None
+    assert "budesonide (corticosteroid" in answer.standalone_question
+
+
 def test_off_topic_for_that_corpus_is_declined(other: Assistant) -> None:
     assert other.ask("What is the capital of France?").abstained
 
