@@ -101,7 +101,7 @@ class Reader:
 
     def with_class(self, drug: str, changes: list[tuple[str, str]]) -> str:
         """``drug`` with its class, when the corpus names the class and never the drug
-        ("prednisone" → "prednisone (corticosteroids)"): what the text says of the class is
+        ("budesonide" → "budesonide (corticosteroids)"): what the text says of the class is
         what it says of the drug, and the reading shows that it was read so."""
         cls = self.vocab.drug_class(drug.lower())
         term = self.vocab.terms_by_id.get(cls or "")

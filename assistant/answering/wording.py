@@ -61,7 +61,7 @@ class QuestionWords:
         return None
 
     def known_class(self, word: str) -> bool:
-        """Whether ``word`` is a drug the corpus speaks of only by its class ("prednisone" in a
+        """Whether ``word`` is a drug the corpus speaks of only by its class ("budesonide" in a
         text saying "corticosteroids"): what the text says of the class answers for it."""
         cls = self.vocab.drug_class(word.lower())
         if not cls:
