@@ -62,6 +62,12 @@ GIVEN = re.compile(
     r"infused|prescribe|prescribed|side[- ]effects?|respond|response|on (?:it|that|them))\b",
     re.IGNORECASE,
 )
+# A word that makes a phrase a question of its own.
+ASKS = re.compile(
+    r"\b(?:what|how|which|when|why|who|whom|where|whose|is|are|was|were|does|do|did|can|could|"
+    r"should|would|will|may|might|must|has|have|had)\b|\?\s*\S",
+    re.IGNORECASE,
+)
 # Marks the earlier turn's question inside a follow-up's reading: a label, not a word asked.
 CONTEXT_LABEL = "context:"
 # "Tell me more.", "go on", "explain": a request to continue, asking nothing of its own.
@@ -117,7 +123,10 @@ class Conversation:
             if t not in v.question_words and t not in v.types and t not in v.subject_words
         ]
         if ELLIPSIS_START.match(question):
-            return len(topic) <= 1
+            # "and in kids with JDM?": a bare phrase, asking nothing of its own, carries on the
+            # last question whatever it names; one that asks ("and how is X monitored?") needs
+            # a topic of its own to stand alone.
+            return len(topic) <= 1 or not ASKS.search(_strip_ellipsis(question))
         # "side effects?": a terse question naming nothing of its own (no drug, test or term
         # of the corpus) is about what the conversation was about.
         return len(v.terms(question)) <= 1 or (

@@ -256,7 +256,9 @@ class Answerer(QuestionWords):
         question, standalone, focus = reading.question, reading.standalone, reading.focus
         # A follow-up is not told again what the last answer gave, unless nothing else answers;
         # a sentence of it that gives what the follow-up newly asks is no repeat.
-        given = already_given(reading, self.vocab)
+        given = already_given(
+            reading, self.vocab, lambda words, s: len(self.not_paraphrased(words, [s])) < len(words)
+        )
         said = " ".join(given)
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
         if given and not self.scorer.answers([s.score for s in scored[:2]]):

@@ -13,13 +13,22 @@ others, unless nothing else then reaches its evidence threshold (answering/extra
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from assistant.answering.features import Asks
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 
 
-def already_given(reading: Reading, vocab: Vocabulary) -> list[str]:
-    """Sentences of the last answer that a follow-up would only be told again."""
+def already_given(
+    reading: Reading,
+    vocab: Vocabulary,
+    paraphrases: Callable[[list[str], str], bool] | None = None,
+) -> list[str]:
+    """Sentences of the last answer that a follow-up would only be told again
+    (``paraphrases(words, sentence)``: whether the sentence says one of the follow-up's new
+    words in other words, "children" for "kids")."""
     if not reading.history or not reading.focus:
         return []
     last = reading.history[-1]
@@ -32,11 +41,17 @@ def already_given(reading: Reading, vocab: Vocabulary) -> list[str]:
         t for t in vocab.terms(reading.focus)
         if t not in before and t not in vocab.subject_words
     ]
+    new_words = [
+        w for w in re.findall(r"[A-Za-z][\w-]*", reading.focus)
+        if any(t in new for t in vocab.terms(w))
+    ]
     asks = Asks.of(reading.focus)
     given = []
     for quote in last.quotes:
         own = set(vocab.terms(quote))
         if any(t in own for t in new) or asks.fit(quote)[0]:
+            continue
+        if paraphrases is not None and new_words and paraphrases(new_words, quote):
             continue
         given.append(quote)
     return given
