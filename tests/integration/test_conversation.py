@@ -113,6 +113,30 @@ def test_it_given_or_used_is_the_treatment_not_the_antibody_asked_first() -> Non
     assert referent == "HMGCR"
 
 
+def test_a_bare_phrase_carries_on_the_last_question_whatever_it_names() -> None:
+    # "and in kids with JDM?" asks nothing of its own: it is the last question again, for them.
+    assert READER.is_followup("and in kids w juvenile disease?")
+    assert READER.is_followup("and for pregnant women with renal failure?")
+    # Asking something of its own, with a topic of its own, it stands alone.
+    assert not READER.is_followup("And how is the response monitored?")
+
+
+def test_a_sentence_saying_the_new_word_in_other_words_is_no_repeat() -> None:
+    from assistant.answering.repeats import already_given
+    from assistant.core.types import Reading
+
+    quote = "Children receive 30 mg/kg/day for three days."
+    last = Turn(question="IV dose in adults?", answer=f"{quote} [1]", quotes=[quote])
+    reading = Reading(
+        question="and in kids?", standalone="and in kids? (context: IV dose in adults)",
+        focus="and in kids?", topic="IV dose in adults?", history=[last], search_text="",
+        k=5, candidates=8,
+    )
+    assert already_given(reading, READER.vocab) == [quote]
+    says = lambda words, sentence: "kids" in words and "Children" in sentence  # noqa: E731
+    assert already_given(reading, READER.vocab, says) == []
+
+
 def test_a_terse_question_naming_nothing_leans_on_the_last_turn() -> None:
     assert READER.is_followup("side effects?")
     assert READER.is_followup("Tell me more.")
