@@ -287,8 +287,10 @@ class Answerer(QuestionWords):
         parts, sentences = quote(chosen, self.index.chunks, builder)
         unmentioned = self.not_paraphrased(unmentioned, sentences)
         unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
+        # What each quoted sentence is about, when it names nothing itself: its passage.
+        contexts = {s.sentence: embed_text(s.chunk) for s in chosen}
         gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
-                             self.naming_key(focus or standalone, sentences))
+                             self.naming_key(focus or standalone, sentences), contexts)
         if gap:
             parts.append(gap)
         return Answer(

@@ -9,7 +9,7 @@ missing detail in a sentence that starts "The indexed sources do not" and carrie
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.core.types import Reading
@@ -70,6 +70,8 @@ def missing_detail(
     unmentioned: Sequence[str] = (),
     unanswered: Sequence[str] = (),
     figures_from: Sequence[str] | None = None,
+    contexts: Mapping[str, str] | None = None,
+    elsewhere: bool | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
@@ -77,7 +79,10 @@ def missing_detail(
     follow-up's own words that no answer sentence takes up ("and in kids?": answering/
     extractive.py); then the kind of value asked and not given, if any. A figure (rate,
     percentage) counts only from ``figures_from`` when given: the sentences naming what it
-    is a figure of.
+    is a figure of. ``contexts``: each sentence's passage (heading and text), which tells
+    what a sentence naming nothing is about ("The usual dose is 70 mg weekly" under "Alendronate").
+    ``elsewhere``: the value asked is of something the sources never mention, so no sentence
+    gives it (by default: whenever a word is unmentioned).
     """
     said = []
     if unmentioned:
@@ -86,7 +91,11 @@ def missing_detail(
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
-    value = _missing_value(reading, [] if unmentioned else sentences, vocab, figures_from)
+    if elsewhere is None:
+        elsewhere = bool(unmentioned)
+    value = _missing_value(
+        reading, [] if elsewhere else sentences, vocab, figures_from, contexts or {}
+    )
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
@@ -95,9 +104,11 @@ def missing_detail(
 def _missing_value(
     reading: Reading, sentences: list[str], vocab: Vocabulary,
     figures_from: Sequence[str] | None = None,
+    contexts: Mapping[str, str] | None = None,
 ) -> str | None:
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
+    contexts = contexts or {}
     question = reading.focus or reading.standalone
     if ASKS_REASON.search(question):
         return None
@@ -112,28 +123,40 @@ def _missing_value(
     if dosed and not (drug and _names(dosed, drug, vocab)):
         drug, subject = None, dosed
     for_it = f" for {subject}" if drug or dosed else ""
-    # A value counts only from a sentence about the drug asked about.
+    # A value counts only from a sentence about the drug asked about: one naming it, or one
+    # naming no drug in a passage about it.
     about = [
         s for s in sentences
-        if (_names(s, drug, vocab) if drug else dosed is None or dosed.lower() in s.lower())
+        if (_about(s, drug, vocab, contexts.get(s, "")) if drug
+            else dosed is None or dosed.lower() in s.lower())
     ]
     text = spell_numbers(" ".join(about))
-    if DOSE_INTENT.search(question) and not any(dose_stated_for(drug, s, vocab) for s in about):
+    if DOSE_INTENT.search(question) and not any(
+        dose_stated_for(drug, s, vocab, contexts.get(s, "")) for s in about
+    ):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
     rate = RATE_INTENT.search(question)
     if figures_from is not None and sentences:
         figures = spell_numbers(" ".join(s for s in about if s in figures_from))
     else:
         figures = text
-    if rate and not FIGURE.search(figures):
+    # "How many exchanges?" is answered by any count ("five exchanges").
+    counted = rate and rate.group(1).lower() == "how many" and re.search(r"\d", figures)
+    if rate and not counted and not FIGURE.search(figures):
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
             name = f"a {before[0].lower()} {name[2:]}"  # "a mortality rate"
         return f"{NOT_COVERED_PREFIX} give {name}{for_it}."
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
-        return f"{NOT_COVERED_PREFIX} say how often{for_it}."
-    if DURATION_INTENT.search(question) and not DURATION_VALUE.search(text):
+        # ... in the question's own noun too, when it has one ("probe frequency?").
+        noun = re.search(r"\b(frequency|interval)\b", question, re.I)
+        in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""
+        return f"{NOT_COVERED_PREFIX} say how often{for_it}{in_noun}."
+    # "When to do X?" is answered by the condition for it ("when there are breathing
+    # symptoms", "if weight falls") as well as by a length of time.
+    when = re.match(r"\s*when\b", question, re.I) and CONDITION.search(text)
+    if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}."
     return None
 
@@ -146,6 +169,9 @@ _DOSE_WORDS = frozenset([
     "its", "their", "this", "that",
 ])
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
+
+
+CONDITION = re.compile(r"\b(?:when|if|once|until|unless|after|before|whenever)\b", re.I)
 
 
 def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
@@ -171,7 +197,36 @@ def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
 
 
 def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:
-    return any(e == entity or vocab.drug_class(e) == entity for _, e in vocab.entities(sentence))
+    return any(same_drug(entity, e, vocab) for _, e in vocab.entities(sentence)) or any(
+        _same_stem(entity, w) for w in re.findall(r"[A-Za-z][a-z]{6,}", sentence)
+    )
+
+
+def _about(sentence: str, drug: str, vocab: Vocabulary, context: str) -> bool:
+    """Whether ``sentence`` is about ``drug``: it names it, or names no drug and its passage
+    (``context``) does."""
+    if _names(sentence, drug, vocab):
+        return True
+    return not any(t == "drug" for t, _ in vocab.entities(sentence)) and _names(
+        context, drug, vocab
+    )
+
+
+# Names sharing this long a start are one drug in another form ("alendronate", "alendronic
+# acid"; "valproate", "valproic acid") or its close kin, which a clinician types for it.
+SAME_STEM = 7
+
+
+def _same_stem(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return len(a) >= SAME_STEM and len(b) >= SAME_STEM and a[:SAME_STEM] == b[:SAME_STEM]
+
+
+def same_drug(asked: str, named: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence naming ``named`` speaks of the drug (or class) ``asked``."""
+    return named == asked or vocab.drug_class(named) == asked or _same_stem(
+        vocab.display(asked), vocab.display(named)
+    ) or _same_stem(asked, named)
 
 
 # Words before "rate" that name no kind of rate ("what rate", "the rate").
@@ -183,15 +238,23 @@ def _join(phrases: Sequence[str]) -> str:
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def dose_stated_for(drug: str | None, sentence: str, vocab: Vocabulary) -> bool:
+def dose_stated_for(
+    drug: str | None, sentence: str, vocab: Vocabulary, context: str = ""
+) -> bool:
     """Whether ``sentence`` gives a dose, and (when ``drug`` is named) gives it for that drug:
-    the drug mentioned closest before the dose must be it ("drug A at 0.5 to 1 mg/kg")."""
+    the drug mentioned closest before the dose must be it ("drug A at 0.5 to 1 mg/kg"), or,
+    with no drug before it, the sentence's passage (``context``) must be about it."""
     for m in DOSE_VALUE.finditer(sentence):
         if drug is None:
             return True
-        before = entities_with_positions(sentence[: m.start()], vocab)
-        drugs = [e for t, e in before if t == "drug"]
-        if drugs and drug in (drugs[-1], vocab.drug_class(drugs[-1])):
+        head = sentence[: m.start()]
+        drugs = [e for t, e in entities_with_positions(head, vocab) if t == "drug"]
+        if drugs and same_drug(drug, drugs[-1], vocab):
+            return True
+        if any(_same_stem(drug, w) or _same_stem(vocab.display(drug), w)
+               for w in re.findall(r"[A-Za-z][a-z]{6,}", head)):
+            return True
+        if not drugs and context and _names(context, drug, vocab):
             return True
     return False
 

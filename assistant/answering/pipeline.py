@@ -118,7 +118,10 @@ class Pipeline:
         """An LLM answer names what its kept sentences do not give, as an extractive one does."""
         if answer.backend != "llm":
             return answer
-        gap = missing_detail(retrieved.reading, [c.quote for c in answer.citations], self.vocab)
+        contexts = {c.quote: f"{c.section}. {c.text}" for c in answer.citations}
+        gap = missing_detail(
+            retrieved.reading, [c.quote for c in answer.citations], self.vocab, contexts=contexts
+        )
         return answer.model_copy(update={"answer": f"{answer.answer} {gap}"}) if gap else answer
 
     def _finish(self, retrieved: Retrieved, answer: Answer, t4: float) -> Answer:

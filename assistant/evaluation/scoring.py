@@ -31,7 +31,16 @@ METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "retrieva
            "abstention_accuracy")
 # The question sets in clinicians' phrasing add: the right facts with the right passage cited,
 # asked-but-missing details named, follow-up conversations right, answerable ones declined.
-SET_METRICS = ("grounded_accuracy", "missing_named", "followup_accuracy", "flat_declines")
+SET_METRICS = ("grounded_accuracy", "missing_named", "followup_accuracy", "flat_declines",
+               "contradictions")
+# A note that a kind of value is not given ("... do not state a dose", "... say how long").
+# On an answer that gives every asked fact it contradicts the answer: a clinician reads the
+# dose and then that the sources give none.
+VALUE_NOTE = re.compile(
+    re.escape(META_PREFIX) + r" (?:state an? \w+|say how (?:long|often)|give (?:a|an|the|"
+    r"percentages|rates|figures)\b)",
+    re.I,
+)
 THRESHOLDS = {"answer_accuracy": 0.95, "citation_precision": 0.95, "citation_recall": 0.95,
               "abstention_accuracy": 0.9}
 
@@ -58,6 +67,8 @@ class ItemResult(BaseModel):
     retrieval_hit: bool | None
     unsupported: list[str]
     latency_ms: float | None = None
+    # answerable, every fact given, and yet a note that a value asked is not given
+    contradicted: bool | None = None
 
     @property
     def failed(self) -> list[str]:
@@ -78,6 +89,8 @@ class ItemResult(BaseModel):
                 out.append("followup_accuracy")
         if self.missing_named is False:
             out.append("missing_named")
+        if self.contradicted:
+            out.append("contradictions")
         return out
 
 
@@ -145,6 +158,10 @@ def score(
             if check and answerable else []
         ),
         latency_ms=latency_ms,
+        contradicted=(
+            not abstained and not missing and bool(VALUE_NOTE.search(text))
+            if answerable else None
+        ),
     )
 
 
@@ -160,6 +177,9 @@ def metrics_of(results: list[ItemResult]) -> dict[str, float | None]:
         "missing_named": _mean(r.missing_named for r in results),
         "followup_accuracy": _mean(r.grounded_correct for r in results if r.followup),
         "flat_declines": float(sum(r.abstained for r in answerable)) if answerable else None,
+        "contradictions": (
+            float(sum(bool(r.contradicted) for r in answerable)) if answerable else None
+        ),
         "answer_accuracy": _mean(r.answer_correct for r in results),
         "citation_precision": _mean(r.citation_precision for r in results),
         "citation_recall": _mean(r.citation_recall for r in results),

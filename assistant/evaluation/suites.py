@@ -28,7 +28,9 @@ class Suite(BaseModel):
     questions: Path
     # Per-suite floors that replace SET_THRESHOLDS where a measured half is below the target:
     # a regression gate at what was measured, never a claim that the target is met.
-    # "flat_declines" here is the most answerable questions a half may decline.
+    # "flat_declines" here is the most answerable questions a half may decline, and
+    # "contradictions" the most fully answered ones that may end by saying a value asked is
+    # not given (scoring.VALUE_NOTE); absent, contradictions are not gated.
     thresholds: dict[str, float] = {}
     # Floors of one half only ("holdout"), over ``thresholds``: a half written later and
     # measured blind starts from its own first figure.
@@ -83,6 +85,7 @@ def suite_regressions(report: dict[str, Any], suite: Suite) -> list[str]:
         thresholds = SET_THRESHOLDS | suite.thresholds | suite.half_thresholds.get(half, {})
         # "flat_declines" is a most, not a least: answerable questions a suite may decline.
         allowed_flat = thresholds.pop("flat_declines", 0)
+        allowed_contra = thresholds.pop("contradictions", None)
         for name, minimum in thresholds.items():
             value = summary["metrics"].get(name)
             if value is not None and value < minimum:
@@ -95,4 +98,9 @@ def suite_regressions(report: dict[str, Any], suite: Suite) -> list[str]:
                         if i["grounded_correct"] is False and i["abstained"]]
             lines.append(f"{suite.name} {half}: {flat:g} answerable question(s) declined "
                          f"({', '.join(declined[:10])})")
+        contra = summary["metrics"].get("contradictions")
+        if allowed_contra is not None and contra and contra > allowed_contra:
+            said = [i["id"] for i in summary["items"] if "contradictions" in i["failed"]]
+            lines.append(f"{suite.name} {half}: {contra:g} answer(s) contradicted by a note "
+                         f"that a value is not given ({', '.join(said[:10])})")
     return lines

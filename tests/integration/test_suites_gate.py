@@ -51,6 +51,11 @@ def test_the_gate_fails_under_a_floor_and_on_extra_declines(tmp_path: Any) -> No
     lines = suite_regressions(low, suite)
     assert any("grounded_accuracy = 0.490 < 0.5 (q1)" in line for line in lines)
     assert any("2 answerable question(s) declined (q1)" in line for line in lines)
+    # contradicting notes are gated only where a most is set, and then beyond it
+    contra = {"dev": _summary(grounded_accuracy=0.5, flat_declines=1, contradictions=2)}
+    assert suite_regressions(contra, suite) == []
+    capped = suite.model_copy(update={"thresholds": {**suite.thresholds, "contradictions": 1}})
+    assert any("2 answer(s) contradicted" in line for line in suite_regressions(contra, capped))
     # a floor of one half holds that half only
     later = suite.model_copy(update={"half_thresholds": {"holdout": {"grounded_accuracy": 0.3}}})
     assert suite_regressions({"holdout": _summary(grounded_accuracy=0.3, flat_declines=1)},
