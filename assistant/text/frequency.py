@@ -63,15 +63,22 @@ def _english_words() -> list[str]:
 def english_spelling(word: str) -> str | None:
     """The common English word ``word`` misspells ("sucess": "success"), or None."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import DamerauLevenshtein
 
     low = word.lower()
-    if len(low) < TYPO_MIN_LENGTH or not low.isalpha() or zipf(low) >= TYPO_MAX:
+    if len(low) < TYPO_MIN_LENGTH - 1 or not low.isalpha() or zipf(low) >= TYPO_MAX:
         return None
     found = process.extractOne(
         low, _english_words(), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
     )
     if found is None:
-        return None
+        # A short word with two letters swapped ("tset", "dyas") is one edit from its word,
+        # which the ratio, counting a swap as two, leaves too far.
+        found = process.extractOne(
+            low, _english_words(), scorer=DamerauLevenshtein.distance, score_cutoff=1
+        ) if len(low) >= TYPO_MIN_LENGTH - 1 else None
+        if found is None or sorted(str(found[0])) != sorted(low):
+            return None
     best = str(found[0])
     if best == low or best[0] != low[0] or zipf(best) - zipf(low) < TYPO_GAP:
         return None

@@ -17,7 +17,9 @@ def test_the_bands_are_in_order_and_read_real_words() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "meant"), [("sucess", "success"), ("comon", "common"), ("sensitve", "sensitive")]
+    ("typed", "meant"),
+    [("sucess", "success"), ("comon", "common"), ("sensitve", "sensitive"), ("tset", "test"),
+     ("dyas", "days")],
 )
 def test_a_common_english_word_misspelt_is_read_as_that_word(typed: str, meant: str) -> None:
     # wordfreq knows frequent typos from web text ("sucess" 2.0): rarity alone does not tell.
@@ -25,7 +27,9 @@ def test_a_common_english_word_misspelt_is_read_as_that_word(typed: str, meant: 
 
 
 @pytest.mark.parametrize(
-    "word", ["statin", "myalgia", "prograf", "ptosis", "uveitis", "success", "nintedanib", "labs"]
+    "word",
+    ["statin", "myalgia", "prograf", "ptosis", "uveitis", "success", "nintedanib", "labs", "musk",
+     "plex", "ivig", "lyme"],
 )
 def test_real_words_and_rare_names_are_left_as_typed(word: str) -> None:
     # "statin" is a spelling away from the far commoner "station"; "prograf" from "program".
