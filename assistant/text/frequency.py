@@ -59,6 +59,14 @@ def _english_words() -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _anagrams() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in _english_words():
+        out.setdefault("".join(sorted(w)), []).append(w)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def english_spelling(word: str) -> str | None:
     """The common English word ``word`` misspells ("sucess": "success"), or None."""
@@ -71,15 +79,18 @@ def english_spelling(word: str) -> str | None:
     found = process.extractOne(
         low, _english_words(), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
     )
-    if found is None:
+    if found is not None:
+        best = str(found[0])
+    else:
         # A short word with two letters swapped ("tset", "dyas") is one edit from its word,
         # which the ratio, counting a swap as two, leaves too far.
-        found = process.extractOne(
-            low, _english_words(), scorer=DamerauLevenshtein.distance, score_cutoff=1
-        ) if len(low) >= TYPO_MIN_LENGTH - 1 else None
-        if found is None or sorted(str(found[0])) != sorted(low):
+        swapped = [
+            w for w in _anagrams().get("".join(sorted(low)), [])
+            if DamerauLevenshtein.distance(low, w) == 1
+        ]
+        if not swapped:
             return None
-    best = str(found[0])
+        best = max(swapped, key=zipf)
     if best == low or best[0] != low[0] or zipf(best) - zipf(low) < TYPO_GAP:
         return None
     return best
