@@ -54,6 +54,20 @@ ASKS_LIST = re.compile(
 )
 
 
+# Asking what lies behind a thing ("what causes X?", "what's behind the dysphagia?").
+ASKS_CAUSE = re.compile(
+    r"\b(?:what(?:'s| is| are)? (?:causes?|behind)|cause of|reason for|due to what)\b", re.I
+)
+ASKS_WHEN = re.compile(r"\s*when\b(?!.*\b(?:time of day|morning|evening|night)\b)", re.I)
+# A sentence giving a reason or a cause, and one giving a condition.
+CAUSAL = re.compile(
+    r"\b(?:because|due to|owing to|caused by|is caused|are caused|results? from|as a result|"
+    r"leads? to|so that|cause is|reflects?|since)\b",
+    re.I,
+)
+CONDITIONAL = re.compile(r"\b(?:if|when|whenever|once|until|unless)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Asks:
     """The kinds of value a question asks for."""
@@ -63,17 +77,23 @@ class Asks:
     frequency: bool
     figure: bool
     listing: bool
+    reason: bool = False
+    condition: bool = False
 
     @staticmethod
     def of(question: str) -> Asks:
-        if ASKS_REASON.search(question):  # a reason asked, no value
-            return Asks(False, False, False, False, bool(ASKS_LIST.search(question)))
+        listing = bool(ASKS_LIST.search(question))
+        if ASKS_REASON.search(question) or ASKS_CAUSE.search(question):  # a reason, no value
+            return Asks(False, False, False, False, listing, reason=True)
+        # "When to check X?" is answered by a condition ("if there are symptoms") or a time.
+        condition = bool(ASKS_WHEN.match(question))
         return Asks(
             dose=bool(DOSE_INTENT.search(question)),
-            duration=bool(DURATION_INTENT.search(question)),
+            duration=bool(DURATION_INTENT.search(question)) and not condition,
             frequency=bool(FREQ_INTENT.search(question)),
             figure=bool(RATE_INTENT.search(question)),
-            listing=bool(ASKS_LIST.search(question)),
+            listing=listing,
+            condition=condition,
         )
 
     def fit(self, sentence: str) -> tuple[int, int]:
@@ -84,6 +104,8 @@ class Asks:
             (self.duration, DURATION_VALUE.search(text)),
             (self.frequency, FREQ_VALUE.search(text)),
             (self.figure, FIGURE.search(text)),
+            (self.reason, CAUSAL.search(text)),
+            (self.condition, CONDITIONAL.search(text) or DURATION_VALUE.search(text)),
         ]
         has = sum(1 for asked, found in pairs if asked and found)
         lacks = sum(1 for asked, found in pairs if asked and not found)

@@ -61,3 +61,27 @@ def test_the_thing_named_before_dose_is_whose_dose_it_is(question: str, dosed: s
     from assistant.domain.vocabulary import general_vocabulary
 
     assert dosed_phrase(question, general_vocabulary()) == dosed
+
+
+@pytest.mark.parametrize(
+    ("question", "good", "bad"),
+    [
+        ("what's behind the swallowing problems?",
+         "It is caused mainly by dysfunction of the cricopharyngeal muscle.",
+         "Patients are asked about swallowing at every visit."),
+        ("why start so early?",
+         "Treatment starts early because atrophy happens early.",
+         "Treatment starts early."),
+        ("when to check the fvc?",
+         "Check the forced vital capacity if there are breathing symptoms.",
+         "The forced vital capacity is a breathing test."),
+    ],
+)
+def test_a_reason_a_cause_or_a_condition_asked_is_what_a_sentence_gives_or_lacks(
+    question: str, good: str, bad: str
+) -> None:
+    from assistant.answering.features import Asks
+
+    asks = Asks.of(question)
+    assert asks.fit(good) == (1, 0)
+    assert asks.fit(bad) == (0, 1)
