@@ -59,5 +59,5 @@ def test_why_asks_a_reason_and_no_value() -> None:
     found = asked(general_vocabulary().cues, question)
     assert [c.kind for c, _ in found] == ["reason"]
     assert found[0][0].says.search("High starting doses can cause a transient worsening.")
-    assert Asks.of(question) == Asks(False, False, False, False, False)
+    assert Asks.of(question) == Asks(False, False, False, False, False, reason=True)
     assert Asks.of("what dose to start at?").dose
