@@ -111,6 +111,8 @@ class Answerer(QuestionWords):
         # ("juvenile" in "Juvenile dermatomyositis (JDM)", "intravenous" in a drug's name) is
         # still a word the corpus mentions, and a question using it is not told otherwise.
         self.corpus_words = {stem(w.lower()) for text in contexts for w in set(WORD.findall(text))}
+        # The text itself, for the abbreviations a question types and the text spells out.
+        self.corpus_text = "\n".join(c.text for c in index.chunks)
         self._by_prefix: dict[str, list[str]] = {}
         for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)

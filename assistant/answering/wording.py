@@ -13,6 +13,7 @@ from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
+from assistant.retrieval.search import CAPS, spelled_run
 from assistant.store.neighbours import Neighbours
 from assistant.text.equivalents import shared_start
 from assistant.text.frequency import PAST_STEM, zipf
@@ -43,6 +44,7 @@ class QuestionWords:
     similar: Callable[[str, str], float] | None
     corpus_terms: set[str]
     corpus_words: set[str]
+    corpus_text: str
     _by_prefix: dict[str, list[str]]
     topic_reference: re.Pattern[str]
 
@@ -116,8 +118,11 @@ class QuestionWords:
             topic += 1
             if all(self.known(t) for t in stems) or self.known_class(typed):
                 continue
-            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned.
+            # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned;
+            # nor is an abbreviation it spells out ("TAB": "temporal artery biopsy").
             if self.neighbours is not None and self.neighbours.near(typed):
+                continue
+            if CAPS.fullmatch(typed) and spelled_run(typed, self.corpus_text):
                 continue
             if groups and last == i - 1:
                 groups[-1].append(typed)

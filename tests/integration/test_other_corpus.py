@@ -75,6 +75,13 @@ def test_a_drug_the_text_names_only_by_its_class_is_read_with_the_class(
     assert "budesonide (corticosteroid" in answer.standalone_question
 
 
+def test_an_abbreviation_the_text_spells_out_is_not_named_as_missing(other: Assistant) -> None:
+    # The asthma text writes "short-acting beta agonist", never "SABA".
+    answer = other.ask("which SABA relieves acute bronchospasm?")
+    assert "salbutamol" in answer.answer
+    assert "SABA" not in answer.answer, answer.answer
+
+
 def test_off_topic_for_that_corpus_is_declined(other: Assistant) -> None:
     assert other.ask("What is the capital of France?").abstained
 
