@@ -67,6 +67,7 @@ class Answerer(QuestionWords):
         vocab: Vocabulary | None = None,
         similar: Callable[[str, str], float] | None = None,
         neighbours: Neighbours | None = None,
+        spelled: Callable[[str], str] | None = None,
     ) -> None:
         self.settings = s = settings or AnswerSettings()
         self.scorer = load_scorer()
@@ -95,7 +96,8 @@ class Answerer(QuestionWords):
             set(terms(c.section.rsplit(" > ", 1)[-1])) | set(terms(c.sentences[0]))
             if c.sentences else set() for c in index.chunks
         ]
-        contexts = [embed_text(c) for c in index.chunks]
+        # Each passage as embedded (heading, list lead, text): what a sentence is about.
+        self.passage_texts = contexts = [embed_text(c) for c in index.chunks]
         self.context_terms = [set(terms(text)) for text in contexts]
         self.sentence_pairs = [
             set(pairwise(terms(index.chunks[c].sentences[j]))) for c, j in index.sentence_owner
@@ -111,8 +113,9 @@ class Answerer(QuestionWords):
         # ("juvenile" in "Juvenile dermatomyositis (JDM)", "intravenous" in a drug's name) is
         # still a word the corpus mentions, and a question using it is not told otherwise.
         self.corpus_words = {stem(w.lower()) for text in contexts for w in set(WORD.findall(text))}
-        # The text itself, for the abbreviations a question types and the text spells out.
-        self.corpus_text = "\n".join(c.text for c in index.chunks)
+        # The words the corpus spells an abbreviation out in ("TAB": "temporal artery
+        # biopsy"; the search's, retrieval/search.py); None: no such reading.
+        self.spelled = spelled
         self._by_prefix: dict[str, list[str]] = {}
         for v in self.corpus_terms:
             self._by_prefix.setdefault(v[:5], []).append(v)
@@ -290,7 +293,7 @@ class Answerer(QuestionWords):
         unmentioned = self.not_paraphrased(unmentioned, sentences)
         unanswered = self.unanswered(reading, sentences) if reading.history and focus else []
         # What each quoted sentence is about, when it names nothing itself: its passage.
-        contexts = {s.sentence: embed_text(s.chunk) for s in chosen}
+        contexts = {s.sentence: self.passage_texts[s.chunk.position] for s in chosen}
         gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
                              self.naming_key(focus or standalone, sentences), contexts)
         if gap:

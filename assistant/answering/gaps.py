@@ -71,7 +71,6 @@ def missing_detail(
     unanswered: Sequence[str] = (),
     figures_from: Sequence[str] | None = None,
     contexts: Mapping[str, str] | None = None,
-    elsewhere: bool | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
@@ -81,8 +80,6 @@ def missing_detail(
     percentage) counts only from ``figures_from`` when given: the sentences naming what it
     is a figure of. ``contexts``: each sentence's passage (heading and text), which tells
     what a sentence naming nothing is about ("The usual dose is 70 mg weekly" under "Alendronate").
-    ``elsewhere``: the value asked is of something the sources never mention, so no sentence
-    gives it (by default: whenever a word is unmentioned).
     """
     said = []
     if unmentioned:
@@ -91,10 +88,8 @@ def missing_detail(
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
-    if elsewhere is None:
-        elsewhere = bool(unmentioned)
     value = _missing_value(
-        reading, [] if elsewhere else sentences, vocab, figures_from, contexts or {}
+        reading, [] if unmentioned else sentences, vocab, figures_from, contexts
     )
     if value:
         said.append(value)
@@ -197,8 +192,8 @@ def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
 
 
 def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:
-    return any(same_drug(entity, e, vocab) for _, e in vocab.entities(sentence)) or any(
-        _same_stem(entity, w) for w in re.findall(r"[A-Za-z][a-z]{6,}", sentence)
+    return any(same_drug(entity, e, vocab) for _, e in vocab.entities(sentence)) or (
+        _shares_stem(sentence, entity)
     )
 
 
@@ -220,6 +215,14 @@ SAME_STEM = 7
 def _same_stem(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     return len(a) >= SAME_STEM and len(b) >= SAME_STEM and a[:SAME_STEM] == b[:SAME_STEM]
+
+
+_LONG_WORD = re.compile(rf"[A-Za-z][a-z]{{{SAME_STEM - 1},}}")
+
+
+def _shares_stem(text: str, *names: str) -> bool:
+    """Whether a word of ``text`` starts as one of ``names`` does (``_same_stem``)."""
+    return any(_same_stem(n, w) for w in _LONG_WORD.findall(text) for n in names)
 
 
 def same_drug(asked: str, named: str, vocab: Vocabulary) -> bool:
@@ -251,8 +254,7 @@ def dose_stated_for(
         drugs = [e for t, e in entities_with_positions(head, vocab) if t == "drug"]
         if drugs and same_drug(drug, drugs[-1], vocab):
             return True
-        if any(_same_stem(drug, w) or _same_stem(vocab.display(drug), w)
-               for w in re.findall(r"[A-Za-z][a-z]{6,}", head)):
+        if _shares_stem(head, drug, vocab.display(drug)):
             return True
         if not drugs and context and _names(context, drug, vocab):
             return True

@@ -65,7 +65,8 @@ class Pipeline:
         )
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.retrieval.k)
         self.answerer = Answerer(
-            index, settings.answer, self.vocab, embedder.similarity(), self.neighbours
+            index, settings.answer, self.vocab, embedder.similarity(), self.neighbours,
+            self.searcher.spelled,
         )
         # The checker's own reading of this corpus: its defined abbreviations, nothing more.
         self.equivalents = Equivalents.for_corpus(self.vocab.abbreviations)

@@ -104,8 +104,7 @@ class Reader:
         ("budesonide" → "budesonide (corticosteroids)"): what the text says of the class is
         what it says of the drug, and the reading shows that it was read so."""
         cls = self.vocab.drug_class(drug.lower())
-        term = self.vocab.terms_by_id.get(cls or "")
-        names = [self.vocab.display(cls), *(term.variants if term else [])] if cls else []
+        names = self.vocab.class_names(cls) if cls else []
         # The class in the corpus's own word for it ("glucocorticoids" or "corticosteroids").
         name = next((n for n in names if all(
             w in self.words or f"{w}s" in self.words for w in re.findall(r"[A-Za-z]+", n)

@@ -13,7 +13,7 @@ from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
-from assistant.retrieval.search import CAPS, spelled_run
+from assistant.retrieval.search import CAPS
 from assistant.store.neighbours import Neighbours
 from assistant.text.equivalents import shared_start
 from assistant.text.frequency import PAST_STEM, zipf
@@ -44,7 +44,7 @@ class QuestionWords:
     similar: Callable[[str, str], float] | None
     corpus_terms: set[str]
     corpus_words: set[str]
-    corpus_text: str
+    spelled: Callable[[str], str] | None
     _by_prefix: dict[str, list[str]]
     topic_reference: re.Pattern[str]
 
@@ -68,9 +68,7 @@ class QuestionWords:
         cls = self.vocab.drug_class(word.lower())
         if not cls:
             return False
-        term = self.vocab.terms_by_id.get(cls)
-        names = [self.vocab.display(cls), *(term.variants if term else [])]
-        return any(self.known(t) for n in names for t in self.vocab.terms(n))
+        return any(self.known(t) for n in self.vocab.class_names(cls) for t in self.vocab.terms(n))
 
     def unmentioned(self, question: str) -> tuple[list[str], int]:
         """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),
@@ -122,7 +120,7 @@ class QuestionWords:
             # nor is an abbreviation it spells out ("TAB": "temporal artery biopsy").
             if self.neighbours is not None and self.neighbours.near(typed):
                 continue
-            if CAPS.fullmatch(typed) and spelled_run(typed, self.corpus_text):
+            if self.spelled is not None and CAPS.fullmatch(typed) and self.spelled(typed):
                 continue
             if groups and last == i - 1:
                 groups[-1].append(typed)

@@ -192,6 +192,12 @@ class Vocabulary:
         t = self.terms_by_id.get(term)
         return (t.display if t and t.display else None) or term
 
+    def class_names(self, cls: str) -> list[str]:
+        """The words a text may use for the class ``cls``: its display name, then its
+        variants ("corticosteroids", "corticosteroid", "glucocorticoid", "steroid")."""
+        term = self.terms_by_id.get(cls)
+        return [self.display(cls), *(term.variants if term else [])]
+
     def drug_class(self, term: str) -> str | None:
         """The class a pack gives the drug; else the class its name shows by its INN stem
         ("methylprednisolone": corticosteroid), so a corpus without a pack still ties a drug

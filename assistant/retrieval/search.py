@@ -180,13 +180,18 @@ class Searcher:
             terms = self.vocab.terms(short)
             if not terms or any(t in self.known for t in terms) or f"({short})" in query:
                 continue  # a stop word, a word the corpus has, or defined by the question
-            if short not in self._spelled:
-                if self._text is None:
-                    self._text = "\n".join(c.text for c in self.chunks)
-                self._spelled[short] = spelled_run(short, self._text)
-            if self._spelled[short]:
-                out.append(self._spelled[short])
+            if run := self.spelled(short):
+                out.append(run)
         return list(dict.fromkeys(out))
+
+    def spelled(self, short: str) -> str:
+        """The corpus's run of words whose initials spell ``short`` (spelled_run), found once
+        per abbreviation; "" when there is none."""
+        if short not in self._spelled:
+            if self._text is None:
+                self._text = "\n".join(c.text for c in self.chunks)
+            self._spelled[short] = spelled_run(short, self._text)
+        return self._spelled[short]
 
     def stand_ins(self, query: str) -> list[str]:
         """Corpus terms for the query's words the corpus never uses, by meaning ("malignancy":
