@@ -32,6 +32,7 @@ from deploy.cluster import Cluster, Missing
 from deploy.load import (
     CONVERSATIONS,
     Caller,
+    GradioHTTP,
     Session,
     library_answers,
     message,
@@ -80,10 +81,11 @@ def expected(assistant: Assistant) -> list[list[str]]:
     return out
 
 
-def client(url: str, account: tuple[str, str] | None) -> Any:
-    from gradio_client import Client
-
-    return Client(url, auth=account, verbose=False)
+def client(url: str, account: tuple[str, str] | None) -> GradioHTTP:
+    """The browser's protocol, one event stream per call. gradio_client keeps one stream per
+    client and cancels a job whose stream the server closed as the job was joining (more likely
+    behind nginx), which made this file fail now and then with nothing wrong on the server."""
+    return GradioHTTP(url, account, timeout=60)
 
 
 def rows(cluster: Cluster, query: str) -> list[tuple[Any, ...]]:
