@@ -56,7 +56,9 @@ ASKS_LIST = re.compile(
 
 # Asking what lies behind a thing ("what causes X?", "what's behind the dysphagia?").
 ASKS_CAUSE = re.compile(
-    r"\b(?:what(?:'s| is| are)? (?:causes?|behind)|cause of|reason for|due to what)\b", re.I
+    r"\b(?:what(?:'s| is| are)? (?:causes?|behind)|cause of|reason for|due to what|"
+    r"mechanisms? (?:of|for|behind)|pathophysiology|pathogenesis)\b",
+    re.I,
 )
 ASKS_WHEN = re.compile(r"\s*when\b(?!.*\b(?:time of day|morning|evening|night)\b)", re.I)
 # A sentence giving a reason or a cause, and one giving a condition.

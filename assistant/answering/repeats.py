@@ -7,8 +7,9 @@ given again it answers nothing new. A follow-up asks something the last answer d
 a sentence of that answer stays a candidate only when it names a word the follow-up adds (one
 not in the earlier question, nor the referent its "it" was read as; a question word counts:
 "and tx for them?" asks for the treatment the last answer may already have named), or gives the
-kind of value it asks for ("what dose?" after a sentence stating the dose). The answerer drops the
-others, unless nothing else then reaches its evidence threshold (answering/extractive.py).
+kind of value it asks for ("what dose?" after a sentence stating the dose), or the follow-up asks
+yes or no. The answerer drops the others, unless nothing else then reaches its evidence threshold
+(answering/extractive.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from assistant.answering.features import Asks
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.sentences import YES_NO_Q
 
 
 def already_given(
@@ -30,6 +32,10 @@ def already_given(
     (``paraphrases(words, sentence)``: whether the sentence says one of the follow-up's new
     words in other words, "children" for "kids")."""
     if not reading.history or not reading.focus:
+        return []
+    # "Could it be used on its own?" after "drug X monotherapy may be sufficient": a yes or no
+    # asked of what the last answer said is answered by the sentence that said it.
+    if YES_NO_Q.match(reading.question):
         return []
     last = reading.history[-1]
     before = {

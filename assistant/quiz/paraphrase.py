@@ -22,6 +22,7 @@ from typing import Protocol
 from assistant.text.equivalents import same, shared_start
 from assistant.text.polarity import NEGATIONS, neutralise, opposites
 from assistant.text.scales import SCALES, agree, readings
+from assistant.text.sentences import YES_NO_Q
 from assistant.text.thesaurus import thesaurus
 from assistant.text.tokens import stem
 
@@ -33,9 +34,6 @@ for _scale, _levels in SCALES.items():
         for _w in _ws:
             _STEM_SCALES.setdefault(stem(_w), set()).add(_scale)
 _SCALE_STEMS = frozenset(_STEM_SCALES)
-YES_NO_Q = re.compile(
-    r"^\s*(?:is|are|was|were|does|do|did|can|could|should|will|would|has|have|must|may)\b", re.I
-)
 # "... slow or rapid?": a choice, not a yes or no ("ESR or CRP" inside a question is not).
 _EITHER = re.compile(r"\bor\s+[\w-]+(?:\s+[\w-]+)?\s*\??\s*$", re.I)
 _LEAD = re.compile(r"^\s*(yes|yeah|yep|correct|true|no|nope|not|never|false)\b", re.I)

@@ -33,6 +33,12 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 POINTS_BACK = re.compile(r"(?:It|Its|This|These|Those|They|Them|Their|Both|Such)\b")
 
 
+# A question answered yes or no ("Could it be used on its own?", "Is it safe?").
+YES_NO_Q = re.compile(
+    r"^\s*(?:is|are|was|were|does|do|did|can|could|should|will|would|has|have|must|may)\b", re.I
+)
+
+
 def points_back(sentence: str) -> bool:
     """``sentence`` opens on a word that points back to the sentence before it."""
     return bool(POINTS_BACK.match(sentence.lstrip(" \t-*•").capitalize()))
