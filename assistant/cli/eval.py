@@ -33,7 +33,7 @@ def eval_cmd(
     ] = None,
     split: Annotated[
         str | None, typer.Option(help="Only this half of the sets: dev, test, holdout, holdout-2, "
-                                 "holdout-3.")
+                                 "holdout-3, holdout-4.")
     ] = None,
     adversary: Annotated[
         bool,

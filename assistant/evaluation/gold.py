@@ -24,10 +24,10 @@ class Fact(BaseModel):
 
 
 # The halves a question set may have: ``dev`` is tuned on, ``test`` only measured, ``holdout``
-# ``holdout-2`` and ``holdout-3`` written later, blind, each measured once per round of changes
+# to ``holdout-4`` written later, blind, each measured once per round of changes
 # (eval/README.md).
-HALVES = ("dev", "test", "holdout", "holdout-2", "holdout-3")
-Half = Literal["dev", "test", "holdout", "holdout-2", "holdout-3"]
+HALVES = ("dev", "test", "holdout", "holdout-2", "holdout-3", "holdout-4")
+Half = Literal["dev", "test", "holdout", "holdout-2", "holdout-3", "holdout-4"]
 
 
 class GoldItem(BaseModel):
