@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 
 from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
+from assistant.ingest.chunk import carries_on
 from assistant.text.sentences import POINTS_BACK
 
 # A lead of fewer words than this (before its colon) says little alone.
@@ -37,10 +38,7 @@ class Lead:
 def needs_lead(chunk: Chunk, sentence: str) -> bool:
     """Whether ``sentence`` is a list item that reads only after its lead: it starts in lower
     case, going on with the lead's sentence."""
-    if chunk.kind != "bullet" or not chunk.lead:
-        return False
-    text = sentence.strip()
-    return bool(text) and text[0].islower()
+    return bool(chunk.lead) and carries_on(chunk, sentence)
 
 
 def lead_of(chunks: Sequence[Chunk], chunk: Chunk) -> Lead | None:

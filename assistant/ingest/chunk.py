@@ -139,6 +139,15 @@ def chunk_corpus(files: list[SourceFile], max_chars: int = 800) -> list[Chunk]:
     return [c for f in files for c in chunk_source(f, max_chars)]
 
 
+def carries_on(chunk: Chunk, text: str | None = None) -> bool:
+    """Whether a list item (or ``text``, a sentence of it) goes on with what came before it, the
+    list's lead or the item before: it starts in lower case ("then reduce by 1 mg every 4 to 8
+    weeks"). The word search reads it with the item before (retrieval/search.py); an answer
+    quotes it after its lead (answering/leads.py)."""
+    said = (chunk.text if text is None else text).strip()
+    return chunk.kind == "bullet" and said[:1].islower()
+
+
 def embed_text(chunk: Chunk) -> str:
     """What is embedded for a passage: its nearest heading, list lead and (for a paper) its
     title give it context."""

@@ -24,7 +24,7 @@ from assistant.core.settings import RetrievalSettings
 from assistant.core.types import Chunk, Hit, Mode
 from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
-from assistant.ingest.chunk import embed_text
+from assistant.ingest.chunk import carries_on, embed_text
 from assistant.store.embed import Embedder
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
@@ -61,7 +61,7 @@ def word_text(chunks: list[Chunk], i: int) -> str:
     before it, on which it leans ("then 10 mg daily for 4 to 6 weeks")."""
     c = chunks[i]
     text = embed_text(c)
-    if c.kind == "bullet" and i > 0 and c.text[:1].islower():
+    if i > 0 and carries_on(c):
         before = chunks[i - 1]
         if before.kind == "bullet" and before.source == c.source and before.lead == c.lead:
             text = f"{before.text} {text}"
