@@ -13,7 +13,7 @@ from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
-from assistant.retrieval.search import CAPS
+from assistant.retrieval.search import abbreviation_shaped
 from assistant.store.neighbours import Neighbours
 from assistant.text.equivalents import shared_start
 from assistant.text.frequency import PAST_STEM, zipf
@@ -120,7 +120,7 @@ class QuestionWords:
             # nor is an abbreviation it spells out ("TAB": "temporal artery biopsy").
             if self.neighbours is not None and self.neighbours.near(typed):
                 continue
-            if self.spelled is not None and CAPS.fullmatch(typed) and self.spelled(typed):
+            if self.spelled is not None and abbreviation_shaped(typed) and self.spelled(typed):
                 continue
             if groups and last == i - 1:
                 groups[-1].append(typed)

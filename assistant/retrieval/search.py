@@ -29,12 +29,30 @@ from assistant.store.embed import Embedder
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.store.vectors import make_vector_index
+from assistant.text.frequency import RARE_TERM, zipf
 from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 
 Fusion = Literal["convex", "rrf"]
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 CAPS = re.compile(r"\b[A-Z]{3,5}\b")
+LOWER_SHORT = re.compile(r"\b[a-z]{3,5}\b")
+
+
+def abbreviation_shaped(word: str) -> bool:
+    """Whether a word may be an abbreviation: in capitals ("TAB"), or typed in lower case
+    ("fvc", "tpmt") and no English word (rarer than RARE_TERM), as clinicians type them."""
+    return bool(CAPS.fullmatch(word)) or (
+        bool(LOWER_SHORT.fullmatch(word)) and zipf(word) < RARE_TERM
+    )
+
+
+def abbreviations_typed(query: str) -> list[str]:
+    """The question's words that may be abbreviations; a question typed in capitals throughout
+    has none (its words are not abbreviations)."""
+    if query.isupper():
+        return []
+    return [w for w in WORD.findall(query) if abbreviation_shaped(w)]
 
 
 def initialisms(query: str) -> list[str]:
@@ -169,14 +187,12 @@ class Searcher:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
     def spelled_out(self, query: str) -> list[str]:
-        """What capitalised abbreviations the corpus never uses stand for, where the corpus
+        """What abbreviations the corpus never uses stand for, where the corpus
         has a run of words with their initials ("TAB": "temporal artery biopsy"): a text often
         names a thing in full where a question types its initials. The most frequent run of
         content words wins; found once per abbreviation."""
         out: list[str] = []
-        if query.isupper():
-            return out  # typed in capitals throughout: its words are not abbreviations
-        for short in CAPS.findall(query):
+        for short in abbreviations_typed(query):
             terms = self.vocab.terms(short)
             if not terms or any(t in self.known for t in terms) or f"({short})" in query:
                 continue  # a stop word, a word the corpus has, or defined by the question

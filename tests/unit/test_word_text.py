@@ -4,7 +4,7 @@ digits, and a list item that carries on its list with the item before it."""
 from __future__ import annotations
 
 from assistant.core.types import Chunk
-from assistant.retrieval.search import spelled_run, word_text
+from assistant.retrieval.search import abbreviations_typed, spelled_run, word_text
 
 
 def chunk(i: int, text: str, kind: str = "bullet", lead: str | None = "A schedule is:") -> Chunk:
@@ -32,3 +32,14 @@ def test_initials_are_spelled_out_by_the_corpus_words_that_have_them() -> None:
     assert spelled_run("TAB", text) == "temporal artery biopsy"
     assert spelled_run("TTB", text) == ""  # no run of words has those initials
     assert spelled_run("TAT", "take a tablet") == ""  # runs with stop words do not count
+
+
+def test_abbreviations_are_found_as_clinicians_type_them() -> None:
+    # In capitals, or in lower case when no English word ("fvc", "tpmt"); an English word
+    # typed in lower case ("tab", "men", "which" misspelt) is no abbreviation.
+    assert abbreviations_typed("when to check fvc in pts on steroids") == ["fvc"]
+    assert abbreviations_typed("TAB - how soon after starting steroids?") == ["TAB"]
+    assert abbreviations_typed("tpmt before aza?") == ["tpmt", "aza"]
+    assert abbreviations_typed("which tab for men, wich dose?") == []
+    assert abbreviations_typed("WHAT DOSE FOR GCA?") == []  # capitals throughout
+    assert spelled_run("fvc", "Check the forced vital capacity yearly.") == "forced vital capacity"
