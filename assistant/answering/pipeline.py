@@ -52,7 +52,7 @@ class Pipeline:
         self.vocab = (
             vocabulary_for(settings.corpus)
             .with_abbreviations(self.words.abbreviations)
-            .choosing_rewrites(self.words)
+            .choosing_rewrites(self.words.counts)
         )
         self.reader = Reader(settings.answer, settings.retrieval, self.vocab, self.words)
         # Corpus words nearest in meaning to a question word the corpus lacks (made on first use).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Container
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -235,15 +235,15 @@ class Vocabulary:
 
         return self._rewrite.sub(repl, text), changes
 
-    def choosing_rewrites(self, present: Container[str]) -> Vocabulary:
-        """This vocabulary with each rewrite of several readings read as the first one whose
-        words the corpus has (a clipped drug name is the drug the text uses, not another of the
-        same stem it never names); none present keeps the first."""
+    def choosing_rewrites(self, passages: Mapping[str, int]) -> Vocabulary:
+        """This vocabulary with each rewrite of several readings read as the one the corpus
+        uses most (``passages``: lower-cased word → passages holding it): a clipped drug name
+        is the drug the text uses, not another of the same stem it names once in passing or
+        never; none present, or a tie, keeps the first."""
         chosen = dict(self.rewrites)
         for key, readings in self.rewrite_choices.items():
-            chosen[key] = next(
-                (r for r in readings if all(w in present for w in r.lower().split())), readings[0]
-            )
+            used = [min(passages.get(w, 0) for w in r.lower().split()) for r in readings]
+            chosen[key] = readings[used.index(max(used))]
         if chosen == self.rewrites:
             return self
         return replace(self, rewrites=chosen)

@@ -47,11 +47,17 @@ def test_a_clipped_word_of_several_readings_is_the_one_the_corpus_writes(tmp_pat
     vocab = vocabulary_for(folder)
     # The first reading unless the corpus writes another: "pred" is the text's prednisolone.
     assert vocab.rewrite("cyc dose?")[0] == "cyclosporine dose?"
-    chosen = vocab.choosing_rewrites({"iv", "cyclophosphamide", "monthly"})
+    chosen = vocab.choosing_rewrites({"iv": 3, "cyclophosphamide": 2, "monthly": 1})
     assert chosen.rewrite("IV cyc monthly")[0] == "IV cyclophosphamide monthly"
-    assert vocab.choosing_rewrites({"neither"}).rewrite("cyc")[0] == "cyclosporine"
-    shipped = general_vocabulary().choosing_rewrites({"prednisolone", "daily"})
+    assert vocab.choosing_rewrites({"neither": 4}).rewrite("cyc")[0] == "cyclosporine"
+    shipped = general_vocabulary().choosing_rewrites({"prednisolone": 5, "daily": 9})
     assert shipped.rewrite("pred 15mg")[0] == "prednisolone 15mg"
+    # Both written: the one in more passages, not the first ("prednisone" once, in a trial's
+    # name of its taper, in a text that says "prednisolone" throughout).
+    both = general_vocabulary().choosing_rewrites({"prednisone": 1, "prednisolone": 7})
+    assert both.rewrite("pred taper")[0] == "prednisolone taper"
+    tied = general_vocabulary().choosing_rewrites({"prednisone": 2, "prednisolone": 2})
+    assert tied.rewrite("pred")[0] == "prednisone"
 
 
 def test_the_shipped_packs_are_valid() -> None:
