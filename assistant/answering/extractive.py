@@ -295,7 +295,8 @@ class Answerer(QuestionWords):
         # What each quoted sentence is about, when it names nothing itself: its passage.
         contexts = {s.sentence: self.passage_texts[s.chunk.position] for s in chosen}
         gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
-                             self.naming_key(focus or standalone, sentences), contexts)
+                             self.naming_key(focus or standalone, sentences), contexts,
+                             self.measures)
         if gap:
             parts.append(gap)
         return Answer(

@@ -71,6 +71,7 @@ def missing_detail(
     unanswered: Sequence[str] = (),
     figures_from: Sequence[str] | None = None,
     contexts: Mapping[str, str] | None = None,
+    measures: Mapping[str, str] | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
@@ -80,6 +81,8 @@ def missing_detail(
     percentage) counts only from ``figures_from`` when given: the sentences naming what it
     is a figure of. ``contexts``: each sentence's passage (heading and text), which tells
     what a sentence naming nothing is about ("The usual dose is 70 mg weekly" under "Alendronate").
+    ``measures``: abbreviations the corpus defines that a frequency or a length of time may be
+    asked of (lower case → the corpus's spelling): named in the note ("how often for CK").
     """
     said = []
     if unmentioned:
@@ -89,7 +92,7 @@ def missing_detail(
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
     value = _missing_value(
-        reading, [] if unmentioned else sentences, vocab, figures_from, contexts
+        reading, [] if unmentioned else sentences, vocab, figures_from, contexts, measures
     )
     if value:
         said.append(value)
@@ -100,6 +103,7 @@ def _missing_value(
     reading: Reading, sentences: list[str], vocab: Vocabulary,
     figures_from: Sequence[str] | None = None,
     contexts: Mapping[str, str] | None = None,
+    measures: Mapping[str, str] | None = None,
 ) -> str | None:
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
@@ -143,6 +147,12 @@ def _missing_value(
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
             name = f"a {before[0].lower()} {name[2:]}"  # "a mortality rate"
         return f"{NOT_COVERED_PREFIX} give {name}{for_it}."
+    if not for_it and measures:
+        # No drug asked about: what a frequency or a length of time is asked of, when the
+        # corpus defines it ("how often repeat ck?": "... how often for CK"); wording only.
+        short = next((measures[w.lower()] for w in re.findall(r"[A-Za-z][\w-]*", question)
+                      if w.lower() in measures), None)  # fmt: skip
+        for_it = f" for {short}" if short else ""
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
         # ... in the question's own noun too, when it has one ("probe frequency?").
         noun = re.search(r"\b(frequency|interval)\b", question, re.I)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
 
-from assistant.answering.conversation import CONTEXT_LABEL, everyday
+from assistant.answering.conversation import CONTEXT_LABEL, SUBJECT_SHARE, everyday
 from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 from assistant.retrieval.search import abbreviation_shaped
+from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.equivalents import shared_start
 from assistant.text.frequency import PAST_STEM, zipf
@@ -47,6 +49,30 @@ class QuestionWords:
     spelled: Callable[[str], str] | None
     _by_prefix: dict[str, list[str]]
     topic_reference: re.Pattern[str]
+    passage_texts: list[str]
+    index: Index
+
+    @cached_property
+    def measures(self) -> dict[str, str]:
+        """The abbreviations the corpus defines (lower case → as the corpus writes it) that a
+        value may be asked of ("how often repeat ck?": CK), not the one naming what the whole
+        text is about: "IBM" in a text on inclusion body myositis, named (or its long form) in
+        a document's title or in more than SUBJECT_SHARE of its passages (of five or more, as
+        in conversation.py), or the subject's own."""
+        n = len(self.passage_texts)
+        titles = " ".join({c.section.split(" > ")[0] for c in self.index.chunks})
+        out: dict[str, str] = {}
+        for short, long in self.vocab.abbreviations.items():
+            word = re.compile(rf"\b(?:{re.escape(short)}|{re.escape(long)})\b", re.I)
+            used = sum(1 for t in self.passage_texts if word.search(t))
+            subject = (
+                word.search(titles)
+                or (n >= 5 and used > SUBJECT_SHARE * n)
+                or set(self.vocab.terms(short)) & self.vocab.subject_words
+            )
+            if not subject:
+                out[short.lower()] = short
+        return out
 
     def known(self, term: str) -> str | None:
         """The corpus term ``term`` stands for: itself, or one sharing a long prefix

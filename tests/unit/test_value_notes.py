@@ -54,3 +54,19 @@ def test_a_frequency_asked_by_its_noun_is_named_in_it() -> None:
     gap = missing_detail(_reading("probe frequency for the scan?"),
                          ["The scan is the first test."], general_vocabulary())
     assert gap is not None and "how often" in gap and "frequency" in gap
+
+
+def test_a_note_names_the_measure_a_frequency_is_asked_of() -> None:
+    # With no drug asked about, "how often" is said of the measure the corpus defines ("CK"),
+    # in the corpus's spelling; the subject of the whole text is never that measure.
+    vocab = general_vocabulary()
+    sentence = "Patients are usually reviewed every 6 to 12 months with strength testing."
+    question = "how often repeat ck in ibm f/u?"
+    measures = {"ck": "CK", "fvc": "FVC"}
+    said = missing_detail(_reading(question), ["CK is mildly raised."], vocab, measures=measures)
+    assert said == "The indexed sources do not say how often for CK."
+    assert missing_detail(_reading(question), ["CK is mildly raised."], vocab) == (
+        "The indexed sources do not say how often."
+    )
+    # A frequency given is a frequency given, whatever it is said of.
+    assert missing_detail(_reading(question), [sentence], vocab, measures=measures) is None
