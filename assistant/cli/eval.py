@@ -32,8 +32,8 @@ def eval_cmd(
         list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only this half of the sets: dev, test, holdout, holdout-2, "
-                                 "holdout-3, holdout-4.")
+        str | None, typer.Option(help="Only this half of the sets: dev, dev-2, test, holdout, "
+                                 "holdout-2, holdout-3, holdout-4.")
     ] = None,
     adversary: Annotated[
         bool,

@@ -23,11 +23,11 @@ class Fact(BaseModel):
         return list(dict.fromkeys([self.fact, *self.accept]))
 
 
-# The halves a question set may have: ``dev`` is tuned on, ``test`` only measured, ``holdout``
-# to ``holdout-4`` written later, blind, each measured once per round of changes
-# (eval/README.md).
-HALVES = ("dev", "test", "holdout", "holdout-2", "holdout-3", "holdout-4")
-Half = Literal["dev", "test", "holdout", "holdout-2", "holdout-3", "holdout-4"]
+# The halves a question set may have: ``dev`` and ``dev-2`` (written later, to tune on afresh)
+# are tuned on, ``test`` only measured, ``holdout`` to ``holdout-4`` written later, blind, each
+# measured once per round of changes (eval/README.md).
+HALVES = ("dev", "dev-2", "test", "holdout", "holdout-2", "holdout-3", "holdout-4")
+Half = Literal["dev", "dev-2", "test", "holdout", "holdout-2", "holdout-3", "holdout-4"]
 
 
 class GoldItem(BaseModel):
