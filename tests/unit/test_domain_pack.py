@@ -58,6 +58,11 @@ def test_a_clipped_word_of_several_readings_is_the_one_the_corpus_writes(tmp_pat
     assert both.rewrite("pred taper")[0] == "prednisolone taper"
     tied = general_vocabulary().choosing_rewrites({"prednisone": 2, "prednisolone": 2})
     assert tied.rewrite("pred")[0] == "prednisone"
+    # A shorthand the text itself may use is read as the text writes it.
+    echo = general_vocabulary().choosing_rewrites({"echo": 4, "echocardiogram": 1})
+    assert echo.rewrite("echo freq?")[0] == "echo frequency?"
+    written = general_vocabulary().choosing_rewrites({"echocardiogram": 2})
+    assert written.rewrite("echo freq?")[0] == "echocardiogram frequency?"
 
 
 def test_the_shipped_packs_are_valid() -> None:
