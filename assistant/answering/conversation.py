@@ -197,10 +197,10 @@ class Conversation:
 
     def resolve(self, question: str, last: Turn) -> tuple[str, str | None]:
         """``question`` with its referring phrase replaced by what it refers to, and that."""
-        # "how should they take it?": "they" are usually the patients; the thing referred
-        # to is the other reference, when there is one.
+        # "how should they take it?", "how long do you keep them on it?": "they" and "them"
+        # are usually the patients; the thing referred to is the other reference, if any.
         found = list(REFERENCE.finditer(question))
-        m = next((x for x in found if x.group(0).lower() not in ("they", "their")),
+        m = next((x for x in found if x.group(0).lower() not in ("they", "their", "them")),
                  found[0] if found else None)  # fmt: skip
         if m is None or re.match(r"which of", question[max(0, m.start() - 9) : m.end()], re.I):
             return question, None

@@ -97,6 +97,10 @@ def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> No
     resolved, referent = reader.resolve("how should they take it?", last)
     assert referent is not None and referent.lower().startswith("alendronic")
     assert resolved.startswith("how should they take alendronic")
+    # "them" are the patients too: "it" is the drug.
+    resolved, referent = reader.resolve("how long do u keep them on it?", last)
+    assert referent is not None and referent.lower().startswith("alendronic")
+    assert resolved.startswith("how long do u keep them on alendronic")
 
 
 def test_it_given_or_used_is_the_treatment_not_the_antibody_asked_first() -> None:
