@@ -82,7 +82,7 @@ def missing_detail(
     is a figure of. ``contexts``: each sentence's passage (heading and text), which tells
     what a sentence naming nothing is about ("The usual dose is 70 mg weekly" under "Alendronate").
     ``measures``: abbreviations the corpus defines that a frequency or a length of time may be
-    asked of (lower case → the corpus's spelling): named in the note ("how often for CK").
+    asked of (lower case → the corpus's spelling): named in the note ("how often for TSH").
     """
     said = []
     if unmentioned:
@@ -149,7 +149,7 @@ def _missing_value(
         return f"{NOT_COVERED_PREFIX} give {name}{for_it}."
     if not for_it and measures:
         # No drug asked about: what a frequency or a length of time is asked of, when the
-        # corpus defines it ("how often repeat ck?": "... how often for CK"); wording only.
+        # corpus defines it ("how often repeat tsh?": "... how often for TSH"); wording only.
         short = next((measures[w.lower()] for w in re.findall(r"[A-Za-z][\w-]*", question)
                       if w.lower() in measures), None)  # fmt: skip
         for_it = f" for {short}" if short else ""

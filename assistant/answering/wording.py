@@ -55,7 +55,7 @@ class QuestionWords:
     @cached_property
     def measures(self) -> dict[str, str]:
         """The abbreviations the corpus defines (lower case → as the corpus writes it) that a
-        value may be asked of ("how often repeat ck?": CK), not the one naming what the whole
+        value may be asked of ("how often repeat tsh?": TSH), not the one naming what the whole
         text is about: "IBM" in a text on inclusion body myositis, named (or its long form) in
         a document's title or in more than SUBJECT_SHARE of its passages (of five or more, as
         in conversation.py), or the subject's own."""
