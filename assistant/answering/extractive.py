@@ -296,7 +296,7 @@ class Answerer(QuestionWords):
         contexts = {s.sentence: self.passage_texts[s.chunk.position] for s in chosen}
         gap = missing_detail(reading, sentences, self.vocab, unmentioned, unanswered,
                              self.naming_key(focus or standalone, sentences), contexts,
-                             self.measures)
+                             self.measure)
         if gap:
             parts.append(gap)
         return Answer(

@@ -9,7 +9,7 @@ missing detail in a sentence that starts "The indexed sources do not" and carrie
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.core.types import Reading
@@ -71,7 +71,7 @@ def missing_detail(
     unanswered: Sequence[str] = (),
     figures_from: Sequence[str] | None = None,
     contexts: Mapping[str, str] | None = None,
-    measures: Mapping[str, str] | None = None,
+    measure: Callable[[str], str | None] | None = None,
 ) -> str | None:
     """What the sources do not give of what the question asks, in one or two sentences.
 
@@ -81,8 +81,8 @@ def missing_detail(
     percentage) counts only from ``figures_from`` when given: the sentences naming what it
     is a figure of. ``contexts``: each sentence's passage (heading and text), which tells
     what a sentence naming nothing is about ("The usual dose is 70 mg weekly" under "Alendronate").
-    ``measures``: abbreviations the corpus defines that a frequency or a length of time may be
-    asked of (lower case → the corpus's spelling): named in the note ("how often for TSH").
+    ``measure``: the abbreviation the corpus defines that a question word types, when a
+    frequency or a length of time may be asked of it: named in the note ("how often for TSH").
     """
     said = []
     if unmentioned:
@@ -92,7 +92,7 @@ def missing_detail(
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
     value = _missing_value(
-        reading, [] if unmentioned else sentences, vocab, figures_from, contexts, measures
+        reading, [] if unmentioned else sentences, vocab, figures_from, contexts, measure
     )
     if value:
         said.append(value)
@@ -103,7 +103,7 @@ def _missing_value(
     reading: Reading, sentences: list[str], vocab: Vocabulary,
     figures_from: Sequence[str] | None = None,
     contexts: Mapping[str, str] | None = None,
-    measures: Mapping[str, str] | None = None,
+    measure: Callable[[str], str | None] | None = None,
 ) -> str | None:
     """A sentence naming the kind of value asked for (dose, rate, how often, how long) that
     the sentences do not give (for the drug asked about, when one is named)."""
@@ -147,11 +147,11 @@ def _missing_value(
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
             name = f"a {before[0].lower()} {name[2:]}"  # "a mortality rate"
         return f"{NOT_COVERED_PREFIX} give {name}{for_it}."
-    if not for_it and measures:
+    if not for_it and measure:
         # No drug asked about: what a frequency or a length of time is asked of, when the
         # corpus defines it ("how often repeat tsh?": "... how often for TSH"); wording only.
-        short = next((measures[w.lower()] for w in re.findall(r"[A-Za-z][\w-]*", question)
-                      if w.lower() in measures), None)  # fmt: skip
+        short = next((m for w in re.findall(r"[A-Za-z][\w-]*", question) if (m := measure(w))),
+                     None)  # fmt: skip
         for_it = f" for {short}" if short else ""
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
         # ... in the question's own noun too, when it has one ("probe frequency?").

@@ -52,27 +52,43 @@ class QuestionWords:
     passage_texts: list[str]
     index: Index
 
+    def measure(self, word: str) -> str | None:
+        """The abbreviation the corpus defines that ``word`` types, as the corpus writes it
+        ("tsh": "TSH"), when a value may be asked of it; None for any other word and for the
+        abbreviation naming what the whole text is about: "IBM" in a text on inclusion body
+        myositis, named (or its long form) in a document's title or in more than SUBJECT_SHARE
+        of its passages (of five or more, as in conversation.py), or the subject's own. Judged
+        once per abbreviation, when a question first types it."""
+        low = word.lower()
+        if low not in self._measured:
+            self._measured[low] = self._judge_measure(low)
+        return self._measured[low]
+
     @cached_property
-    def measures(self) -> dict[str, str]:
-        """The abbreviations the corpus defines (lower case → as the corpus writes it) that a
-        value may be asked of ("how often repeat tsh?": TSH), not the one naming what the whole
-        text is about: "IBM" in a text on inclusion body myositis, named (or its long form) in
-        a document's title or in more than SUBJECT_SHARE of its passages (of five or more, as
-        in conversation.py), or the subject's own."""
+    def _measured(self) -> dict[str, str | None]:
+        return {}
+
+    @cached_property
+    def _defined(self) -> dict[str, tuple[str, str]]:
+        """The corpus's abbreviations by their lower case: (as written, long form)."""
+        return {s.lower(): (s, long) for s, long in self.vocab.abbreviations.items()}
+
+    @cached_property
+    def _titles(self) -> str:
+        return " ".join({c.section.split(" > ")[0] for c in self.index.chunks})
+
+    def _judge_measure(self, low: str) -> str | None:
+        if low not in self._defined:
+            return None
+        short, long = self._defined[low]
         n = len(self.passage_texts)
-        titles = " ".join({c.section.split(" > ")[0] for c in self.index.chunks})
-        out: dict[str, str] = {}
-        for short, long in self.vocab.abbreviations.items():
-            word = re.compile(rf"\b(?:{re.escape(short)}|{re.escape(long)})\b", re.I)
-            used = sum(1 for t in self.passage_texts if word.search(t))
-            subject = (
-                word.search(titles)
-                or (n >= 5 and used > SUBJECT_SHARE * n)
-                or set(self.vocab.terms(short)) & self.vocab.subject_words
-            )
-            if not subject:
-                out[short.lower()] = short
-        return out
+        word = re.compile(rf"\b(?:{re.escape(short)}|{re.escape(long)})\b", re.I)
+        subject = (
+            word.search(self._titles)
+            or (n >= 5 and sum(1 for t in self.passage_texts if word.search(t)) > SUBJECT_SHARE * n)
+            or set(self.vocab.terms(short)) & self.vocab.subject_words
+        )
+        return None if subject else short
 
     def known(self, term: str) -> str | None:
         """The corpus term ``term`` stands for: itself, or one sharing a long prefix

@@ -1,5 +1,5 @@
 """A note that a frequency is not given names the measure it was asked of, as the corpus
-writes it, never the corpus's own subject (answering/wording.QuestionWords.measures)."""
+writes it, never the corpus's own subject (answering/wording.QuestionWords.measure)."""
 
 from pathlib import Path
 
@@ -27,9 +27,10 @@ def test_a_frequency_note_names_the_measure_and_not_the_subject(
     (tmp_path / "corpus" / "ibm.md").write_text(TEXT)
     bot = Assistant(Settings(corpus=tmp_path / "corpus", index=tmp_path / "idx"),
                     embedder=embedder)  # fmt: skip
-    measures = bot.pipeline.answerer.measures
-    assert measures.get("ck") == "CK" and measures.get("fvc") == "FVC"
-    assert "ibm" not in measures  # in the title: what the whole text is about
+    measure = bot.pipeline.answerer.measure
+    assert measure("ck") == "CK" and measure("FVC") == "FVC"
+    assert measure("ibm") is None  # in the title: what the whole text is about
+    assert measure("exercise") is None  # no abbreviation
     answer = bot.ask("how often repeat ck in ibm f/u?")
     assert not answer.abstained and "[1]" in answer.answer
     assert answer.answer.endswith("The indexed sources do not say how often for CK.")

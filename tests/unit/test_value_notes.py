@@ -62,11 +62,11 @@ def test_a_note_names_the_measure_a_frequency_is_asked_of() -> None:
     vocab = general_vocabulary()
     sentence = "Patients are usually reviewed every 6 to 12 months with strength testing."
     question = "how often repeat ck in ibm f/u?"
-    measures = {"ck": "CK", "fvc": "FVC"}
-    said = missing_detail(_reading(question), ["CK is mildly raised."], vocab, measures=measures)
+    measure = {"ck": "CK", "fvc": "FVC"}.get
+    said = missing_detail(_reading(question), ["CK is mildly raised."], vocab, measure=measure)
     assert said == "The indexed sources do not say how often for CK."
     assert missing_detail(_reading(question), ["CK is mildly raised."], vocab) == (
         "The indexed sources do not say how often."
     )
     # A frequency given is a frequency given, whatever it is said of.
-    assert missing_detail(_reading(question), [sentence], vocab, measures=measures) is None
+    assert missing_detail(_reading(question), [sentence], vocab, measure=measure) is None
