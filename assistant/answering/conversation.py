@@ -53,6 +53,8 @@ ALTERNATIVE = re.compile(
     r"(?:does not|do not|did not) (?:work|respond)|fails?|failed|refractory)\b",
     re.IGNORECASE,
 )
+# "What else does it ...?": more about the thing referred to, not something instead of it.
+MORE_OF = re.compile(r"\bwhat else (?:does|do|did|is|are|can|could|will|would)\b", re.IGNORECASE)
 # A pronoun in a question about giving or taking something ("could it be used on its own?",
 # "anything to check before giving it?") stands for a treatment, not for the antibody or the
 # disease the last question also named.
@@ -154,6 +156,10 @@ class Conversation:
             return FollowUp(previous, None, previous)
         exclude = list(last.quotes) if ALTERNATIVE.search(question) else []
         resolved, referent = self.resolve(question, last)
+        if referent and MORE_OF.search(question):
+            # "what else does that one predict?": more of what the referent does, which the
+            # sentence naming it may already hold; only the other sentences are not given again.
+            exclude = [q for q in exclude if referent.lower() not in q.lower()]
         new_entities = v.entities(resolved)
         old_entities = v.entities(previous)
         new_types = {t for t, _ in new_entities}
@@ -222,10 +228,12 @@ class Conversation:
                 referent = pool[index]
         else:
             # After "which X ...?" the thing meant is what answered it, not the X asked for.
-            new = [t for t in answered if t.lower() not in {a.lower() for a in asked}]
+            asked_words = self._asked_words(asked)
+            new = [t for t in answered if t.lower() not in asked_words]
             given = [t for t in candidates if GIVEN.search(question) and self._is_treatment(t)]
-            if new and WHICH.match(last.standalone_question or last.question):
-                referent = new[0]
+            which = WHICH.match(last.standalone_question or last.question)
+            if new and which:
+                referent = self._of_kind(new, last) or new[0]
             elif given:
                 referent = given[0]
             else:
@@ -233,6 +241,32 @@ class Conversation:
         if not referent:
             return question, None
         return question[: m.start()] + referent + question[m.end() :], referent
+
+    def _asked_words(self, asked: list[str]) -> set[str]:
+        """The asked terms, lower-cased, with the words of an asked abbreviation's long form:
+        "PAH" asked, "arterial" in the answer is the same thing said in full, not what answered."""
+        out = {a.lower() for a in asked}
+        for a in asked:
+            long = self.words.abbreviations.get(a)
+            if long:
+                out |= {w.lower() for w in re.findall(r"[\w-]+", long)}
+        return out
+
+    def _of_kind(self, new: list[str], last: Turn) -> str | None:
+        """Of the terms that answered "which X ...?", the first that the quotes name beside the
+        kind asked ("anticentromere antibody" after "which antibody ..."), if any."""
+        m = re.match(r"\s*which\s+([a-z][\w-]*)", last.standalone_question or last.question, re.I)
+        if not m:
+            return None
+        kind = re.escape(m.group(1).lower().rstrip("s")[:6])
+        for term in new:
+            near = re.compile(
+                rf"\b{re.escape(term)}\s+{kind}\w*|\b{kind}\w*\s+(?:\w+\s+)?{re.escape(term)}\b",
+                re.IGNORECASE,
+            )
+            if any(near.search(q) for q in last.quotes):
+                return term
+        return None
 
     def _with_modifier(self, modifier: str, last: Turn) -> str | None:
         words = {modifier.lower(), *(w.lower() for w in self.vocab.rewrite(modifier)[0].split())}

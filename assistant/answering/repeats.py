@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answering.conversation import MORE_OF
 from assistant.answering.features import Asks
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
@@ -37,6 +38,9 @@ def already_given(
     # asked of what the last answer said is answered by the sentence that said it.
     if YES_NO_Q.match(reading.question):
         return []
+    # "What else does that one predict?": the sentence naming the referent holds the rest of
+    # what it does, asked again in full.
+    more_of = reading.referent if MORE_OF.search(reading.question) else None
     last = reading.history[-1]
     before = {
         *vocab.terms(last.standalone_question or last.question),
@@ -56,6 +60,8 @@ def already_given(
     for quote in last.quotes:
         own = set(vocab.terms(quote))
         if any(t in own for t in new) or asks.fit(quote)[0]:
+            continue
+        if more_of and more_of.lower() in quote.lower():
             continue
         if paraphrases is not None and new_words and paraphrases(new_words, quote):
             continue

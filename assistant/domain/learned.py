@@ -21,6 +21,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 # and of this length; shorter words have too many near neighbours.
 SPELLING_MIN_SCORE = 85.0
 SPELLING_MIN_LENGTH = 5
+# A shorter word (four letters, "tapr") is matched only to a corpus word one edit away (a letter
+# dropped, added, changed or two swapped) that has its first letter, the most used if several.
+SHORT_SPELLING_LENGTH = 4
 
 
 @dataclass
@@ -50,12 +53,26 @@ class CorpusWords:
     def _spellable(self) -> list[str]:
         return sorted(w for w in self.counts if len(w) >= SPELLING_MIN_LENGTH and w.isalpha())
 
+    def _one_edit(self, low: str) -> str | None:
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        near = [
+            w for w in self.counts
+            if w[:1] == low[0] and abs(len(w) - len(low)) <= 1 and w.isalpha()
+            and DamerauLevenshtein.distance(low, w) == 1
+        ]
+        return max(near, key=lambda w: (self.counts[w], w)) if near else None
+
     def correct(self, word: str) -> str | None:
         """The corpus word ``word`` is a misspelling of, or None (known, or nothing close)."""
         from rapidfuzz import fuzz, process
 
         low = word.lower()
-        if len(low) < SPELLING_MIN_LENGTH or low in self.counts or not low.isalpha():
+        if low in self.counts or not low.isalpha():
+            return None
+        if len(low) == SHORT_SPELLING_LENGTH:
+            return self._one_edit(low)
+        if len(low) < SPELLING_MIN_LENGTH:
             return None
         found = process.extractOne(
             low, self._spellable, scorer=fuzz.ratio, score_cutoff=SPELLING_MIN_SCORE
