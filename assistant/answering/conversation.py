@@ -109,6 +109,9 @@ class Conversation:
         """
         if PRONOUN.search(question) or ONE_REFERENCE.search(question):
             return True
+        # "the second drug", "the other test": an ordinal reference can only point back.
+        if any(m.group(1) for m in REFERENCE.finditer(question)):
+            return True
         v = self.vocab
         # The kind of value asked ("what dose?", "how long?") is the question's frame, not a
         # topic of its own: "and in kids - what dose?" still leans on the last turn.
@@ -223,6 +226,9 @@ class Conversation:
             referent = self._with_modifier(modifier, last)
         elif ordinal:
             pool = list(dict.fromkeys(answered)) or candidates
+            if re.search(r"(?:drug|agent|treatment)$", m.group(0), re.IGNORECASE):
+                # "the second drug": the second treatment named, not the second term.
+                pool = [t for t in pool if self._is_treatment(t)] or pool
             index = ORDINALS.get(ordinal.lower())
             if index is not None and (index < len(pool) or index == -1):
                 referent = pool[index]
