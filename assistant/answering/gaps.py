@@ -20,6 +20,7 @@ from assistant.text.quantities import (
     FIGURE,
     FREQ_VALUE,
     MG_AS_UNIT,
+    shares,
     spell_numbers,
 )
 
@@ -85,18 +86,27 @@ def missing_detail(
     frequency or a length of time may be asked of it: named in the note ("how often for TSH").
     """
     said = []
-    if unmentioned:
-        said.append(f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}.")
-    elif unanswered:
-        said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
     value = _missing_value(
         reading, [] if unmentioned else sentences, vocab, figures_from, contexts, measure
     )
+    # A word the value note names already ("interval" of "... how often (no interval is
+    # given)") is not named again as never mentioned.
+    unmentioned = [
+        u for u in unmentioned
+        if not (value and re.search(rf"\b{re.escape(u)}\b", value, re.I))
+    ]
+    if unmentioned:
+        said.append(f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}.")
+    elif unanswered:
+        said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
+
+
+HOW_OFTEN_IS = re.compile(r"\bhow often(?:'s|\s+(?:is|are|was|were))\b", re.I)
 
 
 def _missing_value(
@@ -130,7 +140,7 @@ def _missing_value(
             else dosed is None or dosed.lower() in s.lower())
     ]
     text = spell_numbers(" ".join(about))
-    if DOSE_INTENT.search(question) and not any(
+    if asks_dose(question) and not any(
         dose_stated_for(drug, s, vocab, contexts.get(s, "")) for s in about
     ):
         return f"{NOT_COVERED_PREFIX} state a dose for {subject}."
@@ -141,7 +151,9 @@ def _missing_value(
         figures = text
     # "How many exchanges?" is answered by any count ("five exchanges").
     counted = rate and rate.group(1).lower() == "how many" and re.search(r"\d", figures)
-    if rate and not counted and not FIGURE.search(figures):
+    # A share in words ("about one third of patients") is a figure too.
+    given = FIGURE.search(figures) or shares(figures)
+    if rate and not counted and not given:
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
@@ -153,7 +165,9 @@ def _missing_value(
         short = next((m for w in re.findall(r"[A-Za-z][\w-]*", question) if (m := measure(w))),
                      None)  # fmt: skip
         for_it = f" for {short}" if short else ""
-    if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text):
+    # "How often is X raised?" asks what share of patients, which a percentage gives.
+    share = HOW_OFTEN_IS.search(question) and given
+    if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text) and not share:
         # ... in the question's own noun too, when it has one ("probe frequency?").
         noun = re.search(r"\b(frequency|interval)\b", question, re.I)
         in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""
@@ -162,7 +176,9 @@ def _missing_value(
     # symptoms", "if weight falls") as well as by a length of time.
     when = re.match(r"\s*when\b", question, re.I) and CONDITION.search(text)
     if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(text):
-        return f"{NOT_COVERED_PREFIX} say how long{for_it}."
+        noun = re.search(r"\b(duration)\b", question, re.I)
+        in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""
+        return f"{NOT_COVERED_PREFIX} say how long{for_it}{in_noun}."
     return None
 
 
@@ -173,10 +189,27 @@ _DOSE_WORDS = frozenset([
     "recommended", "target", "standard", "right", "correct", "best", "high", "low", "oral", "iv",
     "its", "their", "this", "that",
 ])
+# Words a dosed thing's name never runs across ("how long at full dose": not "long at full").
+_STOPS = frozenset(["at", "on", "off", "in", "of", "for", "to", "with", "by", "is", "are", "how",
+                    "long", "full", "same", "current", "and", "or"])
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
 
 
 CONDITION = re.compile(r"\b(?:when|if|once|until|unless|after|before|whenever)\b", re.I)
+
+
+# "How long at full dose?", "still weak on the same dose": a dose a patient is at or on is a
+# state the question is about, not the value it asks for.
+DOSE_STATE = re.compile(
+    r"\b(?:at|on|off)\s+(?:(?:the|a|that|this|full|same|high|low|max|maximum|current|"
+    r"usual|starting|top)\s+)*doses?\b",
+    re.I,
+)
+
+
+def asks_dose(question: str) -> bool:
+    """Whether ``question`` asks for a dose: a dose word that is not a state it is in."""
+    return bool(DOSE_INTENT.search(DOSE_STATE.sub(" ", question)))
 
 
 def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
@@ -189,7 +222,7 @@ def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
     words = re.findall(r"[A-Za-z][\w-]*", question[: m.start()])
     taken: list[str] = []
     for w in reversed(words):
-        if w.lower() in _DOSE_WORDS or set(vocab.terms(w)) & (
+        if w.lower() in _DOSE_WORDS or w.lower() in _STOPS or set(vocab.terms(w)) & (
             vocab.question_words | vocab.subject_words
         ):
             break

@@ -70,3 +70,42 @@ def test_a_note_names_the_measure_a_frequency_is_asked_of() -> None:
     )
     # A frequency given is a frequency given, whatever it is said of.
     assert missing_detail(_reading(question), [sentence], vocab, measure=measure) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # "at full dose" is the state asked about: the question asks how long, answered.
+        ("how long at full dose before tapering?",
+         "The full dose is continued for four to six weeks."),
+        # A share in words is a figure: "how many" is answered by "about one third".
+        ("how many pts get trouble swallowing?",
+         "Dysphagia occurs in about one third of patients."),
+        # "how often is X raised?" asks what share: a percentage answers it.
+        ("how often is the esr raised?", "The ESR is raised in over 95 percent of patients."),
+    ],
+)
+def test_a_value_the_answer_gives_in_other_words_is_no_gap(question: str, sentence: str) -> None:
+    assert missing_detail(_reading(question), [sentence], general_vocabulary()) is None
+
+
+def test_a_dose_asked_while_at_full_dose_names_no_phrase_of_the_question() -> None:
+    from assistant.answering.gaps import asks_dose, dosed_phrase
+
+    assert not asks_dose("how long at full dose before tapering?")
+    assert asks_dose("what is the full dose?") and asks_dose("dose?")
+    assert dosed_phrase("how long at full dose?", general_vocabulary()) is None
+    assert dosed_phrase("vitamin D dose for patients on steroids?", general_vocabulary()) == (
+        "vitamin D"
+    )
+
+
+def test_a_word_the_value_note_names_is_not_named_again_as_never_mentioned() -> None:
+    gap = missing_detail(_reading("scan interval?"), ["The scan is the first test."],
+                         general_vocabulary(), unmentioned=["interval"])
+    assert gap is not None and "(no interval is given)" in gap
+    assert "mention interval" not in gap
+    long = missing_detail(_reading("max duration of the infusions?"),
+                          ["The infusions are given in hospital."], general_vocabulary(),
+                          unmentioned=["duration"])
+    assert long is not None and "mention duration" not in long and "no duration is given" in long
