@@ -106,6 +106,13 @@ def missing_detail(
     return " ".join(said[:2]) or None
 
 
+# A schedule of visits answers how often: "at 1 to 3 weeks, at 6 weeks, then at 3, 6 and 12
+# months" (two time points or more).
+SCHEDULE = re.compile(
+    r"\bat\s+\d+(?:\s*(?:to|-|–)\s*\d+)?(?:\s*,\s*\d+)*(?:\s*(?:,\s*)?and\s+\d+)?\s*"
+    r"(?:days?|weeks?|months?|years?)\b",
+    re.I,
+)
 HOW_OFTEN_IS = re.compile(r"\bhow often(?:'s|\s+(?:is|are|was|were))\b", re.I)
 
 
@@ -167,7 +174,9 @@ def _missing_value(
         for_it = f" for {short}" if short else ""
     # "How often is X raised?" asks what share of patients, which a percentage gives.
     share = HOW_OFTEN_IS.search(question) and given
-    if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text) and not share:
+    if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text) and not share and not (
+        len(SCHEDULE.findall(text)) >= 2
+    ):
         # ... in the question's own noun too, when it has one ("probe frequency?").
         noun = re.search(r"\b(frequency|interval)\b", question, re.I)
         in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""

@@ -81,6 +81,9 @@ def test_a_note_names_the_measure_a_frequency_is_asked_of() -> None:
         # A share in words is a figure: "how many" is answered by "about one third".
         ("how many pts get trouble swallowing?",
          "Dysphagia occurs in about one third of patients."),
+        # A schedule of visits answers how often.
+        ("how often f/u in the first yr?",
+         "Patients are reviewed at 1 to 3 weeks, at 6 weeks, and then at 3, 6 and 12 months."),
         # "how often is X raised?" asks what share: a percentage answers it.
         ("how often is the esr raised?", "The ESR is raised in over 95 percent of patients."),
     ],
