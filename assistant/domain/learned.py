@@ -53,13 +53,21 @@ class CorpusWords:
     def _spellable(self) -> list[str]:
         return sorted(w for w in self.counts if len(w) >= SPELLING_MIN_LENGTH and w.isalpha())
 
+    @cached_property
+    def _short_by_letter(self) -> dict[str, list[str]]:
+        """The corpus's words of three to five letters by their first letter (built once)."""
+        out: dict[str, list[str]] = {}
+        for w in self.counts:
+            if 3 <= len(w) <= 5 and w.isalpha():
+                out.setdefault(w[0], []).append(w)
+        return out
+
     def _one_edit(self, low: str) -> str | None:
         from rapidfuzz.distance import DamerauLevenshtein
 
         near = [
-            w for w in self.counts
-            if w[:1] == low[0] and abs(len(w) - len(low)) <= 1 and w.isalpha()
-            and DamerauLevenshtein.distance(low, w) == 1
+            w for w in self._short_by_letter.get(low[0], ())
+            if abs(len(w) - len(low)) <= 1 and DamerauLevenshtein.distance(low, w) == 1
         ]
         return max(near, key=lambda w: (self.counts[w], w)) if near else None
 
