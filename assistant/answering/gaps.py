@@ -178,17 +178,20 @@ def _missing_value(
         len(SCHEDULE.findall(text)) >= 2
     ):
         # ... in the question's own noun too, when it has one ("probe frequency?").
-        noun = re.search(r"\b(frequency|interval)\b", question, re.I)
-        in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""
+        in_noun = _in_noun(question, "frequency", "interval")
         return f"{NOT_COVERED_PREFIX} say how often{for_it}{in_noun}."
     # "When to do X?" is answered by the condition for it ("when there are breathing
     # symptoms", "if weight falls") as well as by a length of time.
     when = re.match(r"\s*when\b", question, re.I) and CONDITION.search(text)
     if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(text):
-        noun = re.search(r"\b(duration)\b", question, re.I)
-        in_noun = f" (no {noun.group(1).lower()} is given)" if noun else ""
-        return f"{NOT_COVERED_PREFIX} say how long{for_it}{in_noun}."
+        return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
     return None
+
+
+def _in_noun(question: str, *nouns: str) -> str:
+    """The note's words in the question's own noun for the value, when it has one."""
+    noun = re.search(rf"\b({'|'.join(nouns)})\b", question, re.I)
+    return f" (no {noun.group(1).lower()} is given)" if noun else ""
 
 
 # Words between a thing and "dose" that say which dose, not whose ("the usual starting dose").
@@ -197,10 +200,11 @@ _DOSE_WORDS = frozenset([
     "maintenance", "max", "maximum", "min", "minimum", "daily", "weekly", "total", "typical",
     "recommended", "target", "standard", "right", "correct", "best", "high", "low", "oral", "iv",
     "its", "their", "this", "that",
+    # ... and words a dosed thing's name never runs across ("how long at full dose": no "long
+    # at full" is dosed).
+    "at", "on", "off", "in", "of", "for", "to", "with", "by", "is", "are", "how", "long", "full",
+    "same", "current", "and", "or",
 ])
-# Words a dosed thing's name never runs across ("how long at full dose": not "long at full").
-_STOPS = frozenset(["at", "on", "off", "in", "of", "for", "to", "with", "by", "is", "are", "how",
-                    "long", "full", "same", "current", "and", "or"])
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
 
 
@@ -231,7 +235,7 @@ def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
     words = re.findall(r"[A-Za-z][\w-]*", question[: m.start()])
     taken: list[str] = []
     for w in reversed(words):
-        if w.lower() in _DOSE_WORDS or w.lower() in _STOPS or set(vocab.terms(w)) & (
+        if w.lower() in _DOSE_WORDS or set(vocab.terms(w)) & (
             vocab.question_words | vocab.subject_words
         ):
             break
