@@ -158,9 +158,12 @@ def _missing_value(
         figures = text
     # "How many exchanges?" is answered by any count ("five exchanges").
     counted = rate and rate.group(1).lower() == "how many" and re.search(r"\d", figures)
-    # A share in words ("about one third of patients") is a figure too.
-    given = FIGURE.search(figures) or shares(figures)
-    if rate and not counted and not given:
+    def figure_given() -> bool:
+        # A share in words ("about one third of patients") is a figure too; read only when
+        # a figure is asked.
+        return bool(FIGURE.search(figures) or shares(figures))
+
+    if rate and not counted and not figure_given():
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
         before = re.findall(r"([A-Za-z][\w-]{3,})\s+$", question[: rate.start()])
         if name.startswith("a ") and before and before[0].lower() not in _FRAME:
@@ -173,7 +176,7 @@ def _missing_value(
                      None)  # fmt: skip
         for_it = f" for {short}" if short else ""
     # "How often is X raised?" asks what share of patients, which a percentage gives.
-    share = HOW_OFTEN_IS.search(question) and given
+    share = HOW_OFTEN_IS.search(question) and figure_given()
     if FREQ_INTENT.search(question) and not FREQ_VALUE.search(text) and not share and not (
         len(SCHEDULE.findall(text)) >= 2
     ):
