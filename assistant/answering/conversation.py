@@ -253,7 +253,7 @@ class Conversation:
         "PAH" asked, "arterial" in the answer is the same thing said in full, not what answered."""
         out = {a.lower() for a in asked}
         for a in asked:
-            long = self.words.abbreviations.get(a)
+            long = self.words.long_form(a)
             if long:
                 out |= {w.lower() for w in re.findall(r"[\w-]+", long)}
         return out

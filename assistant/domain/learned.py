@@ -53,6 +53,14 @@ class CorpusWords:
     def _spellable(self) -> list[str]:
         return sorted(w for w in self.counts if len(w) >= SPELLING_MIN_LENGTH and w.isalpha())
 
+    def long_form(self, short: str) -> str | None:
+        """What the corpus defines ``short`` as, however it is typed ("pah" as "PAH")."""
+        return self._by_lower.get(short.lower())
+
+    @cached_property
+    def _by_lower(self) -> dict[str, str]:
+        return {s.lower(): long for s, long in self.abbreviations.items()}
+
     @cached_property
     def _short_by_letter(self) -> dict[str, list[str]]:
         """The corpus's words of three to five letters by their first letter (built once)."""

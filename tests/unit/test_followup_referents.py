@@ -25,6 +25,8 @@ def test_that_one_after_which_antibody_is_the_antibody_that_answered() -> None:
     read = conversation.follow("what else does that one predict?", [last])
     # Not "arterial": a word of PAH's long form is what was asked, said in full.
     assert read.referent == "anticentromere", read.standalone
+    # ... however the abbreviation was typed.
+    assert "arterial" in conversation._asked_words(["pah"])
     # "What else does it predict?" asks more of it: the sentences naming it stay candidates.
     assert read.exclude == []
     # "What else?" alone still asks for something other than what was given.
