@@ -158,6 +158,10 @@ class QuestionWords:
             topic += 1
             if all(self.known(t) for t in stems) or self.known_class(typed):
                 continue
+            # "rescan", "recheck", "re-test": doing again what the corpus names ("scan").
+            again = re.sub(r"^re-?", "", lower) if len(lower) >= 6 else lower
+            if again != lower and (ts := v.terms(again)) and all(self.known(t) for t in ts):
+                continue
             # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned;
             # nor is an abbreviation it spells out ("TAB": "temporal artery biopsy").
             if self.neighbours is not None and self.neighbours.near(typed):

@@ -168,3 +168,11 @@ def test_a_follow_up_asking_something_new_is_not_told_the_last_answer_again(
     first = turn(assistant, "starting pred for imnm, when do we taper?", history)
     second = turn(assistant, "and what happens when we wean it?", history)
     assert "relapse" in second and second != first, second
+
+
+def test_doing_again_what_the_corpus_names_is_not_unmentioned(assistant: Assistant) -> None:
+    # "rebiopsy" is a biopsy done again; "rewiring" names nothing the corpus has.
+    words, _ = assistant.pipeline.answerer.unmentioned("when should we rebiopsy or re-MRI?")
+    assert words == [], words
+    words, _ = assistant.pipeline.answerer.unmentioned("does rewiring help the muscles?")
+    assert words == ["rewiring"], words

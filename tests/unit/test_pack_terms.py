@@ -37,3 +37,12 @@ def test_loads_of_is_an_amount_not_a_topic() -> None:
                                   "several immunosuppressants together"])
 def test_more_than_one_drug_is_combination_therapy(said: str) -> None:
     assert "combination" in general_vocabulary().terms(said)
+
+
+@pytest.mark.parametrize(("noun", "adjective"), [("the aorta", "aortic imaging"),
+                                                 ("her liver", "hepatic toxicity"),
+                                                 ("the heart", "cardiac involvement")])
+def test_an_organ_and_its_adjective_are_one_term(noun: str, adjective: str) -> None:
+    vocab = general_vocabulary()
+    organ = vocab.terms(noun)[-1]
+    assert organ in vocab.terms(adjective), (vocab.terms(noun), vocab.terms(adjective))
