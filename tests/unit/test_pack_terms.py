@@ -46,3 +46,8 @@ def test_an_organ_and_its_adjective_are_one_term(noun: str, adjective: str) -> N
     vocab = general_vocabulary()
     organ = vocab.terms(noun)[-1]
     assert organ in vocab.terms(adjective), (vocab.terms(noun), vocab.terms(adjective))
+
+
+def test_ncs_is_nerve_conduction_studies() -> None:
+    rewritten, _ = general_vocabulary().rewrite("ncs normal?")
+    assert rewritten.startswith("nerve conduction stud"), rewritten
