@@ -61,3 +61,15 @@ def test_why_asks_a_reason_and_no_value() -> None:
     assert found[0][0].says.search("High starting doses can cause a transient worsening.")
     assert Asks.of(question) == Asks(False, False, False, False, False, reason=True)
     assert Asks.of("what dose to start at?").dose
+
+
+def test_how_is_it_treated_asks_the_treatment_kind_answered_by_treated_with() -> None:
+    cues = general_vocabulary().cues
+    for question in ("how's anti-ABC disease treated?", "how do u treat it?",
+                     "how should we manage this one"):
+        assert [c.kind for c, _ in asked(cues, question)] == ["treatment"], question
+    cue = next(c for c in cues if c.kind == "treatment")
+    assert cue.says.search("It is treated by raising the dose again.")
+    assert cue.says.search("Referral and treatment with immunosuppression are needed.")
+    assert not cue.says.search("Biopsy shows necrotic fibres.")
+    assert asked(cues, "is it treated with steroids?") == []
