@@ -73,7 +73,7 @@ def questions_of(assistant: Assistant, items: list[GoldItem]) -> list[Question]:
             reading.standalone, retrieved.qvec, retrieved.hits, reading.focus, said
         )
         unmentioned, topic = pipe.answerer.unmentioned(reading.focus or reading.standalone)
-        off = topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic
+        off = topic > 0 and pipe.answerer.unknown_words(unmentioned) >= topic
         spans = [_norm(s) for s in item.support_spans()] if item.answerable else []
         sentences = [_norm(c.sentences[j]) for c, j, _ in rows]
         spans_of = [

@@ -274,7 +274,7 @@ class Answerer(QuestionWords):
         unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus
         # never names: quoting what is there would answer another question.
-        off_topic = (topic > 0 and sum(len(u.split()) for u in unmentioned) >= topic) or any(
+        off_topic = (topic > 0 and self.unknown_words(unmentioned) >= topic) or any(
             looks_like_drug(w) or self.vocab.entities(w) for u in unmentioned for w in u.split()
         )
         if best is None or off_topic:

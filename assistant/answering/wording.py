@@ -6,7 +6,7 @@ scoring and composing, answering/extractive.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 
 from assistant.answering.conversation import CONTEXT_LABEL, SUBJECT_SHARE, everyday
@@ -136,6 +136,7 @@ class QuestionWords:
         groups: list[list[str]] = []
         topic = 0
         last = -2
+        modifier = (-2, "")  # the last known topic word, and where it stood
         for i, (typed, stems) in enumerate(units):
             stems = [t for t in stems if t not in v.question_words]
             if not stems:
@@ -157,6 +158,7 @@ class QuestionWords:
                 continue
             topic += 1
             if all(self.known(t) for t in stems) or self.known_class(typed):
+                modifier = (i, typed)
                 continue
             # "rescan", "recheck", "re-test": doing again what the corpus names ("scan").
             again = re.sub(r"^re-?", "", lower) if len(lower) >= 6 else lower
@@ -170,10 +172,22 @@ class QuestionWords:
                 continue
             if groups and last == i - 1:
                 groups[-1].append(typed)
+            elif modifier[0] == i - 1 and _plain_word(modifier[1]) and not v.entities(modifier[1]):
+                # "growth hormone": the known word before an unknown one names the thing with
+                # it ("hormone" alone is not what was asked).
+                groups.append([modifier[1], typed])
             else:
                 groups.append([typed])
             last = i
         return [" ".join(g) for g in groups], topic
+
+    def unknown_words(self, groups: Sequence[str]) -> int:
+        """How many words of ``groups`` (from :meth:`unmentioned`) the corpus never uses: the
+        known word naming an unknown thing with it ("growth" of "growth hormone") not counted."""
+        return sum(1 for g in groups for w in g.split() if not self._all_known(w))
+
+    def _all_known(self, word: str) -> bool:
+        return all(self.known(t) for t in self.vocab.terms(word))
 
     def unanswered(self, reading: Reading, sentences: list[str]) -> list[str]:
         """A follow-up's own topic words that no answer sentence takes up, in its words or in
@@ -201,7 +215,9 @@ class QuestionWords:
         }
         kept = []
         for word in words:
-            best = max((self.similar(word, w) for w in own), default=0.0)
+            # Judged on what the corpus lacks: "cutoff", not the "ferritin" naming it.
+            probe = " ".join(w for w in word.split() if not self._all_known(w)) or word
+            best = max((self.similar(probe, w) for w in own), default=0.0)
             if best < self.settings.paraphrase_min:
                 kept.append(word)
         return kept
@@ -217,3 +233,8 @@ class QuestionWords:
                  if t not in v.question_words and t not in v.subject_words]
         near = self.neighbours.near if self.neighbours else lambda _: []
         return units_of(terms, WORD.findall(question), v.terms, self.known, near)
+
+
+def _plain_word(word: str) -> bool:
+    """A word in lower case that is no abbreviation ("growth", not "IVIG" or "ivig")."""
+    return word.islower() and not abbreviation_shaped(word)

@@ -176,3 +176,12 @@ def test_doing_again_what_the_corpus_names_is_not_unmentioned(assistant: Assista
     assert words == [], words
     words, _ = assistant.pipeline.answerer.unmentioned("does rewiring help the muscles?")
     assert words == ["rewiring"], words
+
+
+def test_an_unknown_thing_is_named_with_the_known_word_before_it(assistant: Assistant) -> None:
+    # "transplant" is nowhere in the corpus; "muscle" is: the thing asked is a muscle
+    # transplant, and only the unknown word counts against the question's topic.
+    answerer = assistant.pipeline.answerer
+    words, topic = answerer.unmentioned("is a muscle transplant an option?")
+    assert words == ["muscle transplant"], words
+    assert answerer.unknown_words(words) == 1 < topic
