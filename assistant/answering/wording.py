@@ -152,8 +152,12 @@ class QuestionWords:
             # Everyday words and verb forms are the frame, whether the corpus uses them or not
             # ("who won the World Cup": "won", "world"): they neither count as the question's
             # topic nor are named as missing.
+            # ... but a thing taken or done with, before or after ("with food", "after meals")
+            # is a detail, however common the word.
+            after = units[i - 1][0].lower() if i else ""
+            thing = after in OBJECT_OF and max(zipf(f) for f in forms) < self.settings.object_zipf
             if past_form(lower) or (
-                max(zipf(f) for f in forms) >= self.settings.everyday_zipf
+                max(zipf(f) for f in forms) >= self.settings.everyday_zipf and not thing
             ):
                 continue
             topic += 1
@@ -233,6 +237,10 @@ class QuestionWords:
                  if t not in v.question_words and t not in v.subject_words]
         near = self.neighbours.near if self.neighbours else lambda _: []
         return units_of(terms, WORD.findall(question), v.terms, self.known, near)
+
+
+# Words whose object is a thing a question asks about ("with food", "during pregnancy").
+OBJECT_OF = frozenset({"with", "without", "before", "after", "during"})
 
 
 def _plain_word(word: str) -> bool:

@@ -161,6 +161,9 @@ class AnswerSettings(BaseSettings):
     # A question word at least this common in English (Zipf scale) is part of its frame, not a
     # detail it asks for ("safe", "want"): never named as missing from the sources.
     everyday_zipf: float = 5.2
+    # The object of "with", "before", "after" or "during" is a detail asked about ("take it
+    # with food?", "after meals") unless it is at least this common (Zipf): "with time".
+    object_zipf: float = 5.8
     # ... nor is one this similar (embedding cosine) to a word of the answer ("kids": children).
     paraphrase_min: float = 0.6
     # A question word the corpus never uses stands for a corpus word this similar to it

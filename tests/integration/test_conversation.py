@@ -185,3 +185,11 @@ def test_an_unknown_thing_is_named_with_the_known_word_before_it(assistant: Assi
     words, topic = answerer.unmentioned("is a muscle transplant an option?")
     assert words == ["muscle transplant"], words
     assert answerer.unknown_words(words) == 1 < topic
+
+
+def test_a_common_thing_taken_with_is_a_detail_asked(assistant: Assistant) -> None:
+    # "food" is too common a word to be a topic on its own, but "with food" is what is asked.
+    words, _ = assistant.pipeline.answerer.unmentioned("take the pred with food?")
+    assert words == ["food"], words
+    words, _ = assistant.pipeline.answerer.unmentioned("does it get better with time?")
+    assert words == [], words
