@@ -22,7 +22,7 @@ from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
-from assistant.answering.leads import quote, whole_lists
+from assistant.answering.leads import quote, whole_lists, with_context
 from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
@@ -35,7 +35,6 @@ from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
 from assistant.text.quantities import is_share_word, same_share, shares
-from assistant.text.sentences import POINTS_BACK
 from assistant.text.tokens import stem
 
 # The term a sentence stating the share a question names has (no word of any text).
@@ -320,19 +319,10 @@ class Answerer(QuestionWords):
         return [s for s, ts in zip(sentences, named, strict=True) if key.in_terms(ts)]
 
     def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
-        """``chosen`` with the sentence before each one that opens by pointing back ("It is the
-        most sensitive test"): quoted alone it does not say what it is about, and the fact
-        asked (the test's name) is often in the sentence it points back to."""
-        out: list[Scored] = []
-        have = {(s.chunk.position, s.sentence_index) for s in chosen}
-        for s in chosen:
-            j = s.sentence_index - 1
-            if j >= 0 and (s.chunk.position, j) not in have and POINTS_BACK.match(s.sentence):
-                row = self.row_of[(s.chunk.position, j)]
-                out.append(Scored(s.chunk, j, s.chunk.sentences[j], row, 0.0, 0.0, s.score))
-                have.add((s.chunk.position, j))
-            out.append(s)
-        return out
+        """``chosen`` with the sentences it needs to be read (answering/leads.py)."""
+        return with_context(chosen, lambda s, j: Scored(
+            s.chunk, j, s.chunk.sentences[j], self.row_of[(s.chunk.position, j)], 0.0, 0.0,
+            s.score))
 
     def companion_floor(self, best: Scored) -> float:
         return max(self.scorer.companion_min, self.scorer.companion_ratio * best.score)

@@ -11,14 +11,14 @@ lead is cited from the passage it stands in. A lead too short to name what its l
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
 from assistant.ingest.chunk import carries_on
-from assistant.text.sentences import POINTS_BACK
+from assistant.text.sentences import ANNOUNCES, POINTS_BACK
 
 # A lead of fewer words than this (before its colon) says little alone.
 SHORT_LEAD_WORDS = 5
@@ -141,3 +141,28 @@ def _list_of(c: Quoted) -> tuple[str, str] | None:
     """The list (source, lead) ``c`` is an item of, when it reads only after its lead."""
     chunk = c.chunk
     return (chunk.source, chunk.lead or "") if needs_lead(chunk, c.sentence) else None
+
+
+def with_context(chosen: Sequence[C], sentence_at: Callable[[C, int], C]) -> list[C]:
+    """``chosen`` with the sentence before each one that opens by pointing back ("It is the
+    most sensitive test"): quoted alone it does not say what it is about, and the fact asked
+    (the test's name) is often in the sentence it points back to. The best sentence (the
+    first), when it ends announcing a class ("... with other immune conditions."), comes with
+    the sentence after it, which names the members. ``sentence_at(c, j)``: the candidate for
+    sentence ``j`` of ``c``'s passage."""
+    out: list[C] = []
+    have = {(c.chunk.position, c.sentence_index) for c in chosen}
+
+    def add(c: C, j: int) -> None:
+        out.append(sentence_at(c, j))
+        have.add((c.chunk.position, j))
+
+    for n, c in enumerate(chosen):
+        before, after = c.sentence_index - 1, c.sentence_index + 1
+        if before >= 0 and (c.chunk.position, before) not in have and POINTS_BACK.match(c.sentence):
+            add(c, before)
+        out.append(c)
+        if n == 0 and after < len(c.chunk.sentences) and (c.chunk.position, after) not in have \
+                and ANNOUNCES.search(c.sentence):
+            add(c, after)
+    return out

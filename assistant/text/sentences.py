@@ -31,6 +31,14 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 # The words a sentence may open on that point back to the one before ("It may be ...", "These
 # include ..."): such a sentence does not name its own subject. Case-sensitive: an opener.
 POINTS_BACK = re.compile(r"(?:It|Its|This|These|Those|They|Them|Their|Both|Such)\b")
+# A sentence that ends by announcing a class ("X is associated with other immune conditions.")
+# leaves its members to the sentence after it ("Y is found in a minority of patients ...").
+ANNOUNCES = re.compile(
+    r"\b(?:other|several|many|a number of|various|some)\s+(?:[a-z-]+\s+)?(?:conditions|diseases|"
+    r"disorders|features|causes|complications|problems|factors|findings|drugs|treatments|tests|"
+    r"associations)\W*$",
+    re.IGNORECASE,
+)
 
 
 # A question answered yes or no ("Could it be used on its own?", "Is it safe?").

@@ -70,3 +70,19 @@ def test_a_sentence_pointing_back_brings_the_one_before_it() -> None:
     again = answerer.with_antecedents([answerer.with_antecedents([pointing])[0], pointing])
     assert [s.sentence_index for s in again] == [0, 1]
     assert answerer.with_antecedents([plain]) == [plain]
+
+
+def test_a_best_sentence_announcing_a_class_brings_the_one_naming_its_members() -> None:
+    chunk = CHUNK.model_copy(update={"sentences": [
+        "The disease is associated with other immune conditions.",
+        "Sjogren's syndrome is found in a minority of patients.",
+        "Exercise is safe.",
+    ]})
+    answerer = _answerer()
+    answerer.row_of = {(0, j): j for j in range(3)}
+    announcing = Scored(chunk, 0, chunk.sentences[0], 0, 0.0, 0.0, 0.9)
+    got = [s.sentence for s in answerer.with_antecedents([announcing])]
+    assert got == chunk.sentences[:2]
+    # ... only for the best sentence, and a sentence naming its own things brings nothing.
+    plain = Scored(chunk, 2, chunk.sentences[2], 2, 0.0, 0.0, 0.5)
+    assert [s.sentence_index for s in answerer.with_antecedents([plain, announcing])] == [2, 0]
