@@ -23,6 +23,7 @@ from assistant.text.quantities import (
     DURATION_VALUE,
     FIGURE,
     FREQ_VALUE,
+    THRESHOLD,
     spell_numbers,
 )
 
@@ -107,7 +108,8 @@ class Asks:
             (self.frequency, FREQ_VALUE.search(text)),
             (self.figure, FIGURE.search(text)),
             (self.reason, CAUSAL.search(text)),
-            (self.condition, CONDITIONAL.search(text) or DURATION_VALUE.search(text)),
+            (self.condition, CONDITIONAL.search(text) or DURATION_VALUE.search(text)
+             or THRESHOLD.search(text)),
         ]
         has = sum(1 for asked, found in pairs if asked and found)
         lacks = sum(1 for asked, found in pairs if asked and not found)

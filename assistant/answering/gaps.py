@@ -20,6 +20,7 @@ from assistant.text.quantities import (
     FIGURE,
     FREQ_VALUE,
     MG_AS_UNIT,
+    THRESHOLD,
     shares,
     spell_numbers,
 )
@@ -185,7 +186,8 @@ def _missing_value(
         return f"{NOT_COVERED_PREFIX} say how often{for_it}{in_noun}."
     # "When to do X?" is answered by the condition for it ("when there are breathing
     # symptoms", "if weight falls") as well as by a length of time.
-    when = re.match(r"\s*when\b", question, re.I) and CONDITION.search(text)
+    when = re.match(r"\s*when\b", question, re.I) and (
+        CONDITION.search(text) or THRESHOLD.search(text))
     if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(text):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
     return None

@@ -154,6 +154,12 @@ DURATION_VALUE = re.compile(
 FREQ_VALUE = re.compile(
     r"\b(daily|weekly|monthly|every \w+|per (?:day|week|month)|times a|/day)\b", re.I
 )
+# A threshold, which answers "when to do X?" as a condition does: "FVC below 20 mL/kg".
+THRESHOLD = re.compile(
+    r"\b(?:below|above|under|over|less than|more than|greater than|at least|at most)\s+-?\d"
+    r"|[<>≤≥]\s*-?\d",
+    re.I,
+)
 # A figure: a percentage or a count ("12 of 40"), not a dose.
 FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
 

@@ -112,3 +112,15 @@ def test_a_word_the_value_note_names_is_not_named_again_as_never_mentioned() -> 
                           ["The infusions are given in hospital."], general_vocabulary(),
                           unmentioned=["duration"])
     assert long is not None and "mention duration" not in long and "no duration is given" in long
+
+
+def test_a_threshold_answers_when_as_a_condition_does() -> None:
+    from assistant.answering.features import Asks
+
+    vocab = general_vocabulary()
+    sentence = "The rule helps decide on intubation: FVC below 20 mL/kg or NIF weaker than -30."
+    # No "do not say how long" after a threshold that answers "when to intubate?" ...
+    assert missing_detail(_reading("when to intubate?"), [sentence], vocab) is None
+    # ... and the sentence gives the kind of value asked.
+    assert Asks.of("when to intubate?").fit(sentence) == (1, 0)
+    assert Asks.of("when to intubate?").fit("Crisis may need intubation.") == (0, 1)
