@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.answering.gaps import (
     ASKS_REASON,
+    CONDITION,
     DOSE_INTENT,
     DURATION_INTENT,
     FREQ_INTENT,
@@ -62,13 +63,12 @@ ASKS_CAUSE = re.compile(
     re.I,
 )
 ASKS_WHEN = re.compile(r"\s*when\b(?!.*\b(?:time of day|morning|evening|night)\b)", re.I)
-# A sentence giving a reason or a cause, and one giving a condition.
+# A sentence giving a reason or a cause (one giving a condition: gaps.CONDITION).
 CAUSAL = re.compile(
     r"\b(?:because|due to|owing to|caused by|is caused|are caused|results? from|as a result|"
     r"leads? to|so that|cause is|reflects?|since)\b",
     re.I,
 )
-CONDITIONAL = re.compile(r"\b(?:if|when|whenever|once|until|unless)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class Asks:
             (self.frequency, FREQ_VALUE.search(text)),
             (self.figure, FIGURE.search(text)),
             (self.reason, CAUSAL.search(text)),
-            (self.condition, CONDITIONAL.search(text) or DURATION_VALUE.search(text)
+            (self.condition, CONDITION.search(text) or DURATION_VALUE.search(text)
              or THRESHOLD.search(text)),
         ]
         has = sum(1 for asked, found in pairs if asked and found)

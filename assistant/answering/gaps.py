@@ -213,6 +213,8 @@ _DOSE_WORDS = frozenset([
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
 
 
+# A sentence giving a condition or a moment ("if weight falls", "in the month after delivery"):
+# what answers "when ...?" (answering/features.py reads it too).
 CONDITION = re.compile(r"\b(?:when|if|once|until|unless|after|before|whenever)\b", re.I)
 
 

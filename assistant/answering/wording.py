@@ -244,5 +244,5 @@ OBJECT_OF = frozenset({"with", "without", "before", "after", "during"})
 
 
 def _plain_word(word: str) -> bool:
-    """A word in lower case that is no abbreviation ("growth", not "IVIG" or "ivig")."""
+    """A word in lower case that is no abbreviation ("growth", not "TSH" or "tsh")."""
     return word.islower() and not abbreviation_shaped(word)
