@@ -54,16 +54,22 @@ def test_a_weaker_companion_keeps_to_max_words() -> None:
     assert chosen == scored[:2]  # 30 + 25 fit in 60; 20 more would not, and it is not near
 
 
+def _passage(*sentences: str) -> tuple[Chunk, Answerer, list[Scored]]:
+    """One passage of ``sentences``, an answerer over it, and each sentence as a candidate
+    (scored 0.9 down)."""
+    chunk = CHUNK.model_copy(update={"sentences": list(sentences)})
+    answerer = _answerer()
+    answerer.row_of = {(0, j): j for j in range(len(sentences))}
+    return chunk, answerer, [Scored(chunk, j, t, j, 0.0, 0.0, 0.9 - 0.1 * j)
+                             for j, t in enumerate(sentences)]
+
+
 def test_a_sentence_pointing_back_brings_the_one_before_it() -> None:
-    chunk = CHUNK.model_copy(update={"sentences": [
+    chunk, answerer, (_, pointing, plain) = _passage(
         "Single-fibre electromyography shows increased jitter.",
         "It is the most sensitive test.",
         "The ice pack test helps in ptosis.",
-    ]})
-    answerer = _answerer()
-    answerer.row_of = {(0, j): j for j in range(3)}
-    pointing = Scored(chunk, 1, chunk.sentences[1], 1, 0.0, 0.0, 0.9)
-    plain = Scored(chunk, 2, chunk.sentences[2], 2, 0.0, 0.0, 0.5)
+    )
     got = [s.sentence for s in answerer.with_antecedents([pointing, plain])]
     assert got == chunk.sentences
     # ... once, and not when it is chosen already or the sentence says what it is about.
@@ -73,16 +79,12 @@ def test_a_sentence_pointing_back_brings_the_one_before_it() -> None:
 
 
 def test_a_best_sentence_announcing_a_class_brings_the_one_naming_its_members() -> None:
-    chunk = CHUNK.model_copy(update={"sentences": [
+    chunk, answerer, (announcing, _, plain) = _passage(
         "The disease is associated with other immune conditions.",
         "Sjogren's syndrome is found in a minority of patients.",
         "Exercise is safe.",
-    ]})
-    answerer = _answerer()
-    answerer.row_of = {(0, j): j for j in range(3)}
-    announcing = Scored(chunk, 0, chunk.sentences[0], 0, 0.0, 0.0, 0.9)
+    )
     got = [s.sentence for s in answerer.with_antecedents([announcing])]
     assert got == chunk.sentences[:2]
     # ... only for the best sentence, and a sentence naming its own things brings nothing.
-    plain = Scored(chunk, 2, chunk.sentences[2], 2, 0.0, 0.0, 0.5)
     assert [s.sentence_index for s in answerer.with_antecedents([plain, announcing])] == [2, 0]
