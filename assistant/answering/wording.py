@@ -154,11 +154,10 @@ class QuestionWords:
             # topic nor are named as missing.
             # ... but a thing taken or done with, before or after ("with food", "after meals")
             # is a detail, however common the word.
+            common = max(zipf(f) for f in forms)
             after = units[i - 1][0].lower() if i else ""
-            thing = after in OBJECT_OF and max(zipf(f) for f in forms) < self.settings.object_zipf
-            if past_form(lower) or (
-                max(zipf(f) for f in forms) >= self.settings.everyday_zipf and not thing
-            ):
+            thing = after in OBJECT_OF and common < self.settings.object_zipf
+            if past_form(lower) or (common >= self.settings.everyday_zipf and not thing):
                 continue
             topic += 1
             if all(self.known(t) for t in stems) or self.known_class(typed):
@@ -166,7 +165,7 @@ class QuestionWords:
                 continue
             # "rescan", "recheck", "re-test": doing again what the corpus names ("scan").
             again = re.sub(r"^re-?", "", lower) if len(lower) >= 6 else lower
-            if again != lower and (ts := v.terms(again)) and all(self.known(t) for t in ts):
+            if again != lower and v.terms(again) and self._all_known(again):
                 continue
             # The corpus says it in other words ("cancer" for "malignancy"): not unmentioned;
             # nor is an abbreviation it spells out ("TAB": "temporal artery biopsy").
