@@ -33,7 +33,7 @@ def eval_cmd(
     ] = None,
     split: Annotated[
         str | None, typer.Option(help="Only this half of the sets: dev, dev-2, test, holdout, "
-                                 "holdout-2, holdout-3, holdout-4, holdout-5, holdout-6.")
+                                 "or holdout-2 to holdout-7.")
     ] = None,
     adversary: Annotated[
         bool,
