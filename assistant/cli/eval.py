@@ -32,8 +32,8 @@ def eval_cmd(
         list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only this half of the sets: dev, dev-2, test, holdout, "
-                                 "or holdout-2 to holdout-7.")
+        str | None, typer.Option(help="Only this half of the sets: dev, dev-2, dev-3, test, "
+                                 "holdout, or holdout-2 to holdout-7.")
     ] = None,
     adversary: Annotated[
         bool,

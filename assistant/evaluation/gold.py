@@ -23,13 +23,13 @@ class Fact(BaseModel):
         return list(dict.fromkeys([self.fact, *self.accept]))
 
 
-# The halves a question set may have: ``dev`` and ``dev-2`` (written later, to tune on afresh)
-# are tuned on, ``test`` only measured, ``holdout`` to ``holdout-7`` written later, blind, each
-# measured once per round of changes (eval/README.md).
-HALVES = ("dev", "dev-2", "test", "holdout", "holdout-2", "holdout-3", "holdout-4",
+# The halves a question set may have: ``dev``, ``dev-2`` and ``dev-3`` (written later, to tune
+# on afresh) are tuned on, ``test`` only measured, ``holdout`` to ``holdout-7`` written later,
+# blind, each measured once per round of changes (eval/README.md).
+HALVES = ("dev", "dev-2", "dev-3", "test", "holdout", "holdout-2", "holdout-3", "holdout-4",
           "holdout-5", "holdout-6", "holdout-7")
-Half = Literal["dev", "dev-2", "test", "holdout", "holdout-2", "holdout-3", "holdout-4",
-               "holdout-5", "holdout-6", "holdout-7"]
+Half = Literal["dev", "dev-2", "dev-3", "test", "holdout", "holdout-2", "holdout-3",
+               "holdout-4", "holdout-5", "holdout-6", "holdout-7"]
 
 
 class GoldItem(BaseModel):
