@@ -89,8 +89,10 @@ def missing_detail(
     said = []
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
+    # Words naming the kind of value asked ("the odds", "relapse rate") name no such thing.
+    things = [t for t in unmentioned if not any(p.search(t) for p in VALUE_INTENTS)]
     value = _missing_value(
-        reading, [] if unmentioned else sentences, vocab, figures_from, contexts, measure
+        reading, [] if things else sentences, vocab, figures_from, contexts, measure
     )
     # A word the value note names already ("interval" of "... how often (no interval is
     # given)") is not named again as never mentioned.

@@ -193,3 +193,10 @@ def test_a_common_thing_taken_with_is_a_detail_asked(assistant: Assistant) -> No
     assert words == ["food"], words
     words, _ = assistant.pipeline.answerer.unmentioned("does it get better with time?")
     assert words == [], words
+
+
+def test_a_word_joining_a_clause_is_no_detail_asked(assistant: Assistant) -> None:
+    # "till" joins "how long" to what is awaited; naming it ("do not mention till") voided the
+    # length of time the answer quotes.
+    words, _ = assistant.pipeline.answerer.unmentioned("how long till it works?")
+    assert words == [], words

@@ -124,3 +124,15 @@ def test_a_threshold_answers_when_as_a_condition_does() -> None:
     # ... and the sentence gives the kind of value asked.
     assert Asks.of("when to intubate?").fit(sentence) == (1, 0)
     assert Asks.of("when to intubate?").fit("Crisis may need intubation.") == (0, 1)
+
+
+def test_a_word_naming_the_kind_of_value_does_not_void_the_values_given() -> None:
+    # "Relapse rate?": the corpus never says "rate", but the word names the value asked, not a
+    # thing the answer's figures are not about (the words themselves are still named as never
+    # used); a word that is a thing ("blind") voids them.
+    vocab = general_vocabulary()
+    sentence = "Relapse occurs in about 40 to 50 percent of patients."
+    gap = missing_detail(_reading("relapse rate?"), [sentence], vocab, ["relapse rate"])
+    assert gap == "The indexed sources do not mention relapse rate."
+    blind = missing_detail(_reading("what % go blind?"), [sentence], vocab, ["blind"])
+    assert blind is not None and "percentage" in blind
