@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from assistant.answering.conversation import Conversation
 from assistant.answering.pipeline import Assistant
 from assistant.core.settings import DEFAULT_CORPUS
@@ -200,3 +202,15 @@ def test_a_word_joining_a_clause_is_no_detail_asked(assistant: Assistant) -> Non
     # length of time the answer quotes.
     words, _ = assistant.pipeline.answerer.unmentioned("how long till it works?")
     assert words == [], words
+
+
+@pytest.mark.parametrize("follow", ["what about bitcoin prices?", "and the weather tomorrow?"])
+def test_an_off_topic_follow_up_is_declined_not_answered_from_the_topic(
+    assistant: Assistant, follow: str
+) -> None:
+    # Being asked in a conversation does not put a question on its topic: the last question's
+    # context would otherwise carry treatment sentences into an answer about prices.
+    history: list[Turn] = []
+    turn(assistant, "How is IMNM treated?", history)
+    text = turn(assistant, follow, history)
+    assert history[-1].abstained and "[1]" not in text, text
