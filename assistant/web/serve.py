@@ -20,6 +20,7 @@ from assistant.web.login import COOKIE, Login
 if TYPE_CHECKING:
     import gradio as gr
     from fastapi import FastAPI
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("imnm.app")
 
@@ -48,7 +49,7 @@ def login_page(message: str = "", action: str = "login") -> str:
 def make_app(demo: gr.Blocks, login: Login) -> FastAPI:
     """The app to serve: login routes first, then Gradio at ``/`` (behind the login if any)."""
     import gradio as gr
-    from fastapi import FastAPI, Form, Request
+    from fastapi import FastAPI, Form
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -93,19 +94,43 @@ def make_app(demo: gr.Blocks, login: Login) -> FastAPI:
             response.delete_cookie(COOKIE, path="/")
             return response
 
-        @app.middleware("http")
-        async def to_login(request: Request, call_next: Any) -> Response:
-            # The page itself sends a browser without a valid cookie to the form; the API and
-            # the queue answer 401 (Gradio, through auth_dependency).
-            if request.method == "GET" and request.url.path in ("/", "") and (
-                login.account(request) is None
-            ):
-                return RedirectResponse("login", status_code=303)
-            response: Response = await call_next(request)
-            return response
+        app.add_middleware(LoginPage, login=login)
 
     dependency = login.account if login.mode != "none" else None
     return gr.mount_gradio_app(app, demo, path="", auth_dependency=dependency)
+
+
+class LoginPage:
+    """The page itself (GET /) sends a browser without a valid login cookie to the form; every
+    other request passes through untouched (the API and the queue answer 401 themselves, through
+    Gradio's ``auth_dependency``).
+
+    A plain ASGI middleware, not Starlette's ``@app.middleware("http")``: that one ends a
+    streamed response the app cut off as if it were complete, re-raises, and uvicorn then closes
+    the connection. Gradio cuts off the event stream of a session it does not hold (GET
+    .../queue/data fails with 404 once streaming), which is what a session moved off a failed
+    replica may ask first. nginx took such a "complete" response's connection back as reusable
+    and sent the next request on it as the replica closed it: reset, and resent to the next
+    replica on the ring. A queue/join resent so made its job on one replica while the session's
+    event stream stayed on its own, which sent heartbeats only: the answer never came (the client
+    gave up after 60-76 s in the faults run of bench.deploy). Cut off here, the response stays
+    cut off, and nginx does not reuse its connection.
+    """
+
+    def __init__(self, app: ASGIApp, login: Login) -> None:
+        self.app = app
+        self.login = login
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            from starlette.requests import Request
+            from starlette.responses import RedirectResponse
+
+            request = Request(scope)
+            if request.url.path in ("/", "") and self.login.account(request) is None:
+                await RedirectResponse("login", status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class Server:
@@ -123,6 +148,9 @@ class Server:
         except OSError:
             self.sock.close()
             raise
+        # A proxy in front must close its idle connections sooner than timeout_keep_alive (the
+        # nginx of deploy/ does at 15 s): a request sent on a connection this side is closing
+        # is reset, and the proxy resends it to another replica.
         config = uvicorn.Config(
             app, log_level="warning", timeout_keep_alive=30, ws="none", lifespan="on",
             access_log=False,

@@ -9,6 +9,10 @@ everything started here on loopback (deploy/cluster.py, as `make cluster` does).
   clients retrying through nginx get their answers (follow-ups included, read on the replica
   that took the session over), a write while the database is down gets one line, the writes after
   it succeed, and nothing stored is lost or doubled.
+- A replica never closes a connection nginx may reuse: not after a response it sent complete
+  (the event stream of a session it does not hold), and not when idle (nginx closes first). A
+  request nginx sends on a connection the replica is closing is reset and resent to another
+  replica: a queue/join so moved made its job where the session's event stream was not.
 
 Throughput and p50/p95 are printed and written to a JSON file; no timing is asserted
 (`python -m bench.deploy` measures them against one process, in bench/DEPLOY.md).
@@ -18,11 +22,16 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import h11
+import httpx
 import pytest
 
 from assistant.answering.pipeline import Assistant
@@ -230,6 +239,113 @@ def replicas_by_route(cluster: Cluster, killed_port: int) -> list[str]:
             seen.setdefault(route.group(1), set()).update(upstream.group(1).split(","))
     return [r for r, ups in seen.items()
             if f"127.0.0.1:{killed_port}" in ups and len(ups) > 1]  # fmt: skip
+
+
+TCP_STATES = {"01": "ESTABLISHED", "04": "FIN_WAIT1", "05": "FIN_WAIT2", "06": "TIME_WAIT",
+              "08": "CLOSE_WAIT", "09": "LAST_ACK"}  # fmt: skip
+
+
+def loopback_tcp() -> dict[tuple[int, int], str]:
+    """(local port, remote port) -> state of every TCP socket between 127.0.0.1 ports."""
+    out: dict[tuple[int, int], str] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_ip, local_port = fields[1].split(":")
+        remote_ip, remote_port = fields[2].split(":")
+        if local_ip == remote_ip == "0100007F":
+            state = TCP_STATES.get(fields[3], fields[3])
+            out[(int(local_port, 16), int(remote_port, 16))] = state
+    return out
+
+
+def test_nginx_closes_an_idle_replica_connection_before_the_replica_does(cluster: Cluster) -> None:
+    """A replica drops a keep-alive connection idle for 30 s (uvicorn's timeout_keep_alive in
+    assistant/web/serve.py). nginx's own limit must be shorter (keepalive_timeout in the
+    template; nginx's default is 60 s). Otherwise, now and then, nginx sends a request on a
+    connection the replica is closing at that instant, gets a reset and resends the request to the
+    next replica on the ring: a queue/join so moved makes its job on one replica while the
+    session's event stream stays on its own, which streams heartbeats until the client gives up.
+    Who closed a connection first shows afterwards: that side is left in TIME_WAIT."""
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs Linux's /proc/net/tcp")
+    replicas = {r.port for r in cluster.replicas}
+    trainee = client(cluster.url, ACCOUNTS[4])
+    trainee.predict("What is the first-line treatment for IMNM?", [], api_name="/chat")
+    trainee.close()
+    # Requests at once leave idle connections in nginx's cache (without the route cookie they
+    # go to every replica; not signed in, each is a short 401).
+    with httpx.Client(base_url=cluster.url, timeout=30) as http, ThreadPoolExecutor(6) as pool:
+        codes = list(pool.map(lambda _: http.get("config").status_code, range(18)))
+    assert set(codes) == {401}
+    opened = [(server, peer) for (server, peer), state in loopback_tcp().items()
+              if server in replicas and state == "ESTABLISHED"]  # fmt: skip
+    assert opened, "no connection from nginx to a replica"
+    deadline = time.monotonic() + 50  # past the replica's 30 s: one side has closed each by then
+    while True:
+        now = loopback_tcp()
+        open_ = [c for c in opened if "ESTABLISHED" in (now.get(c), now.get(c[::-1]))]
+        if not open_ or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    closing = ("FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT")
+    by_replica = [c for c in opened if now.get(c) in closing]
+    by_nginx = [c for c in opened if now.get(c[::-1]) in closing]
+    assert open_ == [], f"{len(open_)} idle connections to replicas still open after 50 s"
+    assert by_replica == [], (
+        f"{len(by_replica)} of {len(opened)} idle connections were closed by the replica, "
+        f"{len(by_nginx)} by nginx: nginx's keepalive_timeout must be shorter than the replica's"
+    )
+    assert by_nginx
+
+
+def test_a_replica_does_not_close_a_connection_after_a_response_it_sent_complete(
+    cluster: Cluster,
+) -> None:
+    """The first request a session moved off a failed replica may send to its new one: the event
+    stream of a session that replica does not hold. Gradio cuts it off (404 once streaming).
+    The response must then stay cut off: ended as complete (as Starlette's BaseHTTPMiddleware
+    did) and the connection closed right after, it was a connection nginx had taken back as
+    reusable; the next request sent on it was reset and resent to another replica, and a
+    queue/join so moved made its job where the session's event stream was not (one question
+    waited 60-76 s in the faults run of bench.deploy)."""
+    replica = cluster.replicas[1]
+    name, password = ACCOUNTS[5]
+    signed_in = httpx.post(f"{replica.url}login", data={"username": name, "password": password})
+    signed_in.raise_for_status()
+    cookie = signed_in.cookies["imnm-login"]
+    client_side = h11.Connection(h11.CLIENT)
+    request = h11.Request(
+        method="GET", target=f"/gradio_api/queue/data?session_hash={uuid.uuid4().hex}",
+        headers=[("Host", f"127.0.0.1:{replica.port}"), ("Cookie", f"imnm-login={cookie}")],
+    )  # fmt: skip
+    received = b""
+    closed = False
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=3) as sock:
+        sock.sendall(client_side.send(request) + client_side.send(h11.EndOfMessage()))
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+            closed = True
+        except TimeoutError:  # open and quiet: what a complete response must leave
+            pass
+    client_side.receive_data(received)
+    if closed:
+        client_side.receive_data(b"")
+    events: list[Any] = []
+    try:
+        while (event := client_side.next_event()) not in (h11.NEED_DATA, h11.PAUSED):
+            events.append(event)
+            if isinstance(event, h11.ConnectionClosed):
+                break
+    except h11.RemoteProtocolError:  # closed mid-response: cut off, as it should be
+        events.append("cut off")
+    assert isinstance(events[0], h11.Response) and events[0].status_code == 200, events[:1]
+    assert b"session_not_found" in received  # the stream of a session this replica does not hold
+    complete = any(isinstance(e, h11.EndOfMessage) for e in events)
+    assert not (complete and closed), (
+        "the replica sent the response complete, then closed the connection: nginx may send the "
+        "next request on it and resend that one to another replica"
+    )
 
 
 def test_a_quiz_answer_is_taken_by_another_replica_when_its_own_died(cluster: Cluster) -> None:
