@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from assistant.evaluation.halves import HALVES, HALVES_HELP
+
 
 def eval_cmd(
     gold: Annotated[Path | None, typer.Option(help="Gold JSONL file.")] = None,
@@ -32,8 +34,7 @@ def eval_cmd(
         list[str] | None, typer.Option("--suite", help="Run this set of eval/suites.toml.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only this half of the sets: dev, dev-2, dev-3, test, "
-                                 "holdout, or holdout-2 to holdout-7.")
+        str | None, typer.Option(help=f"Only this half of the sets: {HALVES_HELP}.")
     ] = None,
     adversary: Annotated[
         bool,
@@ -97,11 +98,10 @@ def run_sets(names: list[str], split: str | None, json_out: bool, gate: bool) ->
 
     from assistant.cli.common import err
     from assistant.core.errors import InputError
-    from assistant.evaluation.gold import HALVES
     from assistant.evaluation.suites import load_suites, run_suite, suite_regressions
 
     if split is not None and split not in HALVES:
-        raise InputError(f"unknown --split {split!r}: use {', '.join(HALVES)}")
+        raise InputError(f"unknown --split {split!r}: use {HALVES_HELP}")
     chosen = load_suites()
     if names:
         unknown = sorted(set(names) - {s.name for s in chosen})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.core.errors import InputError
 from assistant.core.settings import REPO_ROOT
+from assistant.evaluation.halves import HALVES, HALVES_HELP
 
 DEFAULT_GOLD = REPO_ROOT / "eval" / "gold.jsonl"
 
@@ -23,15 +24,6 @@ class Fact(BaseModel):
         return list(dict.fromkeys([self.fact, *self.accept]))
 
 
-# The halves a question set may have: ``dev``, ``dev-2`` and ``dev-3`` (written later, to tune
-# on afresh) are tuned on, ``test`` only measured, ``holdout`` to ``holdout-7`` written later,
-# blind, each measured once per round of changes (eval/README.md).
-HALVES = ("dev", "dev-2", "dev-3", "test", "holdout", "holdout-2", "holdout-3", "holdout-4",
-          "holdout-5", "holdout-6", "holdout-7")
-Half = Literal["dev", "dev-2", "dev-3", "test", "holdout", "holdout-2", "holdout-3",
-               "holdout-4", "holdout-5", "holdout-6", "holdout-7"]
-
-
 class GoldItem(BaseModel):
     id: str
     question: str
@@ -44,9 +36,16 @@ class GoldItem(BaseModel):
     # say the asked detail is not given (naming one of ``missing``).
     kind: Literal["answerable", "unanswerable", "missing", "offtopic"]
     turns: list[str] | None = None
-    split: Half | None = None
+    split: str | None = None  # one of HALVES
     style: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+
+    @field_validator("split")
+    @classmethod
+    def _known_half(cls, value: str | None) -> str | None:
+        if value is not None and value not in HALVES:
+            raise ValueError(f"unknown split {value!r}: use {HALVES_HELP}")
+        return value
 
     @property
     def answerable(self) -> bool:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.core.errors import InputError
 from assistant.core.settings import REPO_ROOT, Settings
-from assistant.evaluation.gold import HALVES, GoldItem, load_gold
+from assistant.evaluation.gold import GoldItem, load_gold
+from assistant.evaluation.halves import HALVES
 from assistant.evaluation.scoring import run_item, summarise
 
 DEFAULT_SUITES = REPO_ROOT / "eval" / "suites.toml"
