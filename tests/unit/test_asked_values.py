@@ -85,3 +85,17 @@ def test_a_reason_a_cause_or_a_condition_asked_is_what_a_sentence_gives_or_lacks
     asks = Asks.of(question)
     assert asks.fit(good) == (1, 0)
     assert asks.fit(bad) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["An echocardiogram yearly to screen for pulmonary hypertension.",
+     "Lung function is measured annually.", "Bloods are checked fortnightly at first.",
+     "Eye review quarterly."],
+)  # fmt: skip
+def test_a_frequency_in_one_word_gives_how_often(sentence: str) -> None:
+    """"how often?" is answered by "yearly" as by "weekly": the sentence gives what is asked,
+    and no note says the frequency is not given."""
+    from assistant.answering.features import Asks
+
+    assert Asks.of("echo frequency in this disease?").fit(sentence) == (1, 0)
