@@ -46,6 +46,8 @@ ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
     re.IGNORECASE,
 )
+# A question opening on a conjunction goes on from the last turn, whatever it names.
+CONTINUES = re.compile(r"^\s*(?:and|also|but|then|plus)\b", re.IGNORECASE)
 # Asking for something other than what was given: what was given is not given again.
 ALTERNATIVE = re.compile(
     r"\b(alternatives?|else|other (?:options?|drugs?|treatments?|choices?)|instead|next|"
@@ -104,14 +106,34 @@ class Conversation:
     def is_followup(self, question: str) -> bool:
         """A question that leans on the earlier turns rather than standing alone.
 
-        "And how is the response monitored?" starts like a follow-up but names its own topic
-        (two or more topic words, no pronoun): it is read on its own.
+        "How is the response monitored?" names its own topic and stands alone; opening on "and"
+        it goes on from the last turn (its own words stay its focus).
         """
         if PRONOUN.search(question) or ONE_REFERENCE.search(question):
             return True
         # "the second drug", "the other test": an ordinal reference can only point back.
         if any(m.group(1) for m in REFERENCE.finditer(question)):
             return True
+        if CONTINUES.match(question):
+            # "and how big was the drop in admissions?" after a question about a trial: a
+            # question opening on "and" carries on the conversation even when it names a topic
+            # of its own.
+            return True
+        if ELLIPSIS_START.match(question):
+            # "in kids with JDM?": a bare phrase, asking nothing of its own, carries on the
+            # last question whatever it names; one that asks ("what about how X is monitored?")
+            # needs a topic of its own to stand alone.
+            return not self.asks_of_its_own(question)
+        # "side effects?": a terse question naming nothing of its own (no drug, test or term
+        # of the corpus) is about what the conversation was about.
+        v = self.vocab
+        return len(v.terms(question)) <= 1 or (
+            len(v.terms(question)) <= TERSE_WORDS and not self.terms_in(question)
+        )
+
+    def asks_of_its_own(self, question: str) -> bool:
+        """Whether a question asks something with a topic of its own (two or more topic words):
+        "and how is the response monitored?" does; "and in kids - what dose?" does not."""
         v = self.vocab
         # The kind of value asked ("what dose?", "how long?") is the question's frame, not a
         # topic of its own: "and in kids - what dose?" still leans on the last turn.
@@ -127,16 +149,7 @@ class Conversation:
             for t in v.terms(asked)
             if t not in v.question_words and t not in v.types and t not in v.subject_words
         ]
-        if ELLIPSIS_START.match(question):
-            # "and in kids with JDM?": a bare phrase, asking nothing of its own, carries on the
-            # last question whatever it names; one that asks ("and how is X monitored?") needs
-            # a topic of its own to stand alone.
-            return len(topic) <= 1 or not ASKS.search(_strip_ellipsis(question))
-        # "side effects?": a terse question naming nothing of its own (no drug, test or term
-        # of the corpus) is about what the conversation was about.
-        return len(v.terms(question)) <= 1 or (
-            len(v.terms(question)) <= TERSE_WORDS and not self.terms_in(question)
-        )
+        return len(topic) > 1 and bool(ASKS.search(_strip_ellipsis(question)))
 
     def read(self, question: str, history: Sequence[Turn]) -> tuple[str, str | None, str]:
         """(standalone question, focus, topic): see :meth:`follow`."""
@@ -189,11 +202,14 @@ class Conversation:
         answered = [v.display(e) for t, e in v.entities(last.answer)
                     if (t, e) not in old_entities and (t, e) not in new_entities]
         own = [t for t in v.terms(resolved) if t not in v.question_words]
+        # A question asking with a topic of its own ("and how is the response monitored?") is
+        # about that topic, not about what the last answer named.
         tail = (
             f"; about {', '.join(about)}"
             if about and referent is None and PRONOUN.search(resolved)
             else f"; about {answered[0]}"
             if answered and own and referent is None and not new_entities
+            and not self.asks_of_its_own(resolved)
             else ""
         )
         standalone = f"{resolved.rstrip()} ({CONTEXT_LABEL} {context}{tail})"

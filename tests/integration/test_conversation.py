@@ -55,11 +55,15 @@ def test_no_history_no_rewrite() -> None:
     assert READER.read("What dose?", []) == ("What dose?", None, "What dose?")
 
 
-def test_a_follow_up_naming_its_own_topic_is_read_on_its_own(assistant: Assistant) -> None:
+def test_a_follow_up_naming_its_own_topic_is_answered_on_that_topic(assistant: Assistant) -> None:
+    # Opening on "and", the last turn is context (not what the last answer named: no "about
+    # MRI") and its own words are the focus (tests/unit/test_followup_reading.py).
     history: list[Turn] = []
     assert "MRI" in turn(assistant, "How is the disease diagnosed?", history)
     second = turn(assistant, "And how is the response monitored?", history)
-    assert "creatine kinase" in second and history[-1].standalone_question is None
+    assert "creatine kinase" in second
+    read = history[-1].standalone_question or ""
+    assert "context: How is the disease diagnosed" in read and "MRI" not in read
 
 
 def test_contexts_do_not_nest_over_many_turns(assistant: Assistant) -> None:
@@ -123,8 +127,10 @@ def test_a_bare_phrase_carries_on_the_last_question_whatever_it_names() -> None:
     # "and in kids with JDM?" asks nothing of its own: it is the last question again, for them.
     assert READER.is_followup("and in kids w juvenile disease?")
     assert READER.is_followup("and for pregnant women with renal failure?")
-    # Asking something of its own, with a topic of its own, it stands alone.
-    assert not READER.is_followup("And how is the response monitored?")
+    # Asking something of its own, with a topic of its own, it stands alone; opening on "and"
+    # it goes on from the last turn.
+    assert not READER.is_followup("what about how the response is monitored?")
+    assert READER.is_followup("And how is the response monitored?")
 
 
 def test_a_sentence_saying_the_new_word_in_other_words_is_no_repeat() -> None:

@@ -13,11 +13,28 @@ def test_which_one_points_back_to_the_choices_just_named() -> None:
     assert conversation.is_followup("which one works faster")
 
 
-def test_and_how_fast_back_down_names_no_topic_of_its_own() -> None:
+def test_how_fast_back_down_names_no_topic_of_its_own() -> None:
     # "how fast" asks how long; "back", "down" are among English's commonest words.
     conversation = Conversation(general_vocabulary())
-    assert conversation.is_followup("and how fast back down?")
-    assert not conversation.is_followup("and how is the heart muscle response monitored?")
+    assert conversation.is_followup("in that case how fast back down?")
+    assert not conversation.is_followup("in adults how is the heart muscle response monitored?")
+
+
+def test_a_question_opening_on_and_goes_on_from_the_last_turn() -> None:
+    """"and how big was the drop in admissions?" after a question about a trial asks about that
+    trial, though it names a topic of its own: its words stay the focus, the last turn is
+    context. Without the "and" the same question stands alone."""
+    from assistant.core.types import Turn
+
+    conversation = Conversation(general_vocabulary())
+    asked = "and how is the heart muscle response monitored?"
+    assert conversation.is_followup(asked)
+    assert not conversation.is_followup("how is the heart muscle response monitored?")
+    last = Turn(question="is the trial drug worth it?", answer="It gave fewer admissions [1].",
+                quotes=["It gave fewer admissions."])
+    read = conversation.follow("and how big was the drop in hospital stays?", [last])
+    assert read.focus == "and how big was the drop in hospital stays?"
+    assert "context: is the trial drug worth it" in read.standalone
 
 
 def test_coming_down_and_a_dose_then_reduced_are_tapering() -> None:
