@@ -81,6 +81,8 @@ MORE = re.compile(
     r"(?:\s+please)?\W*$",
     re.IGNORECASE,
 )
+# Words that give what follows as an example of what came before.
+EXAMPLE = re.compile(r"\b(?:such as|like|e\.g\.|for example|including|namely)\b", re.IGNORECASE)
 # A word used in more than this share of passages names the corpus's subject, not a referent.
 SUBJECT_SHARE = 0.3
 
@@ -243,8 +245,12 @@ class Conversation:
         elif ordinal:
             pool = list(dict.fromkeys(answered)) or candidates
             if re.search(r"(?:drug|agent|treatment)$", m.group(0), re.IGNORECASE):
-                # "the second drug": the second treatment named, not the second term.
-                pool = [t for t in pool if self._is_treatment(t)] or pool
+                # "the second drug": the second treatment named, not the second term, and not
+                # an example of the first ("steroids, such as drug A, with an agent like drug B
+                # or C": the second is drug B).
+                listed = [t for q in last.quotes for t in self.items_in(q)]
+                pool = [t for t in dict.fromkeys(listed) if self._is_treatment(t)] or [
+                    t for t in pool if self._is_treatment(t)] or pool
             index = ORDINALS.get(ordinal.lower())
             if index is not None and (index < len(pool) or index == -1):
                 referent = pool[index]
@@ -301,6 +307,10 @@ class Conversation:
     def terms_in(self, text: str) -> list[str]:
         """Domain terms of ``text`` in order, as written: typed terms of the packs, the corpus's
         abbreviations, and its words rare in English; never its subject's words."""
+        return [w for _, w in self.spans_in(text)]
+
+    def spans_in(self, text: str) -> list[tuple[int, str]]:
+        """:meth:`terms_in` with where each starts."""
         v = self.vocab
         found: list[tuple[int, str]] = []
         taken: list[tuple[int, int]] = []
@@ -319,7 +329,33 @@ class Conversation:
                 len(word) >= 5 and zipf(low) < DOMAIN_TERM
             ):
                 found.append((m.start(), word))
-        return [w for _, w in sorted(found)]
+        return sorted(found)
+
+    def items_in(self, text: str) -> list[str]:
+        """The terms of ``text`` as the items it names: a term given as an example ("such as
+        X", "like X, Y or Z") is no item of its own when the thing it exemplifies is a term
+        too, and only the first of a run of examples stands for a thing named in plain words
+        ("an agent like X, Y or Z": X)."""
+        out: list[str] = []
+        end, in_examples, first, head = 0, False, False, False
+        for start, term in self.spans_in(text):
+            if text[start + len(term) : start + len(term) + 1] == "-":
+                continue  # a word of a compound ("steroid-sparing agent"), not a thing named
+            between = text[end:start]
+            example = EXAMPLE.search(between)
+            if example:
+                # Examples of the term just before ("X, such as Y") or of plain words.
+                in_examples, first = True, True
+                lead = between[: example.start()]
+                head = bool(out) and re.fullmatch(r"[\s,(]*", lead) is not None
+            elif in_examples and re.fullmatch(r"[\s,]*(?:and|or)?\s*", between):
+                first = False
+            else:
+                in_examples = False
+            if not in_examples or (first and not head):
+                out.append(term)
+            end = start + len(term)
+        return out
 
     def _is_treatment(self, term: str) -> bool:
         return looks_like_drug(term) or any(kind == "drug" for kind, _ in self.vocab.entities(term))

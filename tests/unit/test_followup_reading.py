@@ -60,3 +60,21 @@ def test_a_follow_up_naming_nothing_is_about_what_answered_the_last_question() -
     # A follow-up naming a thing of its own is about that thing.
     own = conversation.follow("and the side effects of azathioprine?", [last])
     assert "about methotrexate" not in own.standalone
+
+
+def test_the_second_drug_is_not_an_example_of_the_first() -> None:
+    """"X, such as drug A, along with an agent like drug B, C or D": the second drug named is
+    B; A only exemplifies X, and C and D are B's alternatives."""
+    from assistant.core.types import Turn
+    from assistant.domain.learned import CorpusWords
+
+    quote = ("The disease is treated with high-dose corticosteroids, such as prednisone, along "
+             "with a steroid-sparing agent like methotrexate, azathioprine or mycophenolate.")
+    conversation = Conversation(general_vocabulary(), CorpusWords.learn([quote]))
+    assert conversation.items_in(quote) == ["corticosteroids", "methotrexate"]
+    last = Turn(question="1st line tx?", answer=quote + " [1]", quotes=[quote])
+    read = conversation.follow("why bother w/ the second drug?", [last])
+    assert read.referent == "methotrexate"
+    # Examples of plain words: the first stands for them.
+    assert conversation.items_in("Agents such as methotrexate or azathioprine help.") == [
+        "methotrexate"]
