@@ -17,6 +17,7 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.retrieval.search import abbreviation_shaped
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
+from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import shared_start
 from assistant.text.frequency import PAST_STEM, zipf
 from assistant.text.quantities import spell_numbers
@@ -106,11 +107,25 @@ class QuestionWords:
 
     def known_class(self, word: str) -> bool:
         """Whether ``word`` is a drug the corpus speaks of only by its class ("budesonide" in a
-        text saying "corticosteroids"): what the text says of the class answers for it."""
+        text saying "corticosteroids"): what the text says of the class answers for it. Not
+        when the text names other drugs of that class ("pravastatin", "fluvastatin"): it then
+        tells them apart, and says nothing of this one."""
         cls = self.vocab.drug_class(word.lower())
-        if not cls:
+        if not cls or self._class_members.get(cls, set()) - {word.lower()}:
             return False
         return any(self.known(t) for n in self.vocab.class_names(cls) for t in self.vocab.terms(n))
+
+    @cached_property
+    def _class_members(self) -> dict[str, set[str]]:
+        """The drugs the corpus names, by class."""
+        out: dict[str, set[str]] = {}
+        words = {
+            w.lower() for text in self.passage_texts for w in re.findall(r"[A-Za-z]{5,}", text)
+        }
+        for w in words:
+            if looks_like_drug(w) and (cls := self.vocab.drug_class(w)):
+                out.setdefault(cls, set()).add(w)
+        return out
 
     def unmentioned(self, question: str) -> tuple[list[str], int]:
         """Words of the question the corpus never uses, grouped as typed ("drink alcohol"),

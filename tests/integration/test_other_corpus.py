@@ -100,3 +100,21 @@ def test_default_cache_folder_is_per_corpus(isolated_env: Path) -> None:
     b = Settings(corpus=isolated_env / "two").index_dir()
     assert a != b and str(a).startswith(str(isolated_env / "cache" / "imnm"))
     assert Settings().index_dir().name == "index"
+
+
+def test_a_drug_of_a_class_whose_other_drugs_the_text_names_is_not_mentioned(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    # The text tells statins apart (pravastatin, fluvastatin, simvastatin) and never names
+    # pitavastatin: what it says of statins does not answer for that one, which is named as
+    # not mentioned (budesonide above, in a text naming no corticosteroid, is read as its class).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lipids.md").write_text(
+        "# Statin muscle symptoms\n\nMuscle symptoms are common on statins. Pravastatin and "
+        "fluvastatin are less often linked with muscle symptoms than simvastatin at high dose. "
+        "Switching to another statin at a low dose is usually tolerated.\n"
+    )
+    assistant = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), embedder=embedder)
+    answer = assistant.ask("is pitavastatin any kinder on the muscles?")
+    assert "do not mention pitavastatin" in answer.answer, answer.answer
