@@ -47,6 +47,17 @@ DURATION_INTENT = re.compile(
     rf"^\s*when\b(?![^?]*{TIME_OF_DAY})",
     re.I,
 )
+# "How long till it works?" asks how soon a treatment acts, which the time it is given over
+# ("infused over 2 to 5 days", "every 3 weeks") does not answer.
+ONSET_INTENT = re.compile(
+    r"\b(?:kicks?\s+in|takes?\s+effect|(?:starts?|begins?)\s+(?:to\s+)?work\w*|onset|"
+    r"(?:take|takes|till|until|before|b4)\s+(?:it\s+|they\s+|that\s+)?(?:to\s+)?"
+    r"(?:work|works|act|acts|respond|helps?))\b",
+    re.I,
+)
+GIVEN_OVER = re.compile(
+    rf"\b(?:over|every|each)\s+(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b", re.I
+)
 # "How many hours ...?" asks how long, not how many: a count of time units is a duration.
 RATE_INTENT = re.compile(
     r"(%|\b(?:rates?|percentages?|percent|proportion|prevalence|incidence|odds)\b|"
@@ -190,7 +201,8 @@ def _missing_value(
     # symptoms", "if weight falls") as well as by a length of time.
     when = re.match(r"\s*when\b", question, re.I) and (
         CONDITION.search(text) or THRESHOLD.search(text))
-    if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(text):
+    timed = GIVEN_OVER.sub(" ", text) if ONSET_INTENT.search(question) else text
+    if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(timed):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
     return None
 

@@ -136,3 +136,22 @@ def test_a_word_naming_the_kind_of_value_does_not_void_the_values_given() -> Non
     assert gap == "The indexed sources do not mention relapse rate."
     blind = missing_detail(_reading("what % go blind?"), [sentence], vocab, ["blind"])
     assert blind is not None and "percentage" in blind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["drug X for a crisis - how many days b4 it starts working?", "how long till it works?",
+     "how long does it take to work?", "how soon does it kick in?"],
+)  # fmt: skip
+def test_the_time_a_drug_is_given_over_is_not_how_soon_it_works(question: str) -> None:
+    """"given over 2 to 5 days" and "every 3 weeks" say how a drug is given, not how soon it
+    acts: asked that, the note says it is not given; a time to act answers it."""
+    vocab = general_vocabulary()
+    given = ["It is given at a total dose of 2 g/kg, usually over 2 to 5 days, and then every "
+             "3 weeks."]
+    note = missing_detail(_reading(question), given, vocab)
+    assert note is not None and "how long" in note
+    acts = ["It can take four to six months to have its full effect."]
+    assert missing_detail(_reading(question), acts, vocab) is None
+    # Asked how long it is given, the time it is given over answers.
+    assert missing_detail(_reading("how long is it given over?"), given, vocab) is None
