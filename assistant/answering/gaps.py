@@ -58,6 +58,12 @@ ONSET_INTENT = re.compile(
 GIVEN_OVER = re.compile(
     rf"\b(?:over|every|each)\s+(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b", re.I
 )
+# "Every 4 to 8 weeks" says how often, not for how long: it answers "how long?" only when the
+# time between is asked ("how long between infusions?").
+EVERY = re.compile(
+    rf"\b(?:every|each)\s+(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b", re.I
+)
+BETWEEN = re.compile(r"\b(?:between|apart|gaps?|intervals?)\b", re.I)
 # "How many hours ...?" asks how long, not how many: a count of time units is a duration.
 RATE_INTENT = re.compile(
     r"(%|\b(?:rates?|percentages?|percent|proportion|prevalence|incidence|odds)\b|"
@@ -202,6 +208,7 @@ def _missing_value(
     when = re.match(r"\s*when\b", question, re.I) and (
         CONDITION.search(text) or THRESHOLD.search(text))
     timed = GIVEN_OVER.sub(" ", text) if ONSET_INTENT.search(question) else text
+    timed = timed if BETWEEN.search(question) else EVERY.sub(" ", timed)
     if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(timed):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
     return None

@@ -144,8 +144,8 @@ DOSE_VALUE = re.compile(
 # weeks", "within days", "over months to years"), or for good ("lifelong", "indefinitely").
 _SPANS = r"(?:minutes|hours|days|weeks|months|years)"
 DURATION_VALUE = re.compile(
-    r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|"
-    r"years?|yrs?)\b"
+    r"\b\d+\s*(?:to|-|–)?\s*\d*\s*(?:(?:consecutive|successive|further|more|additional)\s+)?"
+    r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b"
     rf"|\b(?:a\s+few|several|some|many)\s+{_SPANS}\b"
     rf"|\b(?:within|over|for|after|lasting)\s+{_SPANS}\b|\b{_SPANS}\s+(?:to|or)\s+{_SPANS}\b"
     r"|\b(?:lifelong|life-long|for life|indefinitely)\b",

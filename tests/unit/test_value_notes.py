@@ -155,3 +155,16 @@ def test_the_time_a_drug_is_given_over_is_not_how_soon_it_works(question: str) -
     assert missing_detail(_reading(question), acts, vocab) is None
     # Asked how long it is given, the time it is given over answers.
     assert missing_detail(_reading("how long is it given over?"), given, vocab) is None
+
+
+def test_how_often_a_drug_is_given_is_not_how_long_it_is_kept_on() -> None:
+    """"then every 4 to 8 weeks" says how often, not for how long: asked how long a patient
+    stays on a drug, the note says it is not given; asked the time between doses, it answers;
+    "for four consecutive days" is a length of time."""
+    vocab = general_vocabulary()
+    every = ["Drug X 3 to 5 mg/kg at weeks 0 and 2, then every 4 to 8 weeks."]
+    note = missing_detail(_reading("how long do we keep them on it?"), every, vocab)
+    assert note is not None and "how long" in note
+    assert missing_detail(_reading("how long between infusions?"), every, vocab) is None
+    cycles = ["It is given as 40 mg daily for four consecutive days every four weeks."]
+    assert missing_detail(_reading("for how many days each cycle?"), cycles, vocab) is None
