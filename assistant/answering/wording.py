@@ -139,7 +139,8 @@ class QuestionWords:
         spans = v.canonical_spans(question)
         units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
         pos = 0
-        for m in re.finditer(r"[^\W\d_][\w'-]*", question):
+        # A word starts a token: the "nd" of "2nd" or the "mg" of "5mg" is no word of its own.
+        for m in re.finditer(r"(?<![\w'-])[^\W\d_][\w'-]*", question):
             if m.start() < pos:
                 continue
             span = next(((s, e, t) for s, e, t in spans if s < m.end() and m.start() < e), None)

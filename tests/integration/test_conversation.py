@@ -160,6 +160,14 @@ def test_a_number_in_words_is_not_named_as_unmentioned(assistant: Assistant) -> 
     assert not any("ten" in w.split() for w in words), words
 
 
+def test_the_letters_of_an_ordinal_or_a_unit_are_no_word_of_their_own(
+    assistant: Assistant,
+) -> None:
+    # "2nd" is no "nd", "5yo" no "yo", "5mg" no "mg": a note naming them reads as nonsense.
+    words, _ = assistant.pipeline.answerer.unmentioned("2nd choice drug for a 5yo, 5mg tabs?")
+    assert not {"nd", "yo", "mg"} & {w for u in words for w in u.split()}, words
+
+
 def test_everyday_words_are_no_topic_of_the_question(assistant: Assistant) -> None:
     # "won" and "world" are the frame: the topic is football and the cup, both unknown here,
     # so nothing of the question is on the corpus's topic and it is declined whatever the
