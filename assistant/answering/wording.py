@@ -140,7 +140,7 @@ class QuestionWords:
         units: list[tuple[str, list[str]]] = []  # (as typed, its terms)
         pos = 0
         # A word starts a token: the "nd" of "2nd" or the "mg" of "5mg" is no word of its own.
-        for m in re.finditer(r"(?<![\w'-])[^\W\d_][\w'-]*", question):
+        for m in re.finditer(r"(?<![\w'])[^\W\d_][\w'-]*", question):
             if m.start() < pos:
                 continue
             span = next(((s, e, t) for s, e, t in spans if s < m.end() and m.start() < e), None)

@@ -166,6 +166,9 @@ def test_the_letters_of_an_ordinal_or_a_unit_are_no_word_of_their_own(
     # "2nd" is no "nd", "5yo" no "yo", "5mg" no "mg": a note naming them reads as nonsense.
     words, _ = assistant.pipeline.answerer.unmentioned("2nd choice drug for a 5yo, 5mg tabs?")
     assert not {"nd", "yo", "mg"} & {w for u in words for w in u.split()}, words
+    # ... but a word after a hyphen is one ("3,4-zorblamine": a drug name as typed).
+    words, _ = assistant.pipeline.answerer.unmentioned("any 3,4-zorblamine for it?")
+    assert any("zorblamine" in u for u in words), words
 
 
 def test_everyday_words_are_no_topic_of_the_question(assistant: Assistant) -> None:
