@@ -171,6 +171,14 @@ def test_the_letters_of_an_ordinal_or_a_unit_are_no_word_of_their_own(
     assert any("zorblamine" in u for u in words), words
 
 
+def test_words_judging_or_hurrying_are_not_named_as_missing(assistant: Assistant) -> None:
+    # "worth it?", "why bother", "kinder", "why the rush": how the question is put, not a thing
+    # the sources could lack ("The indexed sources do not mention rush." read as nonsense).
+    words, _ = assistant.pipeline.answerer.unmentioned(
+        "why bother with a biopsy - worth it, or kinder to wait? why the rush?")
+    assert not {"bother", "worth", "kinder", "rush"} & {w for u in words for w in u.split()}
+
+
 def test_everyday_words_are_no_topic_of_the_question(assistant: Assistant) -> None:
     # "won" and "world" are the frame: the topic is football and the cup, both unknown here,
     # so nothing of the question is on the corpus's topic and it is declined whatever the
