@@ -89,11 +89,18 @@ def word_text(chunks: list[Chunk], i: int) -> str:
 def spelled_run(short: str, text: str) -> str:
     """The run of content words in ``text`` whose initials spell ``short`` ("TAB": "temporal
     artery biopsy"), the most frequent if several; "" when there is none."""
+    # "of" may join them ("ULN": "upper limit of normal", "ROM": "range of motion"); it has no
+    # initial, and no word with an initial may be a stop word. (Other small words joined chance
+    # phrases: "CAP" as "criteria apply to patients".)
+    joint = r"[\s-]+(?:of\s+)?"
     run = re.compile(
-        r"\b" + r"[\s-]+".join(f"{ch}[a-z]+" for ch in short.lower()) + r"\b", re.IGNORECASE
+        r"\b" + joint.join(f"{ch}[a-z]+" for ch in short.lower()) + r"\b", re.IGNORECASE
     )
     found = Counter(" ".join(m.lower().split()) for m in run.findall(text))
-    runs = [r for r, _ in found.most_common() if not set(r.split()) & STOPWORDS]
+    runs = [
+        r for r, _ in found.most_common()
+        if len([w for w in r.split() if w not in STOPWORDS]) == len(short)
+    ]
     return runs[0] if runs else ""
 
 

@@ -32,6 +32,11 @@ def test_initials_are_spelled_out_by_the_corpus_words_that_have_them() -> None:
     assert spelled_run("TAB", text) == "temporal artery biopsy"
     assert spelled_run("TTB", text) == ""  # no run of words has those initials
     assert spelled_run("TAT", "take a tablet") == ""  # runs with stop words do not count
+    # "of" may join the words, with no initial of its own; other small words do not.
+    raised = "It may rise to 50 times the upper limit of normal."
+    assert spelled_run("uln", raised) == "upper limit of normal"
+    assert spelled_run("CAP", "The criteria apply to patients over 50.") == ""
+    assert spelled_run("TOT", "the time of treatment") == ""  # "of" is no initial
 
 
 def test_abbreviations_are_found_as_clinicians_type_them() -> None:
