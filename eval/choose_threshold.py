@@ -2,20 +2,23 @@
 
     .venv/bin/python eval/choose_threshold.py           # prints the grid and the choice
     .venv/bin/python eval/choose_threshold.py --write   # and writes it into scorer.json
+    .venv/bin/python eval/choose_threshold.py --halves dev,dev-2,dev-3   # on every dev half
 
 fit_scorer.py chooses the threshold on a proxy (the best sentence's probability against each
-question's labels); answers also depend on the companion and stand-out rules, off-topic
-checks and follow-up reading, so the proxy and the figures part (a threshold of 0.74 declined
+question's labels); answers also depend on the companion and stand-out rules, off-topic checks
+and follow-up reading, so the proxy and the figures part (a threshold of 0.74 declined
 answerable dev questions that lower ones answer right). Here each threshold of a grid is run
-through the answerer on the ``dev`` half of every question set of eval/suites.toml (never any
-other half) and scored as ``imnm eval`` scores it. The choice: most dev items right, then fewest
-answerable questions declined outright, then the highest threshold (the most cautious). Each
-set is also predicted by the threshold the other sets choose (leave one corpus out), printed
-so that what carries to an unseen corpus is visible. The gold set must stay at 1.000.
+through the answerer on the ``dev`` half of every question set of eval/suites.toml (or the
+development halves ``--halves`` names; never any other half) and scored as ``imnm eval`` scores
+it. The choice: most dev items right, then fewest answerable questions declined outright, then
+the highest threshold (the most cautious). Each set is also predicted by the threshold the other
+sets choose (leave one corpus out), printed so that what carries to an unseen corpus is visible.
+The gold set must stay at 1.000.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import replace
@@ -25,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval"))
 
-from fit_scorer import dev_sets  # noqa: E402
+from fit_scorer import dev_sets, halves_option  # noqa: E402
 
 from assistant.answering.pipeline import Assistant  # noqa: E402
 from assistant.answering.scorer import WEIGHTS, load_scorer  # noqa: E402
@@ -58,8 +61,12 @@ def best(per_set: dict[str, Figures], names: list[str]) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help="write the choice into scorer.json")
+    halves_option(parser)
+    args = parser.parse_args()
     per_set: dict[str, Figures] = {}
-    for name, assistant, items in dev_sets():
+    for name, assistant, items in dev_sets(args.halves):
         per_set[name] = figures(assistant, items, GRID)
     gold_items = load_gold(DEFAULT_GOLD)
     gold = figures(Assistant(Settings()), gold_items, GRID)
@@ -77,7 +84,7 @@ def main() -> None:
     if gold[chosen][0] < full:
         sys.exit(f"the choice {chosen} loses a gold item: nothing written")
     print(f"chosen: {chosen}")
-    if "--write" in sys.argv[1:]:
+    if args.write:
         data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
         data["answer_min"] = chosen
         WEIGHTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

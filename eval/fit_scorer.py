@@ -2,16 +2,19 @@
 
     .venv/bin/python eval/fit_scorer.py            # writes assistant/answering/scorer.json
     .venv/bin/python eval/fit_scorer.py --keep-weights   # only the stand-out rule chosen anew
+    .venv/bin/python eval/fit_scorer.py --halves dev,dev-2,dev-3   # on every development half
 
 Training data: every item of the IMNM gold set, and the ``dev`` half of each question set of
-eval/suites.toml (never a ``test`` item). For each question (follow-ups after their earlier
-turns), every sentence of the retrieved passages is a row of answering/features.py; it is a
-positive when it holds one of the item's support spans. A logistic model (L2, Newton steps) is
-fitted on the rows; then the evidence threshold, the companion-sentence rule and the stand-out
-rule (answering/scorer.py) are chosen on the same questions. With ``--keep-weights`` the file's
-weights, threshold and companion rule stay; only the stand-out rule is chosen, for them. The
-threshold chosen here rests on a proxy (how the best sentence's probability sorts each
-question); run ``eval/choose_threshold.py --write`` afterwards to choose it by the answers.
+eval/suites.toml (never a ``test`` item); ``--halves`` names other development halves to read
+instead (only halves whose name starts with ``dev``; pass the same to choose_threshold.py). For
+each question (follow-ups after their earlier turns), every sentence of the retrieved passages
+is a row of answering/features.py; it is a positive when it holds one of the item's support
+spans. A logistic model (L2, Newton steps) is fitted on the rows; then the evidence threshold,
+the companion-sentence rule and the stand-out rule (answering/scorer.py) are chosen on the same
+questions. With ``--keep-weights`` the file's weights, threshold and companion rule stay; only
+the stand-out rule is chosen, for them. The threshold chosen here rests on a proxy (how the best
+sentence's probability sorts each question); run ``eval/choose_threshold.py --write`` afterwards
+to choose it by the answers.
 
 A follow-up's earlier turns are answered by the scorer in the file, so the rows depend on it:
 the fit is repeated on the file it wrote until the file stays the same (at most ``ROUNDS``
@@ -22,6 +25,7 @@ questions than it does (README, Limits), so it is kept until the two are refitte
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass, field, replace
@@ -37,6 +41,7 @@ from assistant.answering.scorer import WEIGHTS, Scorer, load_scorer  # noqa: E40
 from assistant.core.settings import Settings  # noqa: E402
 from assistant.core.types import Request, Turn  # noqa: E402
 from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa: E402
+from assistant.evaluation.halves import HALVES  # noqa: E402
 from assistant.evaluation.suites import load_suites  # noqa: E402
 
 L2 = 1.0
@@ -165,10 +170,34 @@ def choose_standout(qs: list[Question], scorer: Scorer) -> Scorer:
     return best
 
 
+def dev_halves(text: str) -> tuple[str, ...]:
+    """The halves named in ``text`` (comma-separated); only development halves are accepted."""
+    names = tuple(dict.fromkeys(h.strip() for h in text.split(",") if h.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError("no half named")
+    for h in names:
+        if not h.startswith("dev") or h not in HALVES:
+            raise argparse.ArgumentTypeError(f"{h!r} is not a development half")
+    return names
+
+
+def halves_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--halves", type=dev_halves, default=("dev",), metavar="dev[,dev-2,...]",
+        help="the development halves of the question sets to read (default: dev)",
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep-weights", action="store_true",
+                        help="keep the file's weights, threshold and companion rule")
+    parser.add_argument("--l2", type=float, default=L2, help="L2 strength of the fit")
+    halves_option(parser)
+    args = parser.parse_args()
     for n in range(1, ROUNDS + 1):
         before = WEIGHTS.read_text(encoding="utf-8")
-        fit_once()
+        fit_once(args.halves, args.keep_weights, args.l2)
         load_scorer.cache_clear()
         if (after := WEIGHTS.read_text(encoding="utf-8")) == before:
             print(f"settled: fit {n} wrote the file it was given", file=sys.stderr)
@@ -178,33 +207,37 @@ def main() -> None:
     print(after, end="")
 
 
-def dev_sets() -> list[tuple[str, Assistant, list[GoldItem]]]:
-    """Each question set of eval/suites.toml with a ``dev`` half: its name, an assistant on its
-    corpus, and its dev items (the only half the fitting scripts read)."""
+def dev_sets(halves: tuple[str, ...] = ("dev",)) -> list[tuple[str, Assistant, list[GoldItem]]]:
+    """Each question set of eval/suites.toml with items in ``halves``: its name, an assistant on
+    its corpus, and those items (the only halves the fitting scripts read; development only)."""
+    if any(not h.startswith("dev") for h in halves):
+        raise ValueError(f"only development halves may be read, not {halves}")
     out = []
     for suite in load_suites():
-        items = [i for i in load_gold(suite.questions) if i.split == "dev"]
+        items = [i for i in load_gold(suite.questions) if i.split in halves]
         if items:
             out.append((suite.name, Assistant(Settings(corpus=suite.corpus)), items))
     return out
 
 
-def fit_once() -> None:
+def fit_once(
+    halves: tuple[str, ...] = ("dev",), keep_weights: bool = False, l2: float = L2
+) -> None:
     qs: list[Question] = []
     gold = Assistant(Settings())
     # The gold set is a CI gate: its questions count twice.
     qs += questions_of(gold, load_gold(DEFAULT_GOLD)) * 2
-    for name, assistant, items in dev_sets():
+    for name, assistant, items in dev_sets(halves):
         qs += questions_of(assistant, items)
-        print(f"{name}: {len(items)} dev questions", file=sys.stderr)
+        print(f"{name}: {len(items)} questions of {','.join(halves)}", file=sys.stderr)
     train = [q for q in qs if q.item.answerable and q.labels.any()]
     x = np.vstack([q.feats for q in train])
     y = np.concatenate([q.labels for q in train])
-    if "--keep-weights" in sys.argv[1:]:
+    if keep_weights:
         kept = load_scorer()
         scorer = choose_standout(qs, replace(kept, standout_min=1.0, standout_ratio=float("inf")))
     else:
-        w, b = fit_logistic(x, y)
+        w, b = fit_logistic(x, y, l2)
         scorer = choose_rules(qs, Scorer(w, b, 0.5, 0.5, 0.85))
     WEIGHTS.write_text(json.dumps(scorer.to_json(), indent=2) + "\n", encoding="utf-8")
     found = sum(bool(q.labels.any()) for q in qs if q.item.answerable)
