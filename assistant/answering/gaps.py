@@ -55,14 +55,11 @@ ONSET_INTENT = re.compile(
     r"(?:work|works|act|acts|respond|helps?))\b",
     re.I,
 )
-GIVEN_OVER = re.compile(
-    rf"\b(?:over|every|each)\s+(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b", re.I
-)
+_TIME_SPAN = rf"(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b"
+GIVEN_OVER = re.compile(rf"\b(?:over|every|each)\s+{_TIME_SPAN}", re.I)
 # "Every 4 to 8 weeks" says how often, not for how long: it answers "how long?" only when the
 # time between is asked ("how long between infusions?").
-EVERY = re.compile(
-    rf"\b(?:every|each)\s+(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b", re.I
-)
+EVERY = re.compile(rf"\b(?:every|each)\s+{_TIME_SPAN}", re.I)
 BETWEEN = re.compile(r"\b(?:between|apart|gaps?|intervals?)\b", re.I)
 # "How many hours ...?" asks how long, not how many: a count of time units is a duration.
 RATE_INTENT = re.compile(
