@@ -99,7 +99,7 @@ def spelled_run(short: str, text: str) -> str:
     found = Counter(" ".join(m.lower().split()) for m in run.findall(text))
     runs = [
         r for r, _ in found.most_common()
-        if len([w for w in r.split() if w not in STOPWORDS]) == len(short)
+        if len([w for w in re.split(r"[\s-]+", r) if w not in STOPWORDS]) == len(short)
     ]
     return runs[0] if runs else ""
 

@@ -37,6 +37,7 @@ def test_initials_are_spelled_out_by_the_corpus_words_that_have_them() -> None:
     assert spelled_run("uln", raised) == "upper limit of normal"
     assert spelled_run("CAP", "The criteria apply to patients over 50.") == ""
     assert spelled_run("TOT", "the time of treatment") == ""  # "of" is no initial
+    assert spelled_run("SABA", "A short-acting beta agonist.") == "short-acting beta agonist"
 
 
 def test_abbreviations_are_found_as_clinicians_type_them() -> None:
