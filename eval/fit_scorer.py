@@ -41,7 +41,7 @@ from assistant.answering.scorer import WEIGHTS, Scorer, load_scorer  # noqa: E40
 from assistant.core.settings import Settings  # noqa: E402
 from assistant.core.types import Request, Turn  # noqa: E402
 from assistant.evaluation.gold import DEFAULT_GOLD, GoldItem, load_gold  # noqa: E402
-from assistant.evaluation.halves import HALVES  # noqa: E402
+from assistant.evaluation.halves import DEV_HALVES  # noqa: E402
 from assistant.evaluation.suites import load_suites  # noqa: E402
 
 L2 = 1.0
@@ -176,7 +176,7 @@ def dev_halves(text: str) -> tuple[str, ...]:
     if not names:
         raise argparse.ArgumentTypeError("no half named")
     for h in names:
-        if not h.startswith("dev") or h not in HALVES:
+        if h not in DEV_HALVES:
             raise argparse.ArgumentTypeError(f"{h!r} is not a development half")
     return names
 
@@ -210,7 +210,7 @@ def main() -> None:
 def dev_sets(halves: tuple[str, ...] = ("dev",)) -> list[tuple[str, Assistant, list[GoldItem]]]:
     """Each question set of eval/suites.toml with items in ``halves``: its name, an assistant on
     its corpus, and those items (the only halves the fitting scripts read; development only)."""
-    if any(not h.startswith("dev") for h in halves):
+    if any(h not in DEV_HALVES for h in halves):
         raise ValueError(f"only development halves may be read, not {halves}")
     out = []
     for suite in load_suites():

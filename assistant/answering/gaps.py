@@ -204,11 +204,19 @@ def _missing_value(
     # symptoms", "if weight falls") as well as by a length of time.
     when = re.match(r"\s*when\b", question, re.I) and (
         CONDITION.search(text) or THRESHOLD.search(text))
-    timed = GIVEN_OVER.sub(" ", text) if ONSET_INTENT.search(question) else text
-    timed = timed if BETWEEN.search(question) else EVERY.sub(" ", timed)
-    if DURATION_INTENT.search(question) and not when and not DURATION_VALUE.search(timed):
+    if DURATION_INTENT.search(question) and not when and not _length_given(question, text):
         return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
     return None
+
+
+def _length_given(question: str, text: str) -> bool:
+    """Whether ``text`` gives the length of time ``question`` asks: not the time a drug is given
+    over when how soon it works is asked, nor how often unless the time between is asked."""
+    if ONSET_INTENT.search(question):
+        text = GIVEN_OVER.sub(" ", text)
+    if not BETWEEN.search(question):
+        text = EVERY.sub(" ", text)
+    return bool(DURATION_VALUE.search(text))
 
 
 def _in_noun(question: str, *nouns: str) -> str:

@@ -10,3 +10,6 @@ HALVES = ("dev", "dev-2", "dev-3", "test", "holdout", "holdout-2", "holdout-3", 
           "holdout-5", "holdout-6", "holdout-7", "holdout-8")
 
 HALVES_HELP = f"{', '.join(HALVES[:-1])} or {HALVES[-1]}"
+
+# The halves that may be read to tune and fit (eval/fit_scorer.py, eval/choose_threshold.py).
+DEV_HALVES = tuple(h for h in HALVES if h.startswith("dev"))
