@@ -316,7 +316,12 @@ class Answerer(QuestionWords):
         if not units:
             return None
         key = max(units, key=lambda u: self.weight(u.term))
-        return [s for s, ts in zip(sentences, named, strict=True) if key.in_terms(ts)]
+        # ... or naming two of the question's topic words besides its commonest (most often
+        # the disease itself): "permanent visual loss occurs in 15 percent" is a figure of
+        # "how many GCA patients end up with permanent vision loss?".
+        rarer = sorted(units, key=lambda u: self.weight(u.term))[1:]
+        return [s for s, ts in zip(sentences, named, strict=True)
+                if key.in_terms(ts) or sum(u.in_terms(ts) for u in rarer) >= 2]
 
     def with_antecedents(self, chosen: list[Scored]) -> list[Scored]:
         """``chosen`` with the sentences it needs to be read (answering/leads.py)."""

@@ -20,6 +20,7 @@ from assistant.text.quantities import (
     FIGURE,
     FREQ_VALUE,
     MG_AS_UNIT,
+    RATE_FIGURE,
     THRESHOLD,
     shares,
     spell_numbers,
@@ -29,7 +30,9 @@ from assistant.text.quantities import (
 # dose counted ("how long does a dose last", "each dose", "a missed dose") asks no amount.
 DOSE_INTENT = re.compile(
     r"\b((?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )(?<!\bper )(?<!\bmissed )doses?|"
-    r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|how much|"
+    r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|"
+    # "how much does it slow the decline?" asks the size of an effect, not a dose
+    r"how much(?!\s+(?:does|do|did|is|are|was|were|has|have)\b)|"
     r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
     re.I,
 )
@@ -104,7 +107,9 @@ def missing_detail(
     # A value asked about something the sources never mention ("what % go blind") is not
     # given by the values the chosen sentences state: those are about something else.
     # Words naming the kind of value asked ("the odds", "relapse rate") name no such thing.
-    things = [t for t in unmentioned if not any(p.search(t) for p in VALUE_INTENTS)]
+    # Nor do words saying which dose ("target dose"): a dose asked is still the drug's.
+    things = [t for t in unmentioned if not any(p.search(t) for p in VALUE_INTENTS)
+              and t.lower() not in _DOSE_WORDS]
     value = _missing_value(
         reading, [] if things else sentences, vocab, figures_from, contexts, measure
     )
@@ -178,7 +183,7 @@ def _missing_value(
     def figure_given() -> bool:
         # A share in words ("about one third of patients") is a figure too; read only when
         # a figure is asked.
-        return bool(FIGURE.search(figures) or shares(figures))
+        return bool(FIGURE.search(figures) or RATE_FIGURE.search(figures) or shares(figures))
 
     if rate and not counted and not figure_given():
         name = RATE_NAMES.get(rate.group(1).lower(), "figures")
@@ -288,12 +293,26 @@ def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:
 
 def _about(sentence: str, drug: str, vocab: Vocabulary, context: str) -> bool:
     """Whether ``sentence`` is about ``drug``: it names it, or names no drug and its passage
-    (``context``) does."""
+    (``context``) is about it (``_context_about``)."""
     if _names(sentence, drug, vocab):
         return True
-    return not any(t == "drug" for t, _ in vocab.entities(sentence)) and _names(
-        context, drug, vocab
+    return not any(t == "drug" for t, _ in vocab.entities(sentence)) and _context_about(
+        sentence, drug, vocab, context
     )
+
+
+def _context_about(sentence: str, drug: str, vocab: Vocabulary, context: str) -> bool:
+    """Whether the passage ``context`` makes ``sentence`` (naming no drug) about ``drug``: the
+    drug its passage names last before it, or first (what the passage is about: a drug given
+    with it, "with folic acid", does not take its place), is that one ("Drug A is first line.
+    The usual dose is 1.5 g" is not about a drug B named after it); with none before it, the
+    passage names it."""
+    at = context.find(sentence)
+    before = [e for t, e in entities_with_positions(context[:at], vocab) if t == "drug"] if (
+        at > 0) else []
+    if before:
+        return same_drug(drug, before[-1], vocab) or same_drug(drug, before[0], vocab)
+    return _names(context, drug, vocab)
 
 
 # Names sharing this long a start are one drug in another form ("alendronate", "alendronic
@@ -345,7 +364,7 @@ def dose_stated_for(
             return True
         if _shares_stem(head, drug, vocab.display(drug)):
             return True
-        if not drugs and context and _names(context, drug, vocab):
+        if not drugs and context and _context_about(sentence, drug, vocab, context):
             return True
     return False
 

@@ -166,6 +166,9 @@ THRESHOLD = re.compile(
 )
 # A figure: a percentage or a count ("12 of 40"), not a dose.
 FIGURE = re.compile(r"%|\bper\s?cent\b|\b\d+\s+(?:of|in|out of)\s+\d+", re.I)
+# A rate per a population ("0.5 per million", "3 per 100,000 person-years"): a figure that gives
+# an incidence asked (answering/gaps.py), though no share for sentence choice's figure feature.
+RATE_FIGURE = re.compile(r"\d\s+per\s+(?:\d[\d,]*|hundred|thousand|million|billion)\b", re.I)
 
 
 # --- shares and rates written in other words --------------------------------------------------

@@ -20,3 +20,17 @@ def test_capitalised_shorthand_is_written_out_and_the_word_in_lower_case_is_not(
 def test_colloquial_and_antibody_shorthand_is_written_out() -> None:
     text, _ = general_vocabulary().rewrite("which is a jab? which ab goes w/ it? MuSK abs?")
     assert text == "which is a injection? which antibody goes with it? MuSK antibodies?"
+
+
+def test_clipped_drugs_brands_and_shorthand_of_the_eleventh_session_are_written_out() -> None:
+    text, _ = general_vocabulary().rewrite("tacro or ritux? pyrido dose? how much does ofev help,"
+                                           " and esbriet? which resp params?")
+    assert text == ("tacrolimus or rituximab? pyridostigmine dose? how much does nintedanib help,"
+                    " and pirfenidone? which respiratory parameters?")
+
+
+def test_words_asking_how_exact_or_how_kept_are_question_words() -> None:
+    # "ballpark %?" names no thing asked about, nor does "how long do I hold it?"
+    vocab = general_vocabulary()
+    for word in ("ballpark", "roughly", "hold", "well", "parameters"):
+        assert set(vocab.terms(word)) <= vocab.question_words, word
