@@ -31,6 +31,7 @@ from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
 from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
+from assistant.store.embed import TextSimilarity
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
@@ -64,7 +65,7 @@ class Answerer(QuestionWords):
         index: Index,
         settings: AnswerSettings | None = None,
         vocab: Vocabulary | None = None,
-        similar: Callable[[str, str], float] | None = None,
+        similar: TextSimilarity | None = None,
         neighbours: Neighbours | None = None,
         spelled: Callable[[str], str] | None = None,
     ) -> None:
@@ -228,7 +229,8 @@ class Answerer(QuestionWords):
             shared = min(2, sum(p in self.sentence_pairs[r] for p in q_pairs)) / 2
             sentence = c.sentences[j]
             has, lacks = asks.fit(sentence)
-            drugs = len([1 for t, _ in self.vocab.entities(sentence) if t in ("drug", "test")])
+            listing = asks.listing and len(
+                [1 for t, _ in self.vocab.entities(sentence) if t in ("drug", "test")]) >= 2
             out[n] = (
                 float(dense),
                 passage_sim[c.position],
@@ -240,7 +242,7 @@ class Answerer(QuestionWords):
                 shared,
                 has,
                 lacks,
-                1.0 if asks.listing and drugs >= 2 else 0.0,
+                1.0 if listing else 0.0,
                 1.0 if is_fragment(sentence) else 0.0,
                 1.0 if j == 0 else 0.0,
                 min(len(sentence.split()), 60) / 60,

@@ -9,7 +9,9 @@ Nothing here is tuned by hand: what a feature is worth is in the weights.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.gaps import (
     ASKS_REASON,
@@ -101,21 +103,24 @@ class Asks:
 
     def fit(self, sentence: str) -> tuple[int, int]:
         """(kinds asked and given, kinds asked and not given) by ``sentence``."""
-        text = spell_numbers(sentence)
-        pairs = [
-            (self.dose, DOSE_VALUE.search(text)),
-            (self.duration, DURATION_VALUE.search(text)),
-            (self.frequency, FREQ_VALUE.search(text)),
-            (self.figure, FIGURE.search(text)),
-            (self.reason, CAUSAL.search(text)),
-            (self.condition, CONDITION.search(text) or DURATION_VALUE.search(text)
-             or THRESHOLD.search(text)),
+        tests: list[tuple[bool, Callable[[str], object]]] = [
+            (self.dose, DOSE_VALUE.search),
+            (self.duration, DURATION_VALUE.search),
+            (self.frequency, FREQ_VALUE.search),
+            (self.figure, FIGURE.search),
+            (self.reason, CAUSAL.search),
+            (self.condition, lambda t: CONDITION.search(t) or DURATION_VALUE.search(t)
+             or THRESHOLD.search(t)),
         ]
-        has = sum(1 for asked, found in pairs if asked and found)
-        lacks = sum(1 for asked, found in pairs if asked and not found)
-        return has, lacks
+        asked = [test for wanted, test in tests if wanted]
+        if not asked:  # most questions ask no kind of value: no sentence is read for one
+            return 0, 0
+        text = spell_numbers(sentence)
+        has = sum(1 for test in asked if test(text))
+        return has, len(asked) - has
 
 
+@lru_cache(maxsize=65536)  # corpus sentences come back question after question
 def is_fragment(sentence: str) -> bool:
     """A heading, a list's lead ("... include:") or too short to answer anything."""
     words = sentence.split()

@@ -15,6 +15,7 @@ from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 from assistant.retrieval.search import abbreviation_shaped
+from assistant.store.embed import TextSimilarity
 from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
@@ -44,7 +45,7 @@ class QuestionWords:
     settings: AnswerSettings
     vocab: Vocabulary
     neighbours: Neighbours | None
-    similar: Callable[[str, str], float] | None
+    similar: TextSimilarity | None
     corpus_terms: set[str]
     corpus_words: set[str]
     spelled: Callable[[str], str] | None
@@ -236,7 +237,7 @@ class QuestionWords:
         for word in words:
             # Judged on what the corpus lacks: "cutoff", not the "ferritin" naming it.
             probe = " ".join(w for w in word.split() if not self._all_known(w)) or word
-            best = max((self.similar(probe, w) for w in own), default=0.0)
+            best = self.similar.best(probe, sorted(own))
             if best < self.settings.paraphrase_min:
                 kept.append(word)
         return kept

@@ -10,8 +10,8 @@ searched with vectors of its own kind.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -92,15 +92,48 @@ class Embedder:
     def encode_one(self, text: str) -> np.ndarray:
         return self.query_encoder.encode([text])[0]
 
-    def similarity(self, cache_size: int = 4096) -> Callable[[str, str], float]:
+    def similarity(self, cache_size: int = 4096) -> TextSimilarity:
         """Cosine of two texts' vectors: the citation checker's paraphrase test, used alike by
         ``imnm eval`` and the LLM check."""
+        return TextSimilarity(self.query_encoder.encode, cache_size)
 
-        @lru_cache(maxsize=cache_size)  # passage sentences come back question after question
-        def vec(text: str) -> np.ndarray:
-            return self.encode_one(text)
 
-        return lambda a, b: float(vec(a) @ vec(b))
+class TextSimilarity:
+    """Cosine of two texts' vectors, each text encoded once (passage sentences come back
+    question after question): called as ``(a, b)``; ``best`` encodes the texts it has not seen
+    in one batch, as one call costs about what one text does."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], cache_size: int = 4096) -> None:
+        self._encode = encode
+        self._size = cache_size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: list[str]) -> list[np.ndarray]:
+        with self._lock:  # one chat's texts at a time: the encoder is busy anyway
+            new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            found = dict(zip(new, self._encode(new), strict=True)) if new else {}
+            out = []
+            for t in texts:
+                if t in found:
+                    self._vectors[t] = found[t]
+                else:
+                    self._vectors.move_to_end(t)
+                out.append(self._vectors[t])
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+            return out
+
+    def __call__(self, a: str, b: str) -> float:
+        va, vb = self.vectors([a, b])
+        return float(va @ vb)
+
+    def best(self, probe: str, others: list[str]) -> float:
+        """The highest cosine of ``probe`` with any of ``others`` (0.0 with none)."""
+        if not others:
+            return 0.0
+        first, *rest = self.vectors([probe, *others])
+        return max(float(first @ v) for v in rest)
 
 
 _shared: dict[tuple[str, str], Embedder] = {}
