@@ -24,6 +24,15 @@ from assistant.domain.vocabulary import Vocabulary
 from assistant.text.sentences import YES_NO_Q
 
 
+# A follow-up asking what comes next, and a sentence that says it (English wording).
+NEXT_ASKED = re.compile(
+    r"\b(?:after\s+(?:that|this|those|it)|then\s+what|what\s+(?:then|next)|afterwards?|"
+    r"thereafter|after\s+(?:the\s+)?(?:first|initial))\b",
+    re.I,
+)
+SEQUENCE = re.compile(r"\b(?:then|followed\s+by|thereafter|after\s+which|afterwards)\b", re.I)
+
+
 def already_given(
     reading: Reading,
     vocab: Vocabulary,
@@ -56,10 +65,15 @@ def already_given(
         if any(t in new for t in vocab.terms(w))
     ]
     asks = Asks.of(reading.focus)
+    next_asked = bool(NEXT_ASKED.search(reading.question))
     given = []
     for quote in last.quotes:
         own = set(vocab.terms(quote))
         if any(t in own for t in new) or asks.fit(quote)[0]:
+            continue
+        # "And after that?": a sentence going on to what comes next ("every 3 months for 5
+        # years, then yearly") holds the answer, though it was quoted for its first step.
+        if next_asked and SEQUENCE.search(quote):
             continue
         if more_of and more_of.lower() in quote.lower():
             continue

@@ -35,3 +35,20 @@ def test_a_sentence_giving_the_value_asked_or_a_new_word_stays() -> None:
 def test_no_follow_up_no_drop() -> None:
     r = _reading("and what happens when we wean prednisolone?").model_copy(update={"focus": None})
     assert already_given(r, general_vocabulary()) == []
+
+
+def test_a_sentence_going_on_to_what_comes_next_answers_and_after_that() -> None:
+    vocab = general_vocabulary()
+    steps = "Lung function every 3 to 6 months in the first 3 to 5 years, then yearly."
+    last = Turn(question="lung function how often?", quotes=[steps, RELAPSE])
+
+    def reading(question: str, focus: str) -> Reading:
+        return Reading(question=question, standalone=f"{focus} (context: {last.question})",
+                       focus=focus, topic=last.question, search_text=focus, history=[last],
+                       k=5, candidates=8)
+
+    # "That" may have been read as a thing ("after lung function"): the question asks next.
+    assert already_given(reading("and after that?", "and after lung function?"), vocab) == [
+        RELAPSE]
+    assert already_given(reading("and what about relapse?", "and what about relapse?"),
+                         vocab) == [steps]
