@@ -23,7 +23,6 @@ from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 from assistant.text.sentences import YES_NO_Q
 
-
 # A follow-up asking what comes next, and a sentence that says it (English wording).
 NEXT_ASKED = re.compile(
     r"\b(?:after\s+(?:that|this|those|it)|then\s+what|what\s+(?:then|next)|afterwards?|"
