@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.answering.besides import set_aside
 from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords
@@ -259,7 +260,9 @@ class Conversation:
             asked_words = self._asked_words(asked)
             new = [t for t in answered if t.lower() not in asked_words]
             given = [t for t in candidates if GIVEN.search(question) and self._is_treatment(t)]
-            which = WHICH.match(last.standalone_question or last.question)
+            # "apart from X, what else?" asks which, as "which ...?" does: X is not meant.
+            which = bool(WHICH.match(last.standalone_question or last.question)) or bool(
+                set_aside(last.standalone_question or last.question, self.vocab))
             if new and which:
                 referent = self._of_kind(new, last) or new[0]
             elif given:

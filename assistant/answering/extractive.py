@@ -17,6 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from assistant.answering.besides import about_set_aside, set_aside
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
@@ -271,6 +272,9 @@ class Answerer(QuestionWords):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
+        if aside := set_aside(focus or standalone, self.vocab):
+            scored = [s for s in scored if not about_set_aside(
+                s.sentence, aside, self.vocab, " ".join(s.chunk.sentences[: s.sentence_index]))]
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus

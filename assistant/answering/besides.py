@@ -1,0 +1,37 @@
+"""What a question sets aside: "apart from drug X, what else?" asks for the others, so a sentence
+whose only drugs are the ones set aside answers nothing asked (English wording; any text)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.gaps import entities_with_positions
+from assistant.domain.vocabulary import Vocabulary
+
+# "apart from X", "besides X", "other than X", "except (for) X", "not counting X": up to three
+# words after, which name what is set aside.
+SET_ASIDE = re.compile(
+    r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|not\s+counting|"
+    r"excluding)\s+((?:[\w/-]+\s*){1,3})",
+    re.I,
+)
+
+
+def set_aside(question: str, vocab: Vocabulary) -> set[str]:
+    """The drugs ``question`` sets aside ("apart from tocilizumab, what else spares steroids?")."""
+    out: set[str] = set()
+    for m in SET_ASIDE.finditer(question):
+        out |= {e for t, e in vocab.entities(m.group(1)) if t == "drug"}
+    return out
+
+
+def about_set_aside(sentence: str, aside: set[str], vocab: Vocabulary, before: str = "") -> bool:
+    """Whether the first drug ``sentence`` names, what it is about, is one set aside (a drug
+    given with it, "with a tapering course of drug B", does not change that); naming
+    none ("NICE recommends it for relapsing disease"), the drug named first or last in the
+    sentences of its passage ``before`` it."""
+    drugs = [e for t, e in vocab.entities(sentence) if t == "drug"]
+    if not drugs:
+        earlier = [e for t, e in entities_with_positions(before, vocab) if t == "drug"]
+        return bool(earlier) and (earlier[0] in aside or earlier[-1] in aside)
+    return drugs[0] in aside
