@@ -32,5 +32,5 @@ def test_clipped_drugs_brands_and_shorthand_of_the_eleventh_session_are_written_
 def test_words_asking_how_exact_or_how_kept_are_question_words() -> None:
     # "ballpark %?" names no thing asked about, nor does "how long do I hold it?"
     vocab = general_vocabulary()
-    for word in ("ballpark", "roughly", "hold", "well", "parameters"):
+    for word in ("ballpark", "roughly", "hold", "well", "parameters", "actually", "send"):
         assert set(vocab.terms(word)) <= vocab.question_words, word
