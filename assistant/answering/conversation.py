@@ -243,6 +243,11 @@ class Conversation:
             referent = self.terms_in(modifier)[0]
         elif modifier:  # "the IV one": a term of the last turn that the word comes with
             referent = self._with_modifier(modifier, last)
+        elif ordinal and ordinal.lower() == "other":
+            # "the other one": the other thing the last answer named ("the other eye").
+            other = re.search(r"\bother\s+([a-z][\w-]+)", " ".join(last.quotes), re.I)
+            the = "the " if m.group(0).lower().startswith("the ") else ""
+            referent = f"{the}other {other.group(1)}" if other else None
         elif ordinal:
             pool = list(dict.fromkeys(answered)) or candidates
             if re.search(r"(?:drug|agent|treatment)$", m.group(0), re.IGNORECASE):

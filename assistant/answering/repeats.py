@@ -48,7 +48,9 @@ def already_given(
         return []
     # "What else does that one predict?": the sentence naming the referent holds the rest of
     # what it does, asked again in full.
-    more_of = reading.referent if MORE_OF.search(reading.question) else None
+    # ... as does "the other one", read as "the other eye" the last answer named.
+    more_of = reading.referent if MORE_OF.search(reading.question) or re.match(
+        r"(?:the\s+)?other\s", reading.referent or "") else None
     last = reading.history[-1]
     before = {
         *vocab.terms(last.standalone_question or last.question),

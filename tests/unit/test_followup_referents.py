@@ -57,3 +57,16 @@ def test_why_bother_with_asks_what_a_thing_is_for() -> None:
     assert vocab.rewrite("why bother w/ a tsh?")[0] == "why use a tsh?"
     read = vocab.rewrite("Why bother with the second drug?")[0]
     assert read.lower() == "why use the second drug?"
+
+
+def test_the_other_one_is_the_other_thing_the_last_answer_named() -> None:
+    said = "Once vision is lost it rarely recovers, and the other eye may be affected within days."
+    conversation = Conversation(general_vocabulary(), CorpusWords.learn([said]))
+    last = Turn(question="gca pt lost sight in her R eye yesterday", answer=said, quotes=[said])
+    read = conversation.follow("what's the risk to the other one?", [last])
+    assert read.referent == "the other eye", read.standalone
+    assert "the other eye" in read.standalone
+    # With no "other ..." said, nothing is made up.
+    plain = Turn(question="gca pt lost sight", answer="Vision rarely recovers.",
+                 quotes=["Vision rarely recovers."])
+    assert conversation.follow("what's the risk to the other one?", [plain]).referent is None

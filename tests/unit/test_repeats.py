@@ -52,3 +52,14 @@ def test_a_sentence_going_on_to_what_comes_next_answers_and_after_that() -> None
         RELAPSE]
     assert already_given(reading("and what about relapse?", "and what about relapse?"),
                          vocab) == [steps]
+
+
+def test_the_other_one_read_from_the_last_answer_keeps_the_sentence_naming_it() -> None:
+    said = "Without treatment the other eye may be affected within days."
+    last = Turn(question="lost sight in her right eye yesterday", quotes=[said])
+    reading = Reading(question="what's the risk to the other one?",
+                      standalone="what is the risk to the other eye?",
+                      focus="what is the risk to the other eye?", topic=last.question,
+                      search_text="risk other eye", history=[last], referent="other eye",
+                      k=5, candidates=8)  # fmt: skip
+    assert already_given(reading, general_vocabulary()) == []
