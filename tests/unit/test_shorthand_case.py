@@ -32,5 +32,11 @@ def test_clipped_drugs_brands_and_shorthand_of_the_eleventh_session_are_written_
 def test_words_asking_how_exact_or_how_kept_are_question_words() -> None:
     # "ballpark %?" names no thing asked about, nor does "how long do I hold it?"
     vocab = general_vocabulary()
-    for word in ("ballpark", "roughly", "hold", "well", "parameters", "actually", "send"):
+    for word in ("ballpark", "roughly", "hold", "well", "parameters", "actually", "send", "hard"):
         assert set(vocab.terms(word)) <= vocab.question_words, word
+
+
+def test_vital_sign_and_lab_shorthand_is_written_out() -> None:
+    text, _ = general_vocabulary().rewrite("sudden htn + rising cr, max dose? Cr up. CR rate?")
+    assert text == ("sudden hypertension + rising creatinine, maximum dose? creatinine up."
+                    " CR rate?")
