@@ -58,6 +58,7 @@ ONSET_INTENT = re.compile(
     r"(?:work|works|act|acts|respond|helps?))\b",
     re.I,
 )
+ASKED_UNIT = re.compile(rf"\bhow many ({_TIME_UNITS})\b", re.I)
 _TIME_SPAN = rf"(?:\d+\s*(?:to|-|–|or)\s*)?\d+\s*{_TIME_UNITS}\b"
 GIVEN_OVER = re.compile(rf"\b(?:over|every|each)\s+{_TIME_SPAN}", re.I)
 # "Every 4 to 8 weeks" says how often, not for how long: it answers "how long?" only when the
@@ -221,7 +222,19 @@ def _length_given(question: str, text: str) -> bool:
         text = GIVEN_OVER.sub(" ", text)
     if not BETWEEN.search(question):
         text = EVERY.sub(" ", text)
+    # "How many hours does one infusion take?" is not told by "over two to five days": a unit
+    # asked by name is given in that unit.
+    unit = ASKED_UNIT.search(question)
+    if unit:
+        return any(_unit_key(m.group(0).split()[-1]) == _unit_key(unit.group(1))
+                   for m in DURATION_VALUE.finditer(text) if m.group(0).split())
     return bool(DURATION_VALUE.search(text))
+
+
+def _unit_key(unit: str) -> str:
+    """One key per unit of time however written ("wks", "weeks": "w"; "mins": "mi")."""
+    unit = unit.lower()
+    return unit[:2] if unit.startswith("m") else unit[:1]
 
 
 def _in_noun(question: str, *nouns: str) -> str:

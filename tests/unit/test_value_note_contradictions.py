@@ -67,3 +67,20 @@ def test_a_rate_per_a_population_answers_the_incidence() -> None:
     sentence = "The annual incidence is about 0.5 per million and the prevalence 2.5 per million."
     assert missing_detail(_reading("incidence + prevalence?"), [sentence],
                           general_vocabulary()) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "given"),
+    [
+        ("how many hours does one infusion take", "The dose is given over two to five days.",
+         False),
+        ("how many wks at full dose?", "Give the full dose for 4 weeks, then taper.", True),
+        ("how many mins per session?", "Sessions last 30 minutes.", True),
+        ("how long on it?", "Treatment lasts 2 years.", True),
+    ],
+)
+def test_a_unit_asked_by_name_is_given_in_that_unit(
+    question: str, sentence: str, given: bool
+) -> None:
+    gap = missing_detail(_reading(question), [sentence], general_vocabulary())
+    assert (gap is None) is given, gap
