@@ -223,9 +223,10 @@ def _length_given(question: str, text: str) -> bool:
     if not BETWEEN.search(question):
         text = EVERY.sub(" ", text)
     # "How many hours does one infusion take?" is not told by "over two to five days": a unit
-    # asked by name is given in that unit.
+    # asked by name is given in that unit; but "takes four to six months" tells "how many days
+    # till it works?" (not within days).
     unit = ASKED_UNIT.search(question)
-    if unit:
+    if unit and not ONSET_INTENT.search(question):
         return any(_unit_key(m.group(0).split()[-1]) == _unit_key(unit.group(1))
                    for m in DURATION_VALUE.finditer(text) if m.group(0).split())
     return bool(DURATION_VALUE.search(text))
