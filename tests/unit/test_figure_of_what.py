@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from readings import plain_reading as _reading
+
 from assistant.answering.gaps import missing_detail
-from assistant.core.types import Reading
 from assistant.domain.vocabulary import general_vocabulary
 
 QUESTION = "what % of patients have diabetes too?"
@@ -13,10 +14,6 @@ SENTENCES = [
     "Raised CSF protein alone is not specific, because it also occurs in diabetes.",
 ]
 
-
-def _reading(question: str) -> Reading:
-    return Reading(question=question, standalone=question, search_text=question, k=5,
-                   candidates=5)
 
 
 def test_a_percentage_of_something_else_does_not_give_the_one_asked() -> None:

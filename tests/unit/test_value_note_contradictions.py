@@ -4,16 +4,11 @@ here ended an answer that quoted the value with a note saying it was not given."
 from __future__ import annotations
 
 import pytest
+from readings import plain_reading as _reading
 
 from assistant.answering.gaps import asks_dose, dose_stated_for, missing_detail
-from assistant.core.types import Reading
 from assistant.domain.vocabulary import general_vocabulary
 from assistant.text.quantities import FIGURE, RATE_FIGURE
-
-
-def _reading(question: str) -> Reading:
-    return Reading(question=question, standalone=question, search_text=question, k=5,
-                   candidates=5)
 
 
 def test_a_word_saying_which_dose_does_not_hide_the_dose() -> None:

@@ -6,15 +6,10 @@ answers "how many"; a condition answers "when"."""
 from __future__ import annotations
 
 import pytest
+from readings import plain_reading as _reading
 
 from assistant.answering.gaps import missing_detail
-from assistant.core.types import Reading
 from assistant.domain.vocabulary import general_vocabulary
-
-
-def _reading(question: str) -> Reading:
-    return Reading(question=question, standalone=question, search_text=question, k=5,
-                   candidates=5)
 
 
 def test_a_dose_in_a_passage_about_the_drug_is_its_dose() -> None:
