@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.gaps import entities_with_positions
+from assistant.answering.gaps import drugs_leading_to
 from assistant.domain.vocabulary import Vocabulary
 
 # "apart from X", "besides X", "other than X", "except (for) X", "not counting X": up to three
@@ -32,6 +32,5 @@ def about_set_aside(sentence: str, aside: set[str], vocab: Vocabulary, before: s
     sentences of its passage ``before`` it."""
     drugs = [e for t, e in vocab.entities(sentence) if t == "drug"]
     if not drugs:
-        earlier = [e for t, e in entities_with_positions(before, vocab) if t == "drug"]
-        return bool(earlier) and (earlier[0] in aside or earlier[-1] in aside)
+        return any(d in aside for d in drugs_leading_to(before, vocab))
     return drugs[0] in aside

@@ -73,6 +73,21 @@ CAUSAL = re.compile(
 )
 
 
+def _gives_condition(text: str) -> object:
+    return CONDITION.search(text) or DURATION_VALUE.search(text) or THRESHOLD.search(text)
+
+
+# What gives each kind of value a question may ask (by its field of ``Asks``).
+GIVES: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("dose", DOSE_VALUE.search),
+    ("duration", DURATION_VALUE.search),
+    ("frequency", FREQ_VALUE.search),
+    ("figure", FIGURE.search),
+    ("reason", CAUSAL.search),
+    ("condition", _gives_condition),
+)
+
+
 @dataclass(frozen=True)
 class Asks:
     """The kinds of value a question asks for."""
@@ -103,20 +118,11 @@ class Asks:
 
     def fit(self, sentence: str) -> tuple[int, int]:
         """(kinds asked and given, kinds asked and not given) by ``sentence``."""
-        tests: list[tuple[bool, Callable[[str], object]]] = [
-            (self.dose, DOSE_VALUE.search),
-            (self.duration, DURATION_VALUE.search),
-            (self.frequency, FREQ_VALUE.search),
-            (self.figure, FIGURE.search),
-            (self.reason, CAUSAL.search),
-            (self.condition, lambda t: CONDITION.search(t) or DURATION_VALUE.search(t)
-             or THRESHOLD.search(t)),
-        ]
-        asked = [test for wanted, test in tests if wanted]
+        asked = [gives for kind, gives in GIVES if getattr(self, kind)]
         if not asked:  # most questions ask no kind of value: no sentence is read for one
             return 0, 0
         text = spell_numbers(sentence)
-        has = sum(1 for test in asked if test(text))
+        has = sum(1 for gives in asked if gives(text))
         return has, len(asked) - has
 
 

@@ -228,7 +228,7 @@ def _length_given(question: str, text: str) -> bool:
     unit = ASKED_UNIT.search(question)
     if unit and not ONSET_INTENT.search(question):
         return any(_unit_key(m.group(0).split()[-1]) == _unit_key(unit.group(1))
-                   for m in DURATION_VALUE.finditer(text) if m.group(0).split())
+                   for m in DURATION_VALUE.finditer(text))
     return bool(DURATION_VALUE.search(text))
 
 
@@ -322,11 +322,17 @@ def _context_about(sentence: str, drug: str, vocab: Vocabulary, context: str) ->
     The usual dose is 1.5 g" is not about a drug B named after it); with none before it, the
     passage names it."""
     at = context.find(sentence)
-    before = [e for t, e in entities_with_positions(context[:at], vocab) if t == "drug"] if (
-        at > 0) else []
+    before = drugs_leading_to(context[:at], vocab) if at > 0 else []
     if before:
-        return same_drug(drug, before[-1], vocab) or same_drug(drug, before[0], vocab)
+        return any(same_drug(drug, d, vocab) for d in before)
     return _names(context, drug, vocab)
+
+
+def drugs_leading_to(before: str, vocab: Vocabulary) -> list[str]:
+    """The drugs a sentence naming none may be about, from the text of its passage ``before``
+    it: the one named last, and the one named first (what the passage is about)."""
+    drugs = [e for t, e in entities_with_positions(before, vocab) if t == "drug"]
+    return list(dict.fromkeys([drugs[-1], drugs[0]])) if drugs else []
 
 
 # Names sharing this long a start are one drug in another form ("alendronate", "alendronic
