@@ -103,6 +103,15 @@ class CueSpec(_Strict):
     says: list[str]
 
 
+class ContextRewrite(_Strict):
+    """A shorthand read one way only in some company: "pts" is points beside "score" or
+    "worth", patients elsewhere."""
+
+    to: str
+    # Any of these whole words elsewhere in the text (any case) selects this reading.
+    near: list[str] = Field(min_length=1)
+
+
 class DomainPack(_Strict):
     subject: Subject | None = None
     terms: list[Term] = Field(default_factory=list)
@@ -120,6 +129,8 @@ class DomainPack(_Strict):
         default_factory=dict
     )
     rewrites_exact: dict[str, str] = Field(default_factory=dict)
+    # Readings that depend on the words around (lower-case key): tried before the two above.
+    rewrites_in_context: dict[str, ContextRewrite] = Field(default_factory=dict)
     # When set ("drug"), every rewrite value of this pack names a thing of this kind: a text
     # naming it names a drug, with no term for it in any pack.
     kind: str | None = None

@@ -18,6 +18,7 @@ from assistant.core.errors import CorpusError
 from assistant.domain.cues import Cue, compile_cues
 from assistant.domain.matching import Alternation
 from assistant.domain.pack import (
+    ContextRewrite,
     DomainPack,
     Term,
     general_paths,
@@ -26,6 +27,7 @@ from assistant.domain.pack import (
     packs_hash,
     read_pack,
 )
+from assistant.domain.rewrites import rewrite_pattern, rewrite_words
 from assistant.text.drugs import drug_class as drug_class_by_stem
 from assistant.text.frequency import COMMON_WORD, zipf
 from assistant.text.tokens import STOPWORDS, TOKEN, stem
@@ -94,6 +96,8 @@ class Vocabulary:
     digest: str = ""
     # A rewrite with several readings (lower-case key → readings in order of preference).
     rewrite_choices: dict[str, list[str]] = field(default_factory=dict)
+    # Readings chosen by the words around (lower-case key): domain/pack.py ContextRewrite.
+    rewrites_in_context: dict[str, ContextRewrite] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         variants = sorted(
@@ -118,7 +122,9 @@ class Vocabulary:
             re.IGNORECASE,
         )
         self._long_of = {a.lower(): long for a, long in self.abbreviations.items()}
-        self._rewrite = _rewrite_pattern(self.rewrites, self.rewrites_exact)
+        self._rewrite = rewrite_pattern(
+            self.rewrites, self.rewrites_exact, list(self.rewrites_in_context)
+        )
         names = sorted(self.names, key=len, reverse=True)
         self._names = re.compile(
             r"\b(?:" + "|".join(phrase_pattern(n) for n in names) + r")\b" if names else "(?!)",
@@ -221,19 +227,9 @@ class Vocabulary:
     def rewrite(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """``text`` with shorthand and brand names written as texts write them, and the
         (typed, read as) pairs changed: "w/ Tylenol" → "with acetaminophen"."""
-        changes: list[tuple[str, str]] = []
-
-        def repl(m: re.Match[str]) -> str:
-            typed = m.group(0)
-            key = " ".join(typed.split())
-            new = self.rewrites_exact.get(key) or self.rewrites.get(key.lower())
-            if new is None:
-                return typed
-            if (typed, new) not in changes:
-                changes.append((typed, new))
-            return new
-
-        return self._rewrite.sub(repl, text), changes
+        return rewrite_words(
+            self._rewrite, text, self.rewrites, self.rewrites_exact, self.rewrites_in_context
+        )
 
     def choosing_rewrites(self, passages: Mapping[str, int]) -> Vocabulary:
         """This vocabulary with each rewrite of several readings read as the one the corpus
@@ -283,28 +279,12 @@ class Vocabulary:
             names=self.names,
             digest=self.digest,
             rewrite_choices=self.rewrite_choices,
+            rewrites_in_context=self.rewrites_in_context,
         )
 
     def variant_patterns(self, term: str) -> list[str]:
         t = self.terms_by_id.get(term)
         return [phrase_pattern(v) for v in t.variants] if t else [re.escape(term)]
-
-
-def _rewrite_pattern(rewrites: dict[str, str], exact: dict[str, str]) -> re.Pattern[str]:
-    keys = sorted({*rewrites, *exact}, key=len, reverse=True)
-    if not keys:
-        return re.compile("(?!)")
-
-    def one(key: str) -> str:
-        body = r"\s+".join(re.escape(w) for w in key.split())
-        return f"(?-i:{body})" if key in exact and key.lower() not in rewrites else body
-
-    # Whole words: "w/" and "f/u" end in a slash, so the edges are not \b; a possessive may
-    # follow ("pt's" is "patient's").
-    return re.compile(
-        r"(?<![\w/'’-])(?:" + "|".join(one(k) for k in keys) + r")(?![\w/-]|['’](?!s\b))",
-        re.IGNORECASE,
-    )
 
 
 def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
@@ -319,6 +299,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
     rewrites: dict[str, str] = {}
     rewrite_choices: dict[str, list[str]] = {}
     rewrites_exact: dict[str, str] = {}
+    in_context: dict[str, ContextRewrite] = {}
     names: dict[str, str] = {}
     nouns: list[str] = []
     name, title = "the indexed sources", None
@@ -342,6 +323,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
             if len(readings) > 1:
                 rewrite_choices[k.lower()] = readings
         rewrites_exact.update(pack.rewrites_exact)
+        in_context.update({k.lower(): v for k, v in pack.rewrites_in_context.items()})
         if pack.kind:
             values = [
                 *(r for v in pack.rewrites.values() for r in ([v] if isinstance(v, str) else v)),
@@ -375,6 +357,7 @@ def merge(packs: list[tuple[Path, DomainPack]], digest: str = "") -> Vocabulary:
         names=names,
         digest=digest,
         rewrite_choices=rewrite_choices,
+        rewrites_in_context=in_context,
     )
     # Word lists are compared as stems after canonicalisation ("patients" → "patient").
     vocab.question_words = frozenset(t for w in question_words for t in vocab.terms(w))

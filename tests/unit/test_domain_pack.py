@@ -32,6 +32,7 @@ def write_pack(folder: Path, text: str) -> Path:
         ("[[terms]]\nid = 'x'\nclass = 'nothing'\nvariants = ['a']\n", "'nothing' is not a term"),
         ("[subject]\nname = 3\n", "subject.name"),
         ("[rewrites]\ncyc = []\n", "rewrites.cyc"),
+        ("[rewrites_in_context]\npts = { near = [\"score\"] }\n", "rewrites_in_context.pts.to"),
     ],
 )
 def test_a_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, text: str, says: str) -> None:

@@ -40,3 +40,23 @@ def test_vital_sign_and_lab_shorthand_is_written_out() -> None:
     text, _ = general_vocabulary().rewrite("sudden htn + rising cr, max dose? Cr up. CR rate?")
     assert text == ("sudden hypertension + rising creatinine, maximum dose? creatinine up."
                     " CR rate?")
+
+
+def test_shorthand_read_by_the_words_around_it() -> None:
+    # "pts" beside a score is points; elsewhere patients.
+    vocab = general_vocabulary()
+    assert vocab.rewrite("how many pts is hip pain worth on the criteria?")[0] == (
+        "how many points is hip pain worth on the criteria?")
+    assert vocab.rewrite("how many pts relapse?")[0] == "how many patients relapse?"
+
+
+def test_spreading_a_course_or_stressing_names_no_thing_asked_about() -> None:
+    vocab = general_vocabulary()
+    for word in ("spread", "anyway"):
+        assert set(vocab.terms(word)) <= vocab.question_words, word
+
+
+def test_x_between_a_count_and_its_measure_is_times() -> None:
+    vocab = general_vocabulary()
+    assert vocab.rewrite("how many x uln? 3 x weekly?")[0] == "how many times uln? 3 times weekly?"
+    assert vocab.rewrite("low factor X? x-ray?")[0] == "low factor X? x-ray?"
