@@ -73,3 +73,12 @@ def test_how_is_it_treated_asks_the_treatment_kind_answered_by_treated_with() ->
     assert cue.says.search("Referral and treatment with immunosuppression are needed.")
     assert not cue.says.search("Biopsy shows necrotic fibres.")
     assert asked(cues, "is it treated with steroids?") == []
+
+
+def test_a_peak_age_asks_the_age_kind_answered_by_decades_or_a_range_of_years() -> None:
+    found = asked(general_vocabulary().cues, "cidp peak age?")
+    assert [c.kind for c, _ in found] == ["age"]
+    says = found[0][0].says
+    assert says.search("most common in the fifth and sixth decades of life")
+    assert says.search("Incidence peaks between 70 and 80 years")
+    assert not says.search("Start prednisolone 15 mg daily for 4 weeks.")

@@ -1,0 +1,28 @@
+"""Readings chosen by the words around and kinds of question answered in other words, on real
+indexes of the eval corpora: "pts" beside a score is points (domain/rewrites.py), and "peak
+age?" is answered by a sentence giving an age in decades (the "age" cue of the general pack)."""
+
+from pathlib import Path
+
+from assistant.answering.pipeline import Assistant
+from assistant.core.settings import REPO_ROOT, Settings
+from assistant.store.embed import Embedder
+
+
+def _bot(name: str, tmp_path: Path, embedder: Embedder) -> Assistant:
+    corpus = REPO_ROOT / "eval" / "corpora" / name
+    return Assistant(Settings(corpus=corpus, index=tmp_path / name), embedder=embedder)
+
+
+def test_points_of_a_score_are_given_without_a_note_that_no_number_is(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    answer = _bot("pmr", tmp_path, embedder).ask(
+        "hip pain or reduced hip rom - how many pts is that worth on the 2012 pmr criteria?")
+    assert "hip pain or limited range of hip motion: 1 point" in answer.answer
+    assert "do not" not in answer.answer
+
+
+def test_a_peak_age_is_answered_by_the_decades_of_life(tmp_path: Path, embedder: Embedder) -> None:
+    answer = _bot("cidp", tmp_path, embedder).ask("cidp peak age?")
+    assert "fifth and sixth decades" in answer.answer
