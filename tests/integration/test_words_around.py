@@ -26,3 +26,11 @@ def test_points_of_a_score_are_given_without_a_note_that_no_number_is(
 def test_a_peak_age_is_answered_by_the_decades_of_life(tmp_path: Path, embedder: Embedder) -> None:
     answer = _bot("cidp", tmp_path, embedder).ask("cidp peak age?")
     assert "fifth and sixth decades" in answer.answer
+
+
+def test_how_slow_to_taper_is_answered_by_how_the_dose_comes_down(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    answer = _bot("giant_cell_arteritis", tmp_path, embedder).ask(
+        "gca pred below ten mg - how slow do i tapr?")
+    assert "1 mg every 1 to 2 months" in answer.answer

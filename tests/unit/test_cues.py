@@ -82,3 +82,16 @@ def test_a_peak_age_asks_the_age_kind_answered_by_decades_or_a_range_of_years() 
     assert says.search("most common in the fifth and sixth decades of life")
     assert says.search("Incidence peaks between 70 and 80 years")
     assert not says.search("Start prednisolone 15 mg daily for 4 weeks.")
+
+
+def test_how_fast_to_taper_asks_the_taper_kind_and_a_taper_only_named_does_not() -> None:
+    cues = general_vocabulary().cues
+    for question in ("pred taper - how fast from sixty down to twenty?",
+                     "what decides when to start comin down on the pred?"):
+        assert [c.kind for c, _ in asked(cues, question)] == ["taper"], question
+    says = asked(cues, "how slow do i taper?")[0][0].says
+    assert says.search("It is then reduced by 10 mg every 2 weeks to 20 mg.")
+    assert says.search("The dose is then reduced again gradually over 4 to 8 weeks.")
+    # "How long before I taper?" asks a length of time; a relapse while weaning asks what to do.
+    assert asked(cues, "how long do i hold it b4 i start to taper?") == []
+    assert asked(cues, "relapse while weaning - what now?") == []
