@@ -22,8 +22,10 @@ from assistant.text.quantities import (
     MG_AS_UNIT,
     RATE_FIGURE,
     THRESHOLD,
+    TIME_UNIT_NAMES,
     shares,
     spell_numbers,
+    time_unit_key,
 )
 
 # "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place. One
@@ -211,7 +213,11 @@ def _missing_value(
     when = re.match(r"\s*when\b", question, re.I) and (
         CONDITION.search(text) or THRESHOLD.search(text))
     if DURATION_INTENT.search(question) and not when and not _length_given(question, text):
-        return f"{NOT_COVERED_PREFIX} say how long{for_it}{_in_noun(question, 'duration')}."
+        # ... in the unit asked, when one is ("over how many days?": "(in days)").
+        unit = ASKED_UNIT.search(question)
+        in_unit = f" (in {TIME_UNIT_NAMES[time_unit_key(unit.group(1))]})" if unit else ""
+        noun = _in_noun(question, "duration")
+        return f"{NOT_COVERED_PREFIX} say how long{for_it}{noun}{in_unit}."
     return None
 
 
@@ -227,15 +233,9 @@ def _length_given(question: str, text: str) -> bool:
     # till it works?" (not within days).
     unit = ASKED_UNIT.search(question)
     if unit and not ONSET_INTENT.search(question):
-        return any(_unit_key(m.group(0).split()[-1]) == _unit_key(unit.group(1))
+        return any(time_unit_key(m.group(0).split()[-1]) == time_unit_key(unit.group(1))
                    for m in DURATION_VALUE.finditer(text))
     return bool(DURATION_VALUE.search(text))
-
-
-def _unit_key(unit: str) -> str:
-    """One key per unit of time however written ("wks", "weeks": "w"; "mins": "mi")."""
-    unit = unit.lower()
-    return unit[:2] if unit.startswith("m") else unit[:1]
 
 
 def _in_noun(question: str, *nouns: str) -> str:

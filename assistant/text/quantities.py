@@ -383,3 +383,14 @@ def decade_within(said: str, source: str) -> bool:
     # A decade's last year is the next decade's first in speech: "70s" for "70 to 80".
     return any(lo >= a and hi <= b + 1 for lo, hi in mine for a, b in theirs) or (
         not theirs and any(lo <= p <= hi for lo, hi in mine for p in points))
+
+
+# A unit of time however written, by one key ("wks", "weeks": "w"; "mins": "mi"), and its name.
+TIME_UNIT_NAMES = {"mi": "minutes", "h": "hours", "d": "days", "w": "weeks", "mo": "months",
+                   "y": "years"}
+
+
+def time_unit_key(unit: str) -> str:
+    """One key per unit of time however written ("wks", "weeks": "w"; "mins": "mi")."""
+    unit = unit.lower()
+    return unit[:2] if unit.startswith("m") else unit[:1]

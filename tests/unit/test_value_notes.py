@@ -163,3 +163,15 @@ def test_how_often_a_drug_is_given_is_not_how_long_it_is_kept_on() -> None:
     assert missing_detail(_reading("how long between infusions?"), every, vocab) is None
     cycles = ["It is given as 40 mg daily for four consecutive days every four weeks."]
     assert missing_detail(_reading("for how many days each cycle?"), cycles, vocab) is None
+
+
+def test_a_length_asked_in_a_unit_is_named_in_that_unit() -> None:
+    # "over how many days?" is told it is not given in days, however the unit was typed.
+    vocab = general_vocabulary()
+    course = ["Plasma exchange, a course of about 5 exchanges, helps in a crisis."]
+    note = missing_detail(_reading("five exchanges over how many days?"), course, vocab)
+    assert note == "The indexed sources do not say how long (in days)."
+    note = missing_detail(_reading("how many wks at full dose?"), course, vocab)
+    assert note is not None and note.endswith("how long (in weeks).")
+    assert missing_detail(_reading("how long is it given?"), course, vocab) == (
+        "The indexed sources do not say how long.")
