@@ -48,6 +48,9 @@ def test_shorthand_read_by_the_words_around_it() -> None:
     assert vocab.rewrite("how many pts is hip pain worth on the criteria?")[0] == (
         "how many points is hip pain worth on the criteria?")
     assert vocab.rewrite("how many pts relapse?")[0] == "how many patients relapse?"
+    # "hr" beside a target or a pulse is a heart rate; an hour elsewhere.
+    assert vocab.rewrite("target hr?")[0] == "target heart rate?"
+    assert vocab.rewrite("a 24 hr urine?")[0] == "a 24 hour urine?"
 
 
 def test_spreading_a_course_or_stressing_names_no_thing_asked_about() -> None:
