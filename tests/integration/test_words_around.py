@@ -34,3 +34,11 @@ def test_how_slow_to_taper_is_answered_by_how_the_dose_comes_down(
     answer = _bot("giant_cell_arteritis", tmp_path, embedder).ask(
         "gca pred below ten mg - how slow do i tapr?")
     assert "1 mg every 1 to 2 months" in answer.answer
+
+
+def test_whats_behind_a_symptom_is_answered_by_its_cause(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    bot = _bot("inclusion_body_myositis", tmp_path, embedder)
+    assert "cricopharyngeal" in bot.ask("what's behind the swallowing probs in ibm").answer
+    assert "The cause is unknown" in bot.ask("what causes ibm").answer

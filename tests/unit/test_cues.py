@@ -95,3 +95,13 @@ def test_how_fast_to_taper_asks_the_taper_kind_and_a_taper_only_named_does_not()
     # "How long before I taper?" asks a length of time; a relapse while weaning asks what to do.
     assert asked(cues, "how long do i hold it b4 i start to taper?") == []
     assert asked(cues, "relapse while weaning - what now?") == []
+
+
+def test_whats_behind_and_what_causes_ask_a_reason_answered_by_a_cause() -> None:
+    cues = general_vocabulary().cues
+    for question in ("what's behind the swallowing probs?", "what causes it?"):
+        assert [c.kind for c, _ in asked(cues, question)] == ["reason"], question
+    says = asked(cues, "what's behind it?")[0][0].says
+    assert says.search("It is caused mainly by dysfunction of the cricopharyngeal muscle.")
+    assert says.search("The cause is unknown.")
+    assert not says.search("Dysphagia affects 40 to 60 percent of patients.")
