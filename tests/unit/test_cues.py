@@ -92,6 +92,9 @@ def test_how_fast_to_taper_asks_the_taper_kind_and_a_taper_only_named_does_not()
     says = asked(cues, "how slow do i taper?")[0][0].says
     assert says.search("It is then reduced by 10 mg every 2 weeks to 20 mg.")
     assert says.search("The dose is then reduced again gradually over 4 to 8 weeks.")
+    assert says.search("prednisone 1 mg/kg per day, with a taper after 2 to 4 weeks")
+    # A taper only mentioned says nothing of how the dose comes down.
+    assert not says.search("Relapse is most common during glucocorticoid tapering.")
     # "How long before I taper?" asks a length of time; a relapse while weaning asks what to do.
     assert asked(cues, "how long do i hold it b4 i start to taper?") == []
     assert asked(cues, "relapse while weaning - what now?") == []
