@@ -5,16 +5,15 @@ chosen by the words around ("pts" is points beside "score", patients elsewhere).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from assistant.domain.pack import ContextRewrite
 
 
 def rewrite_pattern(
-    rewrites: Mapping[str, str], exact: Mapping[str, str], in_context: list[str] | None = None
+    rewrites: Mapping[str, str], exact: Mapping[str, str], in_context: Collection[str] = ()
 ) -> re.Pattern[str]:
     """One alternation of every key, longest first; a key only of ``exact`` matches its case."""
-    in_context = in_context or []
     keys = sorted({*rewrites, *exact, *in_context}, key=len, reverse=True)
     if not keys:
         return re.compile("(?!)")
@@ -32,7 +31,7 @@ def rewrite_pattern(
     )
 
 
-def in_context(rules: Mapping[str, ContextRewrite], key: str, text: str) -> str | None:
+def context_reading(rules: Mapping[str, ContextRewrite], key: str, text: str) -> str | None:
     """The reading of ``key`` that its company in ``text`` selects, if any."""
     rule = rules.get(key.lower())
     if rule is None:
@@ -54,7 +53,7 @@ def rewrite_words(
     def repl(m: re.Match[str]) -> str:
         typed = m.group(0)
         key = " ".join(typed.split())
-        new = in_context(rules, key, text) or exact.get(key) or rewrites.get(key.lower())
+        new = context_reading(rules, key, text) or exact.get(key) or rewrites.get(key.lower())
         if new is None:
             return typed
         if (typed, new) not in changes:

@@ -123,7 +123,7 @@ class Vocabulary:
         )
         self._long_of = {a.lower(): long for a, long in self.abbreviations.items()}
         self._rewrite = rewrite_pattern(
-            self.rewrites, self.rewrites_exact, list(self.rewrites_in_context)
+            self.rewrites, self.rewrites_exact, self.rewrites_in_context
         )
         names = sorted(self.names, key=len, reverse=True)
         self._names = re.compile(
