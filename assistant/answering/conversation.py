@@ -159,13 +159,13 @@ class Conversation:
         f = self.follow(question, history)
         return f.standalone, f.focus, f.topic
 
-    def follow(self, question: str, history: Sequence[Turn]) -> FollowUp:
+    def follow(self, question: str, history: Sequence[Turn], lean: bool = False) -> FollowUp:
         """The follow-up read against the earlier turns (unchanged when it stands alone).
 
         "What dose?" keeps its own words in focus, the earlier question only adding context;
         "And in anti-Y disease?" becomes a whole new question, with no narrower focus.
         """
-        if not history or not (MORE.match(question) or self.is_followup(question)):
+        if not history or not (lean or MORE.match(question) or self.is_followup(question)):
             return FollowUp(question, None, question)
         v = self.vocab
         last = history[-1]
@@ -323,7 +323,7 @@ class Conversation:
         found: list[tuple[int, str]] = []
         taken: list[tuple[int, int]] = []
         for s, e, term in v.canonical_spans(text):
-            if term in v.types and term not in v.subject_words and not self._subject(term):
+            if term in v.types and term not in v.subject_words and not self.names_subject(term):
                 found.append((s, text[s:e]))
                 taken.append((s, e))
         for m in re.finditer(r"[A-Za-z][\w-]*[A-Za-z0-9]", text):
@@ -331,7 +331,7 @@ class Conversation:
                 continue
             word = m.group(0)
             low = word.lower()
-            if low not in self.words.counts or self._subject(low):
+            if low not in self.words.counts or self.names_subject(low):
                 continue
             if word in self.words.abbreviations or (
                 len(word) >= 5 and zipf(low) < DOMAIN_TERM
@@ -368,7 +368,7 @@ class Conversation:
     def _is_treatment(self, term: str) -> bool:
         return looks_like_drug(term) or any(kind == "drug" for kind, _ in self.vocab.entities(term))
 
-    def _subject(self, word: str) -> bool:
+    def names_subject(self, word: str) -> bool:
         """Whether ``word`` names the corpus's subject (used in many of its passages)."""
         if word in self.vocab.subject_words:
             return True

@@ -18,9 +18,10 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.answering.besides import about_set_aside, set_aside
-from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
+from assistant.answering.citing import CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover
+from assistant.answering.declining import decline
 from assistant.answering.features import FEATURES, Asks, is_fragment
 from assistant.answering.gaps import missing_detail
 from assistant.answering.leads import quote, whole_lists, with_context
@@ -28,7 +29,7 @@ from assistant.answering.repeats import already_given
 from assistant.answering.scorer import load_scorer
 from assistant.answering.wording import WORD, QuestionWords
 from assistant.core.settings import AnswerSettings
-from assistant.core.types import Answer, Chunk, Hit, Reading, Retrieved
+from assistant.core.types import Answer, Chunk, Hit, Retrieved
 from assistant.domain.cues import asked
 from assistant.domain.vocabulary import Vocabulary, general_vocabulary
 from assistant.ingest.chunk import embed_text
@@ -258,9 +259,10 @@ class Answerer(QuestionWords):
 
     # --- composing -----------------------------------------------------------------------------
 
-    def answer(self, retrieved: Retrieved) -> Answer:
+    def ranked(self, retrieved: Retrieved) -> list[Scored]:
+        """The retrieved passages' sentences the answer may quote, best first."""
         reading, qvec, hits = retrieved.reading, retrieved.qvec, retrieved.hits
-        question, standalone, focus = reading.question, reading.standalone, reading.focus
+        standalone, focus = reading.standalone, reading.focus
         # A follow-up is not told again what the last answer gave, unless nothing else answers;
         # a sentence of it that gives what the follow-up newly asks is no repeat.
         given = already_given(
@@ -275,6 +277,21 @@ class Answerer(QuestionWords):
         if aside := set_aside(focus or standalone, self.vocab):
             scored = [s for s in scored if not about_set_aside(
                 s.sentence, aside, self.vocab, " ".join(s.chunk.sentences[: s.sentence_index]))]
+        return scored
+
+    def better_reading(self, retrieved: Retrieved) -> Retrieved:
+        """The question read alone, or in its conversation (``in_context``): whichever best
+        sentence the scorer trusts more (alone on a tie)."""
+        other = retrieved.in_context
+        if other is None:
+            return retrieved
+        alone, leant = self.ranked(retrieved), self.ranked(other)
+        return other if leant and (not alone or leant[0].score > alone[0].score) else retrieved
+
+    def answer(self, retrieved: Retrieved) -> Answer:
+        reading, hits = retrieved.reading, retrieved.hits
+        question, standalone, focus = reading.question, reading.standalone, reading.focus
+        scored = self.ranked(retrieved)
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus
@@ -283,9 +300,9 @@ class Answerer(QuestionWords):
             looks_like_drug(w) or self.vocab.entities(w) for u in unmentioned for w in u.split()
         )
         if best is None or off_topic:
-            return self.decline(reading, unmentioned, hits, closest=False)
+            return decline(reading, unmentioned, hits, self.vocab, closest=False)
         if not self.scorer.answers([s.score for s in scored[:2]]):
-            return self.decline(reading, unmentioned, hits, closest=True)
+            return decline(reading, unmentioned, hits, self.vocab, closest=True)
         chosen = self.select(scored)
         chosen = cover(scored, chosen, self.topic_units(focus or standalone),
                        lambda s: self.sentence_terms[s.row], self.companion_floor(best),
@@ -374,27 +391,3 @@ class Answerer(QuestionWords):
         have = set().union(*(self.sentence_terms[c.row] for c in chosen))
         new = sum(self.weight(t) for t in own - have) / (sum(self.weight(t) for t in own) or 1.0)
         return new < self.settings.redundancy_new_share
-
-    def decline(
-        self, reading: Reading, unmentioned: list[str], hits: list[Hit], closest: bool
-    ) -> Answer:
-        """The sources do not answer: say so, naming what they never mention, and (when some
-        passage is near) show the closest passages, labelled as closest, not as an answer."""
-        named = missing_detail(reading, [], self.vocab, unmentioned[:2])
-        said = named or f"{NOT_COVERED_PREFIX} answer this question."
-        near = []
-        if closest:
-            builder = CitationBuilder()
-            for h in hits[:2]:
-                builder.cite(h.chunk, h.chunk.sentences[0] if h.chunk.sentences else h.chunk.text)
-            near = builder.citations
-        question, standalone = reading.question, reading.standalone
-        return Answer(
-            question=question,
-            answer=said,
-            abstained=True,
-            citations=[],
-            closest=near,
-            standalone_question=standalone if standalone != question else None,
-            retrieved=hits,
-        )

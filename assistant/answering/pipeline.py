@@ -78,6 +78,12 @@ class Pipeline:
         )
 
     def retrieve(self, reading: Reading) -> Retrieved:
+        retrieved = self._retrieve(reading)
+        if reading.in_context is not None:
+            retrieved.in_context = self._retrieve(reading.in_context)
+        return retrieved
+
+    def _retrieve(self, reading: Reading) -> Retrieved:
         t1 = time.perf_counter()
         qvec = self.embedder.encode_one(reading.search_text)
         t2 = time.perf_counter()
@@ -98,6 +104,8 @@ class Pipeline:
         """The answer text as it grows, then the final Answer (one per input)."""
         for retrieved in inputs:
             t4 = time.perf_counter()
+            # A question that may lean on its conversation: the reading with better evidence.
+            retrieved = self.answerer.better_reading(retrieved)
             extractive = self.answerer.answer(retrieved)
             if self.generator is None or retrieved.reading.backend == "extractive":
                 text = ""

@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Sequence
 
-from assistant.answering.conversation import Conversation
+from assistant.answering.conversation import Conversation, everyday
 from assistant.core.errors import InputError
 from assistant.core.settings import AnswerSettings, RetrievalSettings
 from assistant.core.types import Reading, Request, Turn
@@ -123,14 +123,13 @@ class Reader:
         )
         worded, changes = self.wording(question)
         followed = self.conversation.follow(worded, history)
-        standalone, focus, topic = followed.standalone, followed.focus, followed.topic
         k = request.k or self.retrieval.k
-        return Reading(
+        reading = Reading(
             question=question,
-            standalone=standalone,
-            focus=focus,
-            topic=topic,
-            search_text=self.vocab.expand_abbreviations(standalone),
+            standalone=followed.standalone,
+            focus=followed.focus,
+            topic=followed.topic,
+            search_text=self.vocab.expand_abbreviations(followed.standalone),
             history=history,
             notes=notes,
             rewrites=[(a, b) for a, b in changes if "'" not in a],
@@ -141,4 +140,24 @@ class Reader:
             mode=request.mode,
             backend=request.backend,
             started=started,
+        )
+        if history and followed.standalone == worded and self.may_lean(worded):
+            leant = self.conversation.follow(worded, history, lean=True)
+            reading.in_context = reading.model_copy(update={
+                "standalone": leant.standalone, "focus": leant.focus, "topic": leant.topic,
+                "search_text": self.vocab.expand_abbreviations(leant.standalone),
+                "exclude": leant.exclude, "referent": leant.referent,
+            })
+        return reading
+
+    def may_lean(self, question: str) -> bool:
+        """Whether a question that stands alone may still lean on its conversation: it names
+        neither the corpus's subject nor a drug, test or antibody, in a few topic words ("what
+        change counts as meaningful?" after a question about a disability score)."""
+        v = self.vocab
+        topic = [t for t in v.terms(question) if t not in v.question_words and not everyday(t)]
+        return (
+            len(topic) <= self.answer.lean_max_words
+            and not v.entities(question)
+            and not any(self.conversation.names_subject(t) for t in topic)
         )

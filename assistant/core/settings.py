@@ -181,6 +181,11 @@ class AnswerSettings(BaseSettings):
     redundancy_new_share: float = 0.5
     # Only the last turns matter to a follow-up (a client sends its history back: bounded).
     history_turns: int = 8
+    # A question in a conversation that could stand alone ("what change counts as meaningful?")
+    # but names neither the corpus's subject nor a drug, test or antibody, in at most this many
+    # topic words, is also read in its conversation; the reading whose best sentence the scorer
+    # trusts more is answered (answering/conversation.py, extractive.py). 0: never.
+    lean_max_words: int = Field(default=3, ge=0)
 
 
 class CheckSettings(BaseSettings):

@@ -110,6 +110,9 @@ class Reading(BaseModel):
     mode: Mode = "hybrid"
     backend: Backend = "auto"
     started: float = 0.0  # perf_counter at the start, for timings
+    # A question that stands alone but may lean on the conversation: its reading in context,
+    # answered instead when its evidence is stronger (Pipeline.compose).
+    in_context: Reading | None = None
 
 
 @dataclass
@@ -120,6 +123,7 @@ class Retrieved:
     qvec: np.ndarray
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    in_context: Retrieved | None = None  # the reading's in_context, retrieved
 
 
 class Citation(BaseModel):
