@@ -21,7 +21,7 @@ from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
 from assistant.text.drugs import looks_like_drug
-from assistant.text.frequency import DOMAIN_TERM, FRAME_WORD, zipf
+from assistant.text.frequency import DOMAIN_TERM, everyday, zipf
 
 # "the disease" is not on the list: it names the corpus's own subject, which needs no context.
 PRONOUN = re.compile(
@@ -265,9 +265,11 @@ class Conversation:
             asked_words = self._asked_words(asked)
             new = [t for t in answered if t.lower() not in asked_words]
             given = [t for t in candidates if GIVEN.search(question) and self._is_treatment(t)]
-            # "apart from X, what else?" asks which, as "which ...?" does: X is not meant.
-            which = bool(WHICH.match(last.standalone_question or last.question)) or bool(
-                set_aside(last.standalone_question or last.question, self.vocab))
+            # "apart from X, what else?" asks which, as "which ...?" does: X is not meant; and
+            # "that one" points at a choice, what answered ("2nd choice if X fails?").
+            lq = last.standalone_question or last.question
+            which = bool(WHICH.match(lq) or set_aside(lq, self.vocab)
+                         or ONE_REFERENCE.fullmatch(m.group(0)))
             if new and which:
                 referent = self._of_kind(new, last) or new[0]
             elif given:
@@ -393,8 +395,3 @@ def topic_of(history: Sequence[Turn]) -> str:
 
 def _strip_ellipsis(question: str) -> str:
     return ELLIPSIS_START.sub("", question).strip(" ?.,")
-
-
-def everyday(word: str) -> bool:
-    """Whether ``word`` is among the commonest of English ("back", "down"): no topic word."""
-    return zipf(word.strip("?.,!;:").lower()) >= FRAME_WORD

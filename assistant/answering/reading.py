@@ -13,14 +13,14 @@ import re
 import time
 from collections.abc import Sequence
 
-from assistant.answering.conversation import Conversation, everyday
+from assistant.answering.conversation import Conversation
 from assistant.core.errors import InputError
 from assistant.core.settings import AnswerSettings, RetrievalSettings
 from assistant.core.types import Reading, Request, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import Vocabulary
 from assistant.text.drugs import looks_like_drug
-from assistant.text.frequency import REAL_WORD, english_spelling, zipf
+from assistant.text.frequency import REAL_WORD, english_spelling, everyday, zipf
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
-from assistant.answering.conversation import CONTEXT_LABEL, SUBJECT_SHARE, everyday
+from assistant.answering.conversation import CONTEXT_LABEL, SUBJECT_SHARE
 from assistant.answering.coverage import Unit, units_of
 from assistant.core.settings import AnswerSettings
 from assistant.core.types import Reading
@@ -20,7 +20,7 @@ from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
 from assistant.text.equivalents import shared_start
-from assistant.text.frequency import PAST_STEM, zipf
+from assistant.text.frequency import PAST_STEM, everyday, zipf
 from assistant.text.quantities import spell_numbers
 from assistant.text.tokens import STOPWORDS
 

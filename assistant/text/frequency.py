@@ -94,3 +94,8 @@ def english_spelling(word: str) -> str | None:
     if best == low or best[0] != low[0] or zipf(best) - zipf(low) < TYPO_GAP:
         return None
     return best
+
+
+def everyday(word: str) -> bool:
+    """Whether ``word`` is among the commonest of English ("back", "down"): no topic word."""
+    return zipf(word.strip("?.,!;:").lower()) >= FRAME_WORD

@@ -239,3 +239,26 @@ def test_an_off_topic_follow_up_is_declined_not_answered_from_the_topic(
     turn(assistant, "How is IMNM treated?", history)
     text = turn(assistant, follow, history)
     assert history[-1].abstained and "[1]" not in text, text
+
+
+def test_that_one_after_a_question_answered_by_a_choice_is_the_choice() -> None:
+    from assistant.core.settings import REPO_ROOT
+    from assistant.domain.learned import CorpusWords
+    from assistant.ingest.chunk import chunk_corpus
+    from assistant.ingest.corpus import load_corpus
+
+    mg = REPO_ROOT / "eval" / "corpora" / "myasthenia"  # a corpus without a pack
+    words = CorpusWords.learn(c.text for c in chunk_corpus(load_corpus(mg)))
+    reader = Conversation(vocabulary_for(mg), words)
+    last = Turn(
+        question="2nd choice steroid sparer if aza's no good?",
+        answer="Mycophenolate mofetil is the usual alternative to azathioprine [1].",
+        quotes=["Mycophenolate mofetil is the usual alternative to azathioprine."],
+    )
+    # "that one" points at a choice: what answered, not the "steroid" of the question.
+    resolved, referent = reader.resolve("bloods how often on that one?", last)
+    assert referent is not None and referent.lower().startswith("mycophenolate"), referent
+    assert resolved.startswith("bloods how often on "), resolved
+    # "it" still reads as the thing the question named.
+    _, referent = reader.resolve("how often is it checked?", last)
+    assert referent is not None and not referent.lower().startswith("mycophenolate"), referent
