@@ -49,6 +49,8 @@ ELLIPSIS_START = re.compile(
 )
 # A question opening on a conjunction goes on from the last turn, whatever it names.
 CONTINUES = re.compile(r"^\s*(?:and|also|but|then|plus)\b", re.IGNORECASE)
+# ... as does one ending on "too" or "as well" ("folic acid too?"): the last question, of it.
+TOO = re.compile(r"\b(?:too|as well|also)\W*$", re.IGNORECASE)
 # Asking for something other than what was given: what was given is not given again.
 ALTERNATIVE = re.compile(
     r"\b(alternatives?|else|other (?:options?|drugs?|treatments?|choices?)|instead|next|"
@@ -117,7 +119,7 @@ class Conversation:
         # "the second drug", "the other test": an ordinal reference can only point back.
         if any(m.group(1) for m in REFERENCE.finditer(question)):
             return True
-        if CONTINUES.match(question):
+        if CONTINUES.match(question) or TOO.search(question):
             # "and how big was the drop in admissions?" after a question about a trial: a
             # question opening on "and" carries on the conversation even when it names a topic
             # of its own.

@@ -133,6 +133,13 @@ def test_a_bare_phrase_carries_on_the_last_question_whatever_it_names() -> None:
     assert READER.is_followup("And how is the response monitored?")
 
 
+def test_a_question_ending_on_too_or_as_well_asks_the_last_question_of_its_own_words() -> None:
+    for question in ("folic acid too?", "rituximab as well?", "is IVIG used also?"):
+        assert READER.is_followup(question), question
+    # "too" inside the question is a degree, not "as well": it stands alone.
+    assert not READER.is_followup("what dose of rituximab is too high for anti-SRP patients?")
+
+
 def test_a_sentence_saying_the_new_word_in_other_words_is_no_repeat() -> None:
     from assistant.answering.repeats import already_given
     from assistant.core.types import Reading
