@@ -86,15 +86,20 @@ def test_tell_me_more_and_why_keep_the_topic_and_never_decline(assistant: Assist
         assert "context" not in text  # the reading's label is not a word asked about
 
 
-def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> None:
+def _reader_of(corpus: str) -> Conversation:
+    """The follow-up reader of one eval corpus (none has a pack), with its learnt words."""
     from assistant.core.settings import REPO_ROOT
     from assistant.domain.learned import CorpusWords
     from assistant.ingest.chunk import chunk_corpus
     from assistant.ingest.corpus import load_corpus
 
-    pmr = REPO_ROOT / "eval" / "corpora" / "pmr"  # a corpus without a pack
-    words = CorpusWords.learn(c.text for c in chunk_corpus(load_corpus(pmr)))
-    reader = Conversation(vocabulary_for(pmr), words)
+    folder = REPO_ROOT / "eval" / "corpora" / corpus
+    words = CorpusWords.learn(c.text for c in chunk_corpus(load_corpus(folder)))
+    return Conversation(vocabulary_for(folder), words)
+
+
+def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> None:
+    reader = _reader_of("pmr")
     last = Turn(
         question="which bisphosphonate for pts on steroids?",
         answer="A bisphosphonate such as alendronic acid 70 mg once weekly is offered [1].",
@@ -249,14 +254,7 @@ def test_an_off_topic_follow_up_is_declined_not_answered_from_the_topic(
 
 
 def test_that_one_after_a_question_answered_by_a_choice_is_the_choice() -> None:
-    from assistant.core.settings import REPO_ROOT
-    from assistant.domain.learned import CorpusWords
-    from assistant.ingest.chunk import chunk_corpus
-    from assistant.ingest.corpus import load_corpus
-
-    mg = REPO_ROOT / "eval" / "corpora" / "myasthenia"  # a corpus without a pack
-    words = CorpusWords.learn(c.text for c in chunk_corpus(load_corpus(mg)))
-    reader = Conversation(vocabulary_for(mg), words)
+    reader = _reader_of("myasthenia")
     last = Turn(
         question="2nd choice steroid sparer if aza's no good?",
         answer="Mycophenolate mofetil is the usual alternative to azathioprine [1].",
