@@ -49,7 +49,7 @@ ELLIPSIS_START = re.compile(
 )
 # A question opening on a conjunction goes on from the last turn, whatever it names.
 CONTINUES = re.compile(r"^\s*(?:and|also|but|then|plus)\b", re.IGNORECASE)
-# ... as does one ending on "too" or "as well" ("folic acid too?"): the last question, of it.
+# ... as does one ending on "too", "as well" or "also" ("folic acid too?"): the last one, of it.
 TOO = re.compile(r"\b(?:too|as well|also)\W*$", re.IGNORECASE)
 # Asking for something other than what was given: what was given is not given again.
 ALTERNATIVE = re.compile(
