@@ -279,19 +279,23 @@ class Answerer(QuestionWords):
                 s.sentence, aside, self.vocab, " ".join(s.chunk.sentences[: s.sentence_index]))]
         return scored
 
-    def better_reading(self, retrieved: Retrieved) -> Retrieved:
+    def better_reading(self, retrieved: Retrieved) -> tuple[Retrieved, list[Scored]]:
         """The question read alone, or in its conversation (``in_context``): whichever best
-        sentence the scorer trusts more (alone on a tie)."""
+        sentence the scorer trusts more (alone on a tie), with its ranked sentences."""
+        alone = self.ranked(retrieved)
         other = retrieved.in_context
         if other is None:
-            return retrieved
-        alone, leant = self.ranked(retrieved), self.ranked(other)
-        return other if leant and (not alone or leant[0].score > alone[0].score) else retrieved
+            return retrieved, alone
+        leant = self.ranked(other)
+        if leant and (not alone or leant[0].score > alone[0].score):
+            return other, leant
+        return retrieved, alone
 
-    def answer(self, retrieved: Retrieved) -> Answer:
+    def answer(self, retrieved: Retrieved, scored: list[Scored] | None = None) -> Answer:
+        """The cited answer (``scored``: the reading's sentences already ranked, if they are)."""
         reading, hits = retrieved.reading, retrieved.hits
         question, standalone, focus = reading.question, reading.standalone, reading.focus
-        scored = self.ranked(retrieved)
+        scored = self.ranked(retrieved) if scored is None else scored
         best = scored[0] if scored else None
         unmentioned, topic = self.unmentioned((focus or standalone).replace(CONTEXT_LABEL, ""))
         # All the question is about is nowhere in the corpus, or it asks about a drug the corpus

@@ -104,9 +104,10 @@ class Pipeline:
         """The answer text as it grows, then the final Answer (one per input)."""
         for retrieved in inputs:
             t4 = time.perf_counter()
-            # A question that may lean on its conversation: the reading with better evidence.
-            retrieved = self.answerer.better_reading(retrieved)
-            extractive = self.answerer.answer(retrieved)
+            # A question that may lean on its conversation: the reading with better evidence
+            # (its sentences ranked once, for the choice and the answer).
+            retrieved, scored = self.answerer.better_reading(retrieved)
+            extractive = self.answerer.answer(retrieved, scored)
             if self.generator is None or retrieved.reading.backend == "extractive":
                 text = ""
                 for piece in split_sentences(extractive.answer):

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from typing import Any
 
-from assistant.answering.conversation import Conversation
+from assistant.answering.conversation import Conversation, FollowUp
 from assistant.core.errors import InputError
 from assistant.core.settings import AnswerSettings, RetrievalSettings
 from assistant.core.types import Reading, Request, Turn
@@ -126,15 +127,10 @@ class Reader:
         k = request.k or self.retrieval.k
         reading = Reading(
             question=question,
-            standalone=followed.standalone,
-            focus=followed.focus,
-            topic=followed.topic,
-            search_text=self.vocab.expand_abbreviations(followed.standalone),
+            **self._as_read(followed),
             history=history,
             notes=notes,
             rewrites=[(a, b) for a, b in changes if "'" not in a],
-            exclude=followed.exclude,
-            referent=followed.referent,
             k=k,
             candidates=max(k, self.retrieval.answer_candidates),
             mode=request.mode,
@@ -143,12 +139,16 @@ class Reader:
         )
         if history and followed.standalone == worded and self.may_lean(worded):
             leant = self.conversation.follow(worded, history, lean=True)
-            reading.in_context = reading.model_copy(update={
-                "standalone": leant.standalone, "focus": leant.focus, "topic": leant.topic,
-                "search_text": self.vocab.expand_abbreviations(leant.standalone),
-                "exclude": leant.exclude, "referent": leant.referent,
-            })
+            reading.in_context = reading.model_copy(update=self._as_read(leant))
         return reading
+
+    def _as_read(self, followed: FollowUp) -> dict[str, Any]:
+        """The Reading's fields that say how the question was read in its conversation."""
+        return {
+            "standalone": followed.standalone, "focus": followed.focus, "topic": followed.topic,
+            "search_text": self.vocab.expand_abbreviations(followed.standalone),
+            "exclude": followed.exclude, "referent": followed.referent,
+        }
 
     def may_lean(self, question: str) -> bool:
         """Whether a question that stands alone may still lean on its conversation: it names
