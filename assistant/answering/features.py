@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.answering.dosing import DOSE_INTENT
 from assistant.answering.gaps import (
     ASKS_REASON,
     CONDITION,
-    DOSE_INTENT,
     DURATION_INTENT,
     FREQ_INTENT,
     RATE_INTENT,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
+from assistant.answering.dosing import DOSE_INTENT, DOSE_WORDS, asks_dose, dosed_phrase
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
 from assistant.text.quantities import (
@@ -19,7 +20,6 @@ from assistant.text.quantities import (
     DURATION_VALUE,
     FIGURE,
     FREQ_VALUE,
-    MG_AS_UNIT,
     RATE_FIGURE,
     THRESHOLD,
     TIME_UNIT_NAMES,
@@ -28,16 +28,6 @@ from assistant.text.quantities import (
     time_unit_key,
 )
 
-# "Drug X regimen?" asks how it is given; "add Y to the regimen" names the one in place. One
-# dose counted ("how long does a dose last", "each dose", "a missed dose") asks no amount.
-DOSE_INTENT = re.compile(
-    r"\b((?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )(?<!\bper )(?<!\bmissed )doses?|"
-    r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|"
-    # "how much does it slow the decline?" asks the size of an effect, not a dose
-    r"how much(?!\s+(?:does|do|did|is|are|was|were|has|have)\b)|"
-    r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
-    re.I,
-)
 FREQ_INTENT = re.compile(r"\b(how often|frequency|how frequently|interval|every how)\b", re.I)
 # Units of time, as written in full or in shorthand ("yrs", "hrs").
 _TIME_UNITS = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
@@ -112,7 +102,7 @@ def missing_detail(
     # Words naming the kind of value asked ("the odds", "relapse rate") name no such thing.
     # Nor do words saying which dose ("target dose"): a dose asked is still the drug's.
     things = [t for t in unmentioned if not any(p.search(t) for p in VALUE_INTENTS)
-              and t.lower() not in _DOSE_WORDS]
+              and t.lower() not in DOSE_WORDS]
     value = _missing_value(
         reading, [] if things else sentences, vocab, figures_from, contexts, measure
     )
@@ -244,59 +234,9 @@ def _in_noun(question: str, *nouns: str) -> str:
     return f" (no {noun.group(1).lower()} is given)" if noun else ""
 
 
-# Words between a thing and "dose" that say which dose, not whose ("the usual starting dose").
-_DOSE_WORDS = frozenset([
-    "the", "a", "an", "what", "which", "usual", "starting", "start", "initial", "loading",
-    "maintenance", "max", "maximum", "min", "minimum", "daily", "weekly", "total", "typical",
-    "recommended", "target", "standard", "right", "correct", "best", "high", "low", "oral", "iv",
-    "its", "their", "this", "that",
-    # ... and words a dosed thing's name never runs across ("how long at full dose": no "long
-    # at full" is dosed).
-    "at", "on", "off", "in", "of", "for", "to", "with", "by", "is", "are", "how", "long", "full",
-    "same", "current", "and", "or",
-])
-_DOSE_WORD = re.compile(r"\b(?:doses?|dosage|dosing)\b", re.I)
-
-
 # A sentence giving a condition or a moment ("if weight falls", "in the month after delivery"):
 # what answers "when ...?" (answering/features.py reads it too).
 CONDITION = re.compile(r"\b(?:when|if|once|until|unless|after|before|whenever)\b", re.I)
-
-
-# "How long at full dose?", "still weak on the same dose": a dose a patient is at or on is a
-# state the question is about, not the value it asks for.
-DOSE_STATE = re.compile(
-    r"\b(?:at|on|off)\s+(?:(?:the|a|that|this|full|same|high|low|max|maximum|current|"
-    r"usual|starting|top)\s+)*doses?\b",
-    re.I,
-)
-
-
-def asks_dose(question: str) -> bool:
-    """Whether ``question`` asks for a dose: a dose word that is not a state it is in."""
-    return bool(DOSE_INTENT.search(DOSE_STATE.sub(" ", question)))
-
-
-def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
-    """The thing named right before the question's "dose" ("vitamin D" in "vitamin D dose for
-    patients on steroids"), when it is no drug the question names elsewhere first; else None.
-    A dose "of"/"for" a thing after the word is read by the named-drug rule."""
-    m = _DOSE_WORD.search(question)
-    if not m:
-        return None
-    words = re.findall(r"[A-Za-z][\w-]*", question[: m.start()])
-    taken: list[str] = []
-    for w in reversed(words):
-        if w.lower() in _DOSE_WORDS or set(vocab.terms(w)) & (
-            vocab.question_words | vocab.subject_words
-        ):
-            break
-        taken.insert(0, w)
-        if len(taken) == 3:
-            break
-    if not taken or all(len(w) < 3 for w in taken):
-        return None
-    return " ".join(taken)
 
 
 def _names(sentence: str, entity: str, vocab: Vocabulary) -> bool:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.answering.citing import NOT_COVERED_PREFIX
-from assistant.answering.gaps import DOSE_INTENT, DURATION_INTENT
+from assistant.answering.dosing import DOSE_INTENT
+from assistant.answering.gaps import DURATION_INTENT
 from assistant.core.errors import InputError
 from assistant.core.types import Chunk, Citation
 from assistant.domain.vocabulary import Vocabulary

@@ -19,7 +19,7 @@ STEMS = (
     "zolam", "barbital", "caine", "profen", "coxib", "fenac", "sone", "olone", "sonide",
     "methasone", "phylline", "terol", "tropium", "semide", "thiazide", "platin", "rubicin",
     "taxel", "trexate", "mustine", "thioprine", "oxetine", "triptyline", "apine", "peridone",
-    "dopa", "tiapine", "pramine", "lamide", "quine", "phamide", "sporin",
+    "dopa", "entan", "afil", "ciguat", "tiapine", "pramine", "lamide", "quine", "phamide", "sporin",
 )  # fmt: skip
 _STEM = re.compile(r"^[a-z]{2,}(?:" + "|".join(sorted(STEMS, key=len, reverse=True)) + r")s?$")
 # Ordinary words that end like a stem.

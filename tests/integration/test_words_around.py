@@ -42,3 +42,18 @@ def test_whats_behind_a_symptom_is_answered_by_its_cause(
     bot = _bot("inclusion_body_myositis", tmp_path, embedder)
     assert "cricopharyngeal" in bot.ask("what's behind the swallowing probs in ibm").answer
     assert "The cause is unknown" in bot.ask("what causes ibm").answer
+
+
+def test_ca_beside_a_sample_is_calcium(tmp_path: Path, embedder: Embedder) -> None:
+    answer = _bot("sarcoidosis", tmp_path, embedder).ask("sarcoid: when do we check urine ca?")
+    assert "urine calcium" in answer.answer
+    assert "urine ca" not in answer.answer
+
+
+def test_a_dose_of_a_drug_no_pack_knows_is_that_drugs_dose(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    # "ambrisentan" is a drug by its form (the INN stem -entan); a dose sentence about another
+    # drug does not give its dose.
+    answer = _bot("systemic_sclerosis", tmp_path, embedder).ask("what dose of ambrisentan for pah?")
+    assert "do not state a dose for ambrisentan" in answer.answer

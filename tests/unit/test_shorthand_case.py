@@ -51,6 +51,9 @@ def test_shorthand_read_by_the_words_around_it() -> None:
     # "hr" beside a target or a pulse is a heart rate; an hour elsewhere.
     assert vocab.rewrite("target hr?")[0] == "target heart rate?"
     assert vocab.rewrite("a 24 hr urine?")[0] == "a 24 hour urine?"
+    # "ca" beside a sample or a lab word is calcium; left alone elsewhere ("ca risk").
+    assert vocab.rewrite("urine ca high?")[0] == "urine calcium high?"
+    assert vocab.rewrite("ca risk in dm?")[0] == "ca risk in dm?"
 
 
 def test_spreading_a_course_or_stressing_names_no_thing_asked_about() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.gaps import DOSE_INTENT
+from assistant.answering.dosing import DOSE_INTENT
 from assistant.quiz.asks import UNIT_ASKED
 
 

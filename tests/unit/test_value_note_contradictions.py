@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from readings import plain_reading as _reading
 
-from assistant.answering.gaps import asks_dose, dose_stated_for, missing_detail
+from assistant.answering.dosing import asks_dose
+from assistant.answering.gaps import dose_stated_for, missing_detail
 from assistant.domain.vocabulary import general_vocabulary
 from assistant.text.quantities import FIGURE, RATE_FIGURE
 

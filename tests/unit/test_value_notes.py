@@ -88,7 +88,7 @@ def test_a_value_the_answer_gives_in_other_words_is_no_gap(question: str, senten
 
 
 def test_a_dose_asked_while_at_full_dose_names_no_phrase_of_the_question() -> None:
-    from assistant.answering.gaps import asks_dose, dosed_phrase
+    from assistant.answering.dosing import asks_dose, dosed_phrase
 
     assert not asks_dose("how long at full dose before tapering?")
     assert asks_dose("what is the full dose?") and asks_dose("dose?")
