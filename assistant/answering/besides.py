@@ -3,26 +3,8 @@ whose only drugs are the ones set aside answers nothing asked (English wording; 
 
 from __future__ import annotations
 
-import re
-
 from assistant.answering.gaps import drugs_leading_to
 from assistant.domain.vocabulary import Vocabulary
-
-# "apart from X", "besides X", "other than X", "except (for) X", "not counting X": up to three
-# words after, which name what is set aside.
-SET_ASIDE = re.compile(
-    r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|not\s+counting|"
-    r"excluding)\s+((?:[\w/-]+\s*){1,3})",
-    re.I,
-)
-
-
-def set_aside(question: str, vocab: Vocabulary) -> set[str]:
-    """The drugs ``question`` sets aside ("apart from tocilizumab, what else spares steroids?")."""
-    out: set[str] = set()
-    for m in SET_ASIDE.finditer(question):
-        out |= {e for t, e in vocab.entities(m.group(1)) if t == "drug"}
-    return out
 
 
 def about_set_aside(sentence: str, aside: set[str], vocab: Vocabulary, before: str = "") -> bool:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.answering.besides import set_aside
+from assistant.answering.asides import set_aside
 from assistant.answering.gaps import VALUE_INTENTS
 from assistant.core.types import Turn
 from assistant.domain.learned import CorpusWords

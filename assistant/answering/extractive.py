@@ -17,7 +17,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from assistant.answering.besides import about_set_aside, set_aside
+from assistant.answering.asides import set_aside
+from assistant.answering.besides import about_set_aside
 from assistant.answering.citing import CitationBuilder
 from assistant.answering.conversation import CONTEXT_LABEL
 from assistant.answering.coverage import cover

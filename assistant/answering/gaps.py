@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.answering.asides import set_aside
 from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.answering.dosing import DOSE_INTENT, DOSE_WORDS, asks_dose, dosed_phrase
 from assistant.core.types import Reading
@@ -144,8 +145,10 @@ def _missing_value(
     if ASKS_REASON.search(question):
         return None
     # "Dose?" after a question about one drug asks for that drug's dose.
-    named = [e for t, e in vocab.entities(question) if t == "drug"] or [
-        e for t, e in vocab.entities(reading.standalone) if t == "drug"
+    # ... not one the conversation set aside ("an alternative to oral pred?" then "regimen?").
+    aside = set_aside(reading.standalone, vocab)
+    named = [e for t, e in vocab.entities(question) if t == "drug" and e not in aside] or [
+        e for t, e in vocab.entities(reading.standalone) if t == "drug" and e not in aside
     ]
     drug = named[0] if named else None
     subject = vocab.display(drug) if drug else "this"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.besides import about_set_aside, set_aside
+from assistant.answering.asides import set_aside
+from assistant.answering.besides import about_set_aside
 from assistant.domain.vocabulary import general_vocabulary
 
 
 @pytest.mark.parametrize(
     "question",
     ["apart from tocilizumab what else spares steroids?", "besides tocilizumab?",
-     "other than tocilizumab, which drug?", "any steroid sparer except for tocilizumab?"],
+     "other than tocilizumab, which drug?", "any steroid sparer except for tocilizumab?",
+     "any alternative to tocilizumab?", "what instead of tocilizumab?"],
 )
 def test_the_drug_after_apart_from_is_set_aside(question: str) -> None:
     assert set_aside(question, general_vocabulary()) == {"tocilizumab"}

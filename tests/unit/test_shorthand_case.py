@@ -54,6 +54,13 @@ def test_shorthand_read_by_the_words_around_it() -> None:
     # "ca" beside a sample or a lab word is calcium; left alone elsewhere ("ca risk").
     assert vocab.rewrite("urine ca high?")[0] == "urine calcium high?"
     assert vocab.rewrite("ca risk in dm?")[0] == "ca risk in dm?"
+    # "im" beside a dose or a route is intramuscular; "min" beside a count or a maximum is a
+    # minimum; each left alone elsewhere.
+    assert vocab.rewrite("depot steroid im - regimen?")[0] == (
+        "depot steroid intramuscular - regimen?")
+    assert vocab.rewrite("im not sure what it is")[0] == "im not sure what it is"
+    assert vocab.rewrite("how many nerves min?")[0] == "how many nerves minimum?"
+    assert vocab.rewrite("a 30 min infusion?")[0] == "a 30 min infusion?"
 
 
 def test_spreading_a_course_or_stressing_names_no_thing_asked_about() -> None:

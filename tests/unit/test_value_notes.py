@@ -175,3 +175,18 @@ def test_a_length_asked_in_a_unit_is_named_in_that_unit() -> None:
     assert note is not None and note.endswith("how long (in weeks).")
     assert missing_detail(_reading("how long is it given?"), course, vocab) == (
         "The indexed sources do not say how long.")
+
+
+def test_a_dose_asked_after_an_alternative_is_not_the_set_aside_drugs() -> None:
+    # "Any alternative to oral prednisolone?" then "regimen?": the regimen asked is the
+    # alternative's, which the answer gives; no note that prednisolone's dose is missing.
+    from assistant.core.types import Reading
+
+    vocab = general_vocabulary()
+    standalone = "regimen? (context: any alternative to oral prednisolone tablets in pmr)"
+    reading = Reading(question="regimen?", standalone=standalone, search_text=standalone, k=5,
+                      candidates=5)
+    sentences = ["Intramuscular methylprednisolone is an alternative to oral tablets.",
+                 "The usual regimen is 120 mg every three weeks."]
+    context = {s: " ".join(sentences) for s in sentences}
+    assert missing_detail(reading, sentences, vocab, contexts=context) is None
