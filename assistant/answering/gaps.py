@@ -129,7 +129,15 @@ SCHEDULE = re.compile(
     r"(?:days?|weeks?|months?|years?)\b",
     re.I,
 )
-HOW_OFTEN_IS = re.compile(r"\bhow often(?:'s|\s+(?:is|are|was|were))\b", re.I)
+# "How often is X raised?", "how often ana positive?", "how often do pts get X?", "how often
+# does that happen?": what share of patients, not the time between.
+HOW_OFTEN_IS = re.compile(
+    r"\bhow often(?:'s|\s+(?:is|are|was|were)\b|"
+    r"\s+(?:do|does|did)\s+[\w']+\s+(?:get|have|develop|happen|occur)s?\b|"
+    r"(?:\s+[\w/+-]+){0,3}?\s+(?:positive|negative|raised|elevated|present|involved|affected|"
+    r"abnormal)\b)",
+    re.I,
+)
 
 
 def _missing_value(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
@@ -34,6 +35,15 @@ _stemmer = Stemmer.Stemmer("english")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
+
+
+def fold(word: str) -> str:
+    """``word`` without its accents ("behçet": "behcet"; "sjögren": "sjogren"): typed on an
+    English keyboard, a name loses them."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

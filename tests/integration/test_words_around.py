@@ -57,3 +57,20 @@ def test_a_dose_of_a_drug_no_pack_knows_is_that_drugs_dose(
     # drug does not give its dose.
     answer = _bot("systemic_sclerosis", tmp_path, embedder).ask("what dose of ambrisentan for pah?")
     assert "do not state a dose for ambrisentan" in answer.answer
+
+
+def test_lab_shorthand_reads_as_the_text_writes_it(tmp_path: Path, embedder: Embedder) -> None:
+    # The Sjögren text writes "Antinuclear antibodies" and "Rheumatoid factor" in full, never
+    # "ANA" or "RF"; typed "sjogrens" (no accent) it is the text's subject.
+    answer = _bot("sjogren", tmp_path, embedder).ask("in sjogrens how often is ana +ve? rf?")
+    assert "80 percent" in answer.answer and "about half" in answer.answer
+    assert "do not" not in answer.answer
+
+
+def test_a_name_typed_without_its_accent_is_not_named_as_missing(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    answer = _bot("behcet", tmp_path, embedder).ask("pathergy test in behcets - how is it done?")
+    assert "pathergy" in answer.answer
+    assert "behcets" not in answer.answer.lower()
+
