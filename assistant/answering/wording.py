@@ -27,6 +27,8 @@ from assistant.text.tokens import STOPWORDS, fold
 WORD = re.compile(r"[^\W\d_][\w'-]*")
 # Two stems are one word in two forms when they differ in at most this many final letters.
 PREFIX_SLACK = 3
+# Words setting two things side by side ("vs" is read as "versus").
+COMPARING = frozenset({"versus", "vs"})
 # "Which one?", "the other ones": a pronoun or a count (English grammar), never a topic word.
 PRONOUN_ONE = frozenset(["one", "ones"])
 
@@ -186,6 +188,8 @@ class QuestionWords:
             if past_form(lower) or (common >= self.settings.everyday_zipf and not thing):
                 continue
             topic += 1
+            if lower in COMPARING:
+                continue  # "remission vs disability": the frame of a comparison, not a thing
             if all(self.known(t) for t in stems) or self.known_class(typed):
                 modifier = (i, typed)
                 continue

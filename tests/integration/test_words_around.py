@@ -74,3 +74,12 @@ def test_a_name_typed_without_its_accent_is_not_named_as_missing(
     assert "pathergy" in answer.answer
     assert "behcets" not in answer.answer.lower()
 
+
+def test_versus_sets_two_things_side_by_side_and_is_never_named_as_missing(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    answer = _bot("giant_cell_arteritis", tmp_path, embedder).ask(
+        "gca in men vs women - who gets it more?")
+    assert "two to three times more often" in answer.answer
+    assert "versus" not in answer.answer
+

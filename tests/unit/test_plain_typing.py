@@ -25,7 +25,9 @@ def test_a_word_loses_its_accents_when_folded() -> None:
      ("they've had it for years", "they have had it for years"),
      ("how are thier eyes?", "how are their eyes?"),
      ("wich drug tho?", "which drug though?"),
-     ("one hundred kilos", "one hundred kg")],
+     ("one hundred kilos", "one hundred kg"),
+     ("what'd make it a relapse?", "what would make it a relapse?"),
+     ("the key pts of the guideline?", "the key points of the guideline?")],
 )  # fmt: skip
 def test_contractions_misspellings_and_slang_are_written_out(typed: str, read: str) -> None:
     assert general_vocabulary().rewrite(typed)[0] == read
