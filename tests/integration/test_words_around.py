@@ -82,4 +82,3 @@ def test_versus_sets_two_things_side_by_side_and_is_never_named_as_missing(
         "gca in men vs women - who gets it more?")
     assert "two to three times more often" in answer.answer
     assert "versus" not in answer.answer
-
