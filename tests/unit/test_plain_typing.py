@@ -27,7 +27,8 @@ def test_a_word_loses_its_accents_when_folded() -> None:
      ("wich drug tho?", "which drug though?"),
      ("one hundred kilos", "one hundred kg"),
      ("what'd make it a relapse?", "what would make it a relapse?"),
-     ("the key pts of the guideline?", "the key points of the guideline?")],
+     ("the key pts of the guideline?", "the key points of the guideline?"),
+     ("newly dx'd, big bloke", "newly diagnosed, big man")],
 )  # fmt: skip
 def test_contractions_misspellings_and_slang_are_written_out(typed: str, read: str) -> None:
     assert general_vocabulary().rewrite(typed)[0] == read
