@@ -55,7 +55,8 @@ def asks_dose(question: str) -> bool:
 def dosed_phrase(question: str, vocab: Vocabulary) -> str | None:
     """The thing named right before the question's "dose" ("vitamin D" in "vitamin D dose for
     patients on steroids"), when it is no drug the question names elsewhere first; else None.
-    A dose "of"/"for" a thing after the word is read by the named-drug rule."""
+    A dose "of"/"for" a drug after the word is read by the named-drug rule (gaps.py), or here
+    when no pack knows the drug but its form does ("dose of ambrisentan")."""
     m = _DOSE_WORD.search(question)
     if not m:
         return None
