@@ -86,6 +86,11 @@ def test_tell_me_more_and_why_keep_the_topic_and_never_decline(assistant: Assist
         assert "context" not in text  # the reading's label is not a word asked about
 
 
+def _answered(question: str, quote: str) -> Turn:
+    """A last turn whose answer quoted one sentence, cited [1]."""
+    return Turn(question=question, answer=f"{quote.rstrip('.')} [1].", quotes=[quote])
+
+
 def _reader_of(corpus: str) -> Conversation:
     """The follow-up reader of one eval corpus (none has a pack), with its learnt words."""
     from assistant.core.settings import REPO_ROOT
@@ -100,10 +105,9 @@ def _reader_of(corpus: str) -> Conversation:
 
 def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> None:
     reader = _reader_of("pmr")
-    last = Turn(
-        question="which bisphosphonate for pts on steroids?",
-        answer="A bisphosphonate such as alendronic acid 70 mg once weekly is offered [1].",
-        quotes=["A bisphosphonate such as alendronic acid 70 mg once weekly is offered."],
+    last = _answered(
+        "which bisphosphonate for pts on steroids?",
+        "A bisphosphonate such as alendronic acid 70 mg once weekly is offered.",
     )
     resolved, referent = reader.resolve("how should they take it?", last)
     assert referent is not None and referent.lower().startswith("alendronic")
@@ -115,10 +119,9 @@ def test_they_and_it_it_is_the_thing_and_after_which_it_is_what_answered() -> No
 
 
 def test_it_given_or_used_is_the_treatment_not_the_antibody_asked_first() -> None:
-    last = Turn(
-        question="HMGCR imnm - is IVIG any good?",
-        answer="Patients with anti-HMGCR IMNM respond well to IVIG, and IVIG alone may do [1].",
-        quotes=["Patients with anti-HMGCR IMNM respond well to IVIG, and IVIG alone may do."],
+    last = _answered(
+        "HMGCR imnm - is IVIG any good?",
+        "Patients with anti-HMGCR IMNM respond well to IVIG, and IVIG alone may do.",
     )
     for question in ("could it be used on its own?", "anything to check before giving it?"):
         _, referent = READER.resolve(question, last)
@@ -150,7 +153,7 @@ def test_a_sentence_saying_the_new_word_in_other_words_is_no_repeat() -> None:
     from assistant.core.types import Reading
 
     quote = "Children receive 30 mg/kg/day for three days."
-    last = Turn(question="IV dose in adults?", answer=f"{quote} [1]", quotes=[quote])
+    last = _answered("IV dose in adults?", quote)
     reading = Reading(
         question="and in kids?", standalone="and in kids? (context: IV dose in adults)",
         focus="and in kids?", topic="IV dose in adults?", history=[last], search_text="",
@@ -255,10 +258,9 @@ def test_an_off_topic_follow_up_is_declined_not_answered_from_the_topic(
 
 def test_that_one_after_a_question_answered_by_a_choice_is_the_choice() -> None:
     reader = _reader_of("myasthenia")
-    last = Turn(
-        question="2nd choice steroid sparer if aza's no good?",
-        answer="Mycophenolate mofetil is the usual alternative to azathioprine [1].",
-        quotes=["Mycophenolate mofetil is the usual alternative to azathioprine."],
+    last = _answered(
+        "2nd choice steroid sparer if aza's no good?",
+        "Mycophenolate mofetil is the usual alternative to azathioprine.",
     )
     # "that one" points at a choice: what answered, not the "steroid" of the question.
     resolved, referent = reader.resolve("bloods how often on that one?", last)
