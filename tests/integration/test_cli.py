@@ -60,8 +60,8 @@ ERRORS = [
     ("unknown command", lambda t: ["frobnicate"], 2, "No such command"),
     ("bad half", lambda t: ["eval", "--suites", "--split", "train"], 2,
      "unknown --split 'train': use dev, dev-2, dev-3, dev-4, test, holdout, holdout-2, holdout-3, "
-     "holdout-4, holdout-5, holdout-6, holdout-7, holdout-8, holdout-9, holdout-10, holdout-11 "
-     "or holdout-12"),
+     "holdout-4, holdout-5, holdout-6, holdout-7, holdout-8, holdout-9, holdout-10, holdout-11, "
+     "holdout-12 or holdout-13"),
     ("unknown suite", lambda t: ["eval", "--suite", "nope"], 2, "no suite named 'nope'"),
 ]
 
