@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
-from assistant.answering.gaps import missing_detail
+from assistant.answering.gaps import missing_detail, named_first
 from assistant.core.types import Answer, Hit, Reading
 from assistant.domain.vocabulary import Vocabulary
 
@@ -13,7 +13,7 @@ def decline(
 ) -> Answer:
     """The sources do not answer: say so, naming what they never mention, and (when some
     passage is near) show the closest passages, labelled as closest, not as an answer."""
-    named = missing_detail(reading, [], vocab, unmentioned[:2])
+    named = missing_detail(reading, [], vocab, named_first(unmentioned, vocab)[:2])
     said = named or f"{NOT_COVERED_PREFIX} answer this question."
     near = []
     if closest:

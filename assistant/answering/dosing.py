@@ -15,7 +15,10 @@ DOSE_INTENT = re.compile(
     r"\b((?<!\ba )(?<!\ban )(?<!\beach )(?<!\bevery )(?<!\bper )(?<!\bmissed )doses?|"
     r"dosage|dosing|(?<!the )(?<!this )(?<!her )(?<!his )regimens?|"
     # "how much does it slow the decline?" asks the size of an effect, not a dose
-    r"how much(?!\s+(?:does|do|did|is|are|was|were|has|have)\b)|"
+    # ... and "how much commoner in women?" a ratio
+    r"how much(?!\s+(?:does|do|did|is|are|was|were|has|have|more|less|fewer|higher|lower|"
+    r"better|worse|greater|bigger|smaller|commoner|rarer|likelier|longer|shorter|faster|"
+    r"slower|earlier|later|safer|riskier|stronger|weaker|sooner)\b)|"
     r"milligrams?|titrat\w*)|" + MG_AS_UNIT,
     re.I,
 )

@@ -16,6 +16,7 @@ from assistant.answering.citing import NOT_COVERED_PREFIX
 from assistant.answering.dosing import DOSE_INTENT, DOSE_WORDS, asks_dose, dosed_phrase
 from assistant.core.types import Reading
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.drugs import looks_like_drug
 from assistant.text.quantities import (
     DOSE_VALUE,
     DURATION_VALUE,
@@ -102,8 +103,11 @@ def missing_detail(
     # given by the values the chosen sentences state: those are about something else.
     # Words naming the kind of value asked ("the odds", "relapse rate") name no such thing.
     # Nor do words saying which dose ("target dose"): a dose asked is still the drug's.
+    # Only a word of the part that asks the value: "can I trust the CRP? and what pred dose
+    # if it flares?" asks pred's dose whatever "trust" is.
+    asking = _asking_part(reading.focus or reading.standalone)
     things = [t for t in unmentioned if not any(p.search(t) for p in VALUE_INTENTS)
-              and t.lower() not in DOSE_WORDS]
+              and t.lower() not in DOSE_WORDS and t.lower() in asking]
     value = _missing_value(
         reading, [] if things else sentences, vocab, figures_from, contexts, measure
     )
@@ -114,12 +118,22 @@ def missing_detail(
         if not (value and re.search(rf"\b{re.escape(u)}\b", value, re.I))
     ]
     if unmentioned:
-        said.append(f"{NOT_COVERED_PREFIX} mention {_join(unmentioned)}.")
+        said.append(f"{NOT_COVERED_PREFIX} mention {_join(named_first(unmentioned, vocab))}.")
     elif unanswered:
         said.append(f"{NOT_COVERED_PREFIX} give this for {_join(unanswered)}.")
     if value:
         said.append(value)
     return " ".join(said[:2]) or None
+
+
+_PARTS = re.compile(r"[?;!]+|\.(?:\s|$)")
+
+
+def _asking_part(question: str) -> str:
+    """The parts of ``question`` (split at "?", ";", "!" and full stops) that ask for a value,
+    lower-cased; the whole question when none does."""
+    parts = [p for p in _PARTS.split(question) if any(i.search(p) for i in VALUE_INTENTS)]
+    return " ".join(parts or [question]).lower()
 
 
 # A schedule of visits answers how often: "at 1 to 3 weeks, at 6 weeks, then at 3, 6 and 12
@@ -313,6 +327,13 @@ def same_drug(asked: str, named: str, vocab: Vocabulary) -> bool:
 
 # Words before "rate" that name no kind of rate ("what rate", "the rate").
 _FRAME = frozenset(["what", "which", "the", "this", "that", "overall", "average", "usual"])
+
+
+def named_first(phrases: Sequence[str], vocab: Vocabulary) -> list[str]:
+    """``phrases`` with those naming a drug or a known entity first: of the words the sources
+    lack, the note names the thing asked ("metformin"), not the frame ("sugars sky high")."""
+    return sorted(phrases, key=lambda p: not any(
+        looks_like_drug(w) or vocab.entities(w) for w in p.split()))
 
 
 def _join(phrases: Sequence[str]) -> str:
