@@ -41,7 +41,8 @@ ONE_REFERENCE = re.compile(
 )
 # Topic words a question naming nothing of its own may have and still lean on the last turn.
 TERSE_WORDS = 2
-WHICH = re.compile(r"^\s*which\b", re.IGNORECASE)
+WHICH = re.compile(r"^\s*which\b|\banything\b|\bwhat (?:can|could|should|would) (?:we|i|you) "
+                   r"(?:give|use|try|add|start)\b", re.IGNORECASE)
 ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1}
 ELLIPSIS_START = re.compile(
     r"^\s*(and|also|what about|how about|and what about|what if|in|for|with|but|or|then|same)\b",
@@ -267,10 +268,10 @@ class Conversation:
             asked_words = self._asked_words(asked)
             new = [t for t in answered if t.lower() not in asked_words]
             given = [t for t in candidates if GIVEN.search(question) and self._is_treatment(t)]
-            # "apart from X, what else?" asks which, as "which ...?" does: X is not meant; and
-            # "that one" points at a choice, what answered ("2nd choice if X fails?").
+            # "apart from X, what else?" asks which, as "which ...?" and "anything to ...?" do:
+            # X is not meant; "that one" points at a choice, what answered ("2nd if X fails?").
             lq = last.standalone_question or last.question
-            which = bool(WHICH.match(lq) or set_aside(lq, self.vocab)
+            which = bool(WHICH.search(lq) or set_aside(lq, self.vocab)
                          or ONE_REFERENCE.fullmatch(m.group(0)))
             if new and which:
                 referent = self._of_kind(new, last) or new[0]

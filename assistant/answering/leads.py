@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 from assistant.answering.citing import CitationBuilder, attach_marker
 from assistant.core.types import Chunk
 from assistant.ingest.chunk import carries_on
-from assistant.text.sentences import ANNOUNCES, POINTS_BACK
+from assistant.text.sentences import ANNOUNCES, POINTS_BACK, POINTS_BACK_LATER
 
 # A lead of fewer words than this (before its colon) says little alone.
 SHORT_LEAD_WORDS = 5
@@ -159,7 +159,9 @@ def with_context(chosen: Sequence[C], sentence_at: Callable[[C, int], C]) -> lis
 
     for n, c in enumerate(chosen):
         before, after = c.sentence_index - 1, c.sentence_index + 1
-        if before >= 0 and (c.chunk.position, before) not in have and POINTS_BACK.match(c.sentence):
+        if before >= 0 and (c.chunk.position, before) not in have and (
+            POINTS_BACK.match(c.sentence) or POINTS_BACK_LATER.match(c.sentence)
+        ):
             add(c, before)
         out.append(c)
         if n == 0 and after < len(c.chunk.sentences) and (c.chunk.position, after) not in have \

@@ -31,6 +31,12 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 # The words a sentence may open on that point back to the one before ("It may be ...", "These
 # include ..."): such a sentence does not name its own subject. Case-sensitive: an opener.
 POINTS_BACK = re.compile(r"(?:It|Its|This|These|Those|They|Them|Their|Both|Such)\b")
+# ... or after an opening phrase: "In a controlled trial it improved strength", "After a
+# year, they are stopped": the subject points back all the same.
+POINTS_BACK_LATER = re.compile(
+    r"(?:In|At|After|During|Over|Within|By|On|With|Without|Once|When|If)\s[^,;.]{0,60}?,?\s"
+    r"(?:it|they|its|their)\s"
+)
 # A sentence that ends by announcing a class ("X is associated with other immune conditions.")
 # leaves its members to the sentence after it ("Y is found in a minority of patients ...").
 ANNOUNCES = re.compile(
