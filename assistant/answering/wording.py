@@ -31,10 +31,35 @@ PREFIX_SLACK = 3
 COMPARING = frozenset({"versus", "vs"})
 # "Which one?", "the other ones": a pronoun or a count (English grammar), never a topic word.
 PRONOUN_ONE = frozenset(["one", "ones"])
+# "Anything to treat it?": an indefinite pronoun names no thing a note could say is not given.
+INDEFINITE = frozenset(
+    ["anything", "something", "everything", "nothing", "anyone", "someone", "anybody", "somebody"])
+
+
+# Irregular past participles (English grammar): "should we have gone in harder?".
+IRREGULAR_PAST = frozenset([
+    "been", "gone", "gotten", "begun", "kept", "taken", "given", "seen", "done", "known",
+    "grown", "shown", "written", "chosen", "fallen", "risen", "driven", "worn", "broken",
+    "spoken", "frozen", "forgotten", "hidden", "eaten", "thrown", "drawn", "come", "become",
+    "run", "brought", "bought", "caught", "taught", "thought", "sought", "felt", "left",
+    "lost", "meant", "met", "paid", "said", "sent", "spent", "stood", "told", "understood",
+    "won", "built", "dealt", "fed", "heard", "led", "slept", "held",
+])
+
+
+# Comparatives of everyday adjectives (English grammar): "gone in harder", "any sooner?" ask
+# how much, not about a thing.
+COMPARATIVES = frozenset([
+    "harder", "easier", "bigger", "smaller", "higher", "lower", "longer", "shorter", "older",
+    "younger", "earlier", "sooner", "faster", "slower", "quicker", "stronger", "weaker",
+    "heavier", "lighter", "greater", "larger", "milder", "sicker", "tougher",
+])
 
 
 def past_form(word: str) -> bool:
     """Whether ``word`` is a verb's past form: the question's frame, not a detail it asks."""
+    if word in IRREGULAR_PAST:
+        return True
     if not word.endswith("ed") or len(word) < 4:
         return False
     stems = (word[:-2], word[:-1], word[:-3], word[:-3] + "y")
@@ -185,7 +210,9 @@ class QuestionWords:
             common = max(zipf(f) for f in forms)
             after = units[i - 1][0].lower() if i else ""
             thing = after in OBJECT_OF and common < self.settings.object_zipf
-            if past_form(lower) or (common >= self.settings.everyday_zipf and not thing):
+            if past_form(lower) or lower in COMPARATIVES or (
+                common >= self.settings.everyday_zipf and not thing
+            ):
                 continue
             topic += 1
             if lower in COMPARING:
@@ -204,7 +231,9 @@ class QuestionWords:
             if self.spelled is not None and abbreviation_shaped(typed) and self.spelled(typed):
                 continue
             if groups and last == i - 1:
-                groups[-1].append(typed)
+                # "xeljanz (tofacitinib)" reads as the same name twice: named once
+                if typed.lower() != groups[-1][-1].lower():
+                    groups[-1].append(typed)
             elif modifier[0] == i - 1 and _plain_word(modifier[1]) and not v.entities(modifier[1]):
                 # "growth hormone": the known word before an unknown one names the thing with
                 # it ("hormone" alone is not what was asked).
@@ -233,7 +262,7 @@ class QuestionWords:
                        and t not in v.subject_words])
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
-            and w.lower() not in PRONOUN_ONE and not everyday(w)
+            and w.lower() not in PRONOUN_ONE | INDEFINITE and not everyday(w)
         ]
         return self.not_paraphrased(words, sentences)
 
