@@ -39,6 +39,7 @@ from assistant.store.index import Index
 from assistant.store.neighbours import Neighbours
 from assistant.text.drugs import looks_like_drug
 from assistant.text.quantities import is_share_word, same_share, shares
+from assistant.text.sentences import about_the_text
 from assistant.text.tokens import stem
 
 # The term a sentence stating the share a question names has (no word of any text).
@@ -273,6 +274,7 @@ class Answerer(QuestionWords):
         scored = self.score_sentences(standalone, qvec, hits, focus, said, given)
         if given and not self.scorer.answers([s.score for s in scored[:2]]):
             scored = self.score_sentences(standalone, qvec, hits, focus=focus, said=said)
+        scored = [s for s in scored if not about_the_text(s.sentence, focus or standalone)]
         if reading.exclude:
             scored = [s for s in scored if not any(s.sentence in q for q in reading.exclude)]
         if aside := set_aside(focus or standalone, self.vocab):

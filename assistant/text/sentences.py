@@ -101,3 +101,23 @@ def clauses(text: str) -> list[str]:
             m = _LEADING.match(c.strip())
             out += [m.group(1), m.group(2)] if m else [c] if c.strip() else []
     return out
+
+
+# A sentence about the text itself, not its subject ("This guide summarises ...", "It is written
+# for general practitioners"): it answers no clinical question, only one about the text.
+ABOUT_THE_TEXT = re.compile(
+    r"^(?:(?:This|The present|The following)\s+(?:guide|guideline|document|leaflet|article|review|"
+    r"chapter|summary|handout|page|section|text|overview|booklet|factsheet)s?\b"
+    r"|It\s+is\s+(?:written|intended|meant|aimed)\s+(?:for|at)\b)",
+    re.IGNORECASE,
+)
+ASKS_ABOUT_THE_TEXT = re.compile(
+    r"\b(?:guide|guideline|document|leaflet|article|review|chapter|summary|handout|page|text|"
+    r"booklet|factsheet|source|sources|written)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_text(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` speaks of the text itself, and ``question`` does not ask of it."""
+    return bool(ABOUT_THE_TEXT.match(sentence)) and not ASKS_ABOUT_THE_TEXT.search(question)

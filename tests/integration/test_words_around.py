@@ -62,6 +62,14 @@ AS_TYPED = [
     ("behcet", "pathergy test in behcets - how is it done?", ["pathergy"], ["behcets"]),
     ("giant_cell_arteritis", "gca in men vs women - who gets it more?",
      ["two to three times more often"], ["versus"]),
+    # A sentence about the text itself ("This guide summarises ...") answers nothing clinical;
+    # "tbh" is an aside; "how much commoner" asks a ratio, not a dose.
+    ("pmr", "roughly what fraction of pmr pts go on to get gca?", ["15 to 20 percent"],
+     ["this guide", "written for"]),
+    ("statin_myopathy", "how rare is rhabdo on statins tbh?", ["1 to 3 cases per 100,000"],
+     ["tbh", "this summary"]),
+    ("giant_cell_arteritis", "how much commoner is gca in women than men?",
+     ["two to three times"], ["dose"]),
 ]
 
 

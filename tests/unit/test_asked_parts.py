@@ -1,8 +1,8 @@
 """What a question asks, read part by part and word by word: a value note judged on the part
 that asks the value, "how much commoner" as a ratio, the thing asked named before the frame,
-pronouns that name no thing, a sentence that points back after an opening phrase, and verb and
-adjective forms that are the question's frame (answering/gaps.py, dosing.py, declining.py,
-leads.py, conversation.py, wording.py)."""
+pronouns that name no thing, a sentence that points back after an opening phrase, one about
+the text itself, and verb and adjective forms that are the question's frame (answering/gaps.py,
+dosing.py, declining.py, leads.py, conversation.py, wording.py; text/sentences.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from assistant.core.types import SourceFile, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import general_vocabulary
 from assistant.ingest.chunk import chunk_source
+from assistant.text.sentences import about_the_text
 
 RELAPSE = "Prednisolone 40 to 60 mg daily is given for a relapse with jaw claudication."
 
@@ -96,3 +97,19 @@ def test_irregular_past_participles_are_the_frame(word: str) -> None:
 def test_comparatives_of_everyday_adjectives_are_the_frame_and_nouns_in_er_are_not() -> None:
     assert {"harder", "sooner", "earlier"} <= COMPARATIVES
     assert not {"liver", "letter", "fever", "ulcer", "career"} & COMPARATIVES
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "about"),
+    [("This guide summarises the diagnosis and management of the disease.", "first line tx?",
+      True),
+     ("It is written for general practitioners and practice nurses.", "dose?", True),
+     ("This summary covers muscle symptoms in adults.", "how common is rhabdo?", True),
+     ("This guide summarises the diagnosis and management of the disease.",
+      "who is the guide written for?", False),
+     ("This drug is given weekly.", "how often?", False)],
+)  # fmt: skip
+def test_a_sentence_about_the_text_itself_answers_only_a_question_about_the_text(
+    sentence: str, question: str, about: bool
+) -> None:
+    assert about_the_text(sentence, question) is about
