@@ -6,6 +6,10 @@ from assistant.answering.citing import NOT_COVERED_PREFIX, CitationBuilder
 from assistant.answering.gaps import missing_detail, named_first
 from assistant.core.types import Answer, Hit, Reading
 from assistant.domain.vocabulary import Vocabulary
+from assistant.text.sentences import ABOUT_THE_TEXT
+
+# Passages shown as closest when the sources do not answer.
+CLOSEST = 2
 
 
 def decline(
@@ -18,8 +22,12 @@ def decline(
     near = []
     if closest:
         builder = CitationBuilder()
-        for h in hits[:2]:
-            builder.cite(h.chunk, h.chunk.sentences[0] if h.chunk.sentences else h.chunk.text)
+        for h in hits:
+            # The passage's first sentence, passing over those about the text itself (and a
+            # passage that has only such sentences).
+            plain = [t for t in h.chunk.sentences or [h.chunk.text] if not ABOUT_THE_TEXT.match(t)]
+            if plain and len(builder.citations) < CLOSEST:
+                builder.cite(h.chunk, plain[0])
         near = builder.citations
     question, standalone = reading.question, reading.standalone
     return Answer(

@@ -25,6 +25,10 @@ from assistant.text.frequency import REAL_WORD, english_spelling, everyday, zipf
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
+# A word the corpus lacks may be one it has, done wrongly ("mislabelled", "misdiagnosed"); not
+# done again ("reassess" asks when to look again, which "assess" loses).
+_WRONGLY = re.compile(r"(mis)-?([a-z]+)$", re.IGNORECASE)
+MIN_UNPREFIXED = 4
 
 
 def clean_question(text: str, max_chars: int) -> tuple[str, list[str]]:
@@ -92,13 +96,23 @@ class Reader:
             # A misspelling of a corpus word, else of a common English word ("sucess"), which
             # the answer may then name as missing in the clinician's intended words.
             real = zipf(word.lower()) >= REAL_WORD
-            right = (None if real else self.words.correct(word)) or english_spelling(word)
+            right = (None if real else self.words.correct(word)) or self.unprefixed(word) or (
+                english_spelling(word))
             if right is None:
                 return word
             changes.append((word, right))
             return right
 
         return _WORD.sub(fix, text), changes
+
+    def unprefixed(self, word: str) -> str | None:
+        """The corpus word ``word`` is with "mis" before it ("mislabelled": the text's
+        "labelled"), when the corpus lacks ``word`` itself."""
+        m = _WRONGLY.match(word)
+        if not m or zipf(word.lower()) >= self.answer.unprefixed_max_zipf:
+            return None  # "mister", "mission": common words of their own
+        rest = m.group(2)
+        return rest if len(rest) >= MIN_UNPREFIXED and rest.lower() in self.words else None
 
     def with_class(self, drug: str, changes: list[tuple[str, str]]) -> str:
         """``drug`` with its class, when the corpus names the class and never the drug

@@ -164,6 +164,9 @@ class AnswerSettings(BaseSettings):
     # A question word at least this common in English (Zipf scale) is part of its frame, not a
     # detail it asks for ("safe", "want"): never named as missing from the sources.
     everyday_zipf: float = 5.2
+    # A word the corpus lacks, with "mis" before one it has, is read as that one only when
+    # rarer than this in English ("mislabelled"; not "mission").
+    unprefixed_max_zipf: float = 3.0
     # The object of "with", "before", "after" or "during" is a detail asked about ("take it
     # with food?", "after meals") unless it is at least this common (Zipf): "with time".
     object_zipf: float = 5.8

@@ -1,8 +1,10 @@
 """What a question asks, read part by part and word by word: a value note judged on the part
 that asks the value, "how much commoner" as a ratio, the thing asked named before the frame,
 pronouns that name no thing, a sentence that points back after an opening phrase, one about
-the text itself, and verb and adjective forms that are the question's frame (answering/gaps.py,
-dosing.py, declining.py, leads.py, conversation.py, wording.py; text/sentences.py)."""
+the text itself (never quoted, nor shown as closest), a word done wrongly ("mislabelled") read as
+the corpus word it is made of, and verb and adjective forms that are the question's frame
+(answering/gaps.py, dosing.py, declining.py, leads.py, conversation.py, wording.py, reading.py;
+text/sentences.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ import pytest
 from readings import plain_reading as _reading
 
 from assistant.answering.conversation import Conversation
+from assistant.answering.declining import decline
 from assistant.answering.dosing import asks_dose
 from assistant.answering.extractive import Scored
 from assistant.answering.gaps import missing_detail, named_first
 from assistant.answering.leads import with_context
+from assistant.answering.reading import Reader
 from assistant.answering.wording import COMPARATIVES, QuestionWords, past_form
-from assistant.core.types import SourceFile, Turn
+from assistant.core.settings import AnswerSettings, RetrievalSettings
+from assistant.core.types import Hit, SourceFile, Turn
 from assistant.domain.learned import CorpusWords
 from assistant.domain.vocabulary import general_vocabulary
 from assistant.ingest.chunk import chunk_source
@@ -113,3 +118,32 @@ def test_a_sentence_about_the_text_itself_answers_only_a_question_about_the_text
     sentence: str, question: str, about: bool
 ) -> None:
     assert about_the_text(sentence, question) is about
+
+
+def test_a_word_done_wrongly_is_read_as_the_corpus_word_it_is_made_of() -> None:
+    words = CorpusWords.learn(["Patients are often first labelled as having polymyositis."])
+    reader = Reader(AnswerSettings(), RetrievalSettings(), general_vocabulary(), words)
+    text, changes = reader.wording("what do pts get mislabelled as?")
+    assert "get labelled as" in text and ("mislabelled", "labelled") in changes
+    # ... not a common word of its own, nor a word the corpus lacks once the prefix is gone
+    assert reader.wording("any mission to report?")[1] == []
+    assert reader.wording("is it misdiagnosed?")[1] == []
+
+
+INTRO = """# Some disease
+
+This guide summarises the care of the disease. It is written for general practitioners.
+
+## Treatment
+
+Prednisolone is the first treatment.
+"""
+
+
+def test_the_closest_passages_of_a_decline_pass_over_sentences_about_the_text() -> None:
+    chunks = chunk_source(SourceFile(name="guide.md", text=INTRO, sha256="0" * 64))
+    hits = [Hit(rank=i + 1, score=0.1, chunk=c) for i, c in enumerate(chunks)]
+    answer = decline(_reading("bitcoin price?"), ["bitcoin"], hits, general_vocabulary(),
+                     closest=True)
+    shown = " ".join(c.quote for c in answer.closest)
+    assert "This guide" not in shown and "written for" not in shown
