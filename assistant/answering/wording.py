@@ -43,7 +43,7 @@ IRREGULAR_PAST = frozenset([
     "spoken", "frozen", "forgotten", "hidden", "eaten", "thrown", "drawn", "come", "become",
     "run", "brought", "bought", "caught", "taught", "thought", "sought", "felt", "left",
     "lost", "meant", "met", "paid", "said", "sent", "spent", "stood", "told", "understood",
-    "won", "built", "dealt", "fed", "heard", "led", "slept", "held",
+    "won", "built", "dealt", "fed", "heard", "led", "slept", "held", "found", "made", "got",
 ])
 
 
@@ -262,7 +262,8 @@ class QuestionWords:
                        and t not in v.subject_words])
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
-            and w.lower() not in PRONOUN_ONE | INDEFINITE and not everyday(w)
+            and w.lower() not in PRONOUN_ONE | INDEFINITE | COMPARATIVES and not everyday(w)
+            and not past_form(w.lower())
         ]
         return self.not_paraphrased(words, sentences)
 

@@ -56,7 +56,7 @@ def test_a_decline_names_the_drug_asked_before_the_frame() -> None:
     assert named_first(["sugars", "roof"], vocab) == ["sugars", "roof"]
 
 
-def test_an_indefinite_pronoun_is_never_named_as_not_given() -> None:
+def test_an_indefinite_pronoun_or_a_frame_word_is_never_named_as_not_given() -> None:
     words = QuestionWords()
     words.vocab, words.similar = general_vocabulary(), None
     words.corpus_terms, words.corpus_words, words._by_prefix = set(), set(), {}
@@ -68,6 +68,9 @@ def test_an_indefinite_pronoun_is_never_named_as_not_given() -> None:
     assert words.unanswered(follow, said) == []
     follow = follow.model_copy(update={"focus": "anything for the pruritus?"})
     assert words.unanswered(follow, said) == ["pruritus"]
+    # ... nor is a follow-up's frame: a past form or a comparative
+    follow = follow.model_copy(update={"focus": "should we have gone in harder?"})
+    assert words.unanswered(follow, said) == []
 
 
 def test_it_after_anything_to_tide_her_over_is_what_answered() -> None:
