@@ -26,8 +26,10 @@ def decline(
             # The passage's first sentence, passing over those about the text itself (and a
             # passage that has only such sentences).
             plain = [t for t in h.chunk.sentences or [h.chunk.text] if not ABOUT_THE_TEXT.match(t)]
-            if plain and len(builder.citations) < CLOSEST:
+            if plain:
                 builder.cite(h.chunk, plain[0])
+            if len(builder.citations) == CLOSEST:
+                break
         near = builder.citations
     question, standalone = reading.question, reading.standalone
     return Answer(

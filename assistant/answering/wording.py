@@ -34,6 +34,7 @@ PRONOUN_ONE = frozenset(["one", "ones"])
 # "Anything to treat it?": an indefinite pronoun names no thing a note could say is not given.
 INDEFINITE = frozenset(
     ["anything", "something", "everything", "nothing", "anyone", "someone", "anybody", "somebody"])
+NAMES_NO_THING = PRONOUN_ONE | INDEFINITE
 
 
 # Irregular past participles (English grammar): "should we have gone in harder?".
@@ -54,6 +55,12 @@ COMPARATIVES = frozenset([
     "younger", "earlier", "sooner", "faster", "slower", "quicker", "stronger", "weaker",
     "heavier", "lighter", "greater", "larger", "milder", "sicker", "tougher",
 ])
+
+
+def frame_form(word: str) -> bool:
+    """Whether ``word`` (lower case) is a verb's past form or a comparative: how the question
+    is put ("gone in harder"), never a thing it asks about."""
+    return past_form(word) or word in COMPARATIVES
 
 
 def past_form(word: str) -> bool:
@@ -210,9 +217,7 @@ class QuestionWords:
             common = max(zipf(f) for f in forms)
             after = units[i - 1][0].lower() if i else ""
             thing = after in OBJECT_OF and common < self.settings.object_zipf
-            if past_form(lower) or lower in COMPARATIVES or (
-                common >= self.settings.everyday_zipf and not thing
-            ):
+            if frame_form(lower) or (common >= self.settings.everyday_zipf and not thing):
                 continue
             topic += 1
             if lower in COMPARING:
@@ -262,8 +267,8 @@ class QuestionWords:
                        and t not in v.subject_words])
             and not any(t in have or self.known(t) in have for t in ts)
             and w.lower() not in (reading.referent or "").lower()
-            and w.lower() not in PRONOUN_ONE | INDEFINITE | COMPARATIVES and not everyday(w)
-            and not past_form(w.lower())
+            and w.lower() not in NAMES_NO_THING and not frame_form(w.lower())
+            and not everyday(w)
         ]
         return self.not_paraphrased(words, sentences)
 
